@@ -1,0 +1,83 @@
+"""``itsm lint``: schema and semantic validation with file:line:col diagnostics."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from itsmcode.cli.options import color_option, repo_option, resolve_root, use_color
+from itsmcode.errors import ConfigError
+
+FORMATS = ("text", "json", "github", "sarif")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@repo_option
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default=None,
+    help="Output format (default: github under GitHub Actions, else text).",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--now", type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d"]), default=None,
+    help="Evaluate date rules (review-due) as of this time instead of the current time.",
+)
+@click.option("--list-rules", is_flag=True, help="List every rule with its default severity and exit.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit code tells.")
+@color_option
+def lint(
+    paths: tuple[Path, ...], repo: Path | None, fmt: str | None, strict: bool,
+    now: datetime | None, list_rules: bool, quiet: bool, color: bool | None,
+) -> None:
+    """Validate the repository (or only PATHS) against the schemas and the ITSM rules.
+
+    Exit status: 0 no errors (warnings allowed), 1 errors found (or warnings with
+    --strict), 2 usage or configuration error.
+    """
+    from itsmcode.lint import LintOptions, lint as run_lint
+    from itsmcode.reporters import LINT_REPORTERS
+
+    if list_rules:
+        _print_rules()
+        return
+    root = resolve_root(repo)
+    relative = tuple(_relative(root, p) for p in paths)
+    if now is not None and now.tzinfo is None:
+        from datetime import timezone
+
+        now = now.replace(tzinfo=timezone.utc)
+    result = run_lint(root, LintOptions(paths=relative, now=now))
+    fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    if fmt not in LINT_REPORTERS:
+        raise ConfigError(f"--format {fmt} is not available in this version")
+    if not quiet:
+        LINT_REPORTERS[fmt](result, sys.stdout, use_color(color))
+    failed = result.errors > 0 or (strict and result.warnings > 0)
+    sys.exit(1 if failed else 0)
+
+
+def _relative(root: Path, path: Path) -> str:
+    full = (Path.cwd() / path).resolve() if not path.is_symlink() else Path.cwd() / path
+    try:
+        return full.relative_to(root).as_posix()
+    except ValueError:
+        try:
+            return Path(os.path.abspath(path)).relative_to(root).as_posix()
+        except ValueError:
+            raise ConfigError(f"{path}: outside the repository {root}") from None
+
+
+def _print_rules() -> None:
+    from itsmcode.rules import DEFAULT_SEVERITY, LOAD_CHECKS, RULES
+
+    for rule_id in [*LOAD_CHECKS, *RULES]:
+        module = RULES.get(rule_id) or LOAD_CHECKS[rule_id]
+        summary = (module.__doc__ or "").strip().splitlines()[0]
+        summary = summary.split(": ", 1)[-1] if summary.startswith(rule_id) else summary
+        severity = DEFAULT_SEVERITY[rule_id]
+        click.echo(f"{rule_id:24} {severity.value if severity else 'off':8} {summary}")

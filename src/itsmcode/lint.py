@@ -1,0 +1,121 @@
+"""The lint run: load the repository, run every enabled rule, apply the configuration.
+
+Configuration (itsm.yaml ``spec.lint``): ``rules`` maps a rule id to error, warning or
+off; ``ignore`` lists globs of files whose diagnostics are dropped (the files are still
+loaded, so references to them resolve). Inline, ``# itsm: disable=rule-a,rule-b`` on a
+line silences those rules for that line, on a line of its own for the next line, and
+``# itsm: disable-file=rule-a`` for the whole file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from itsmcode import globs
+from itsmcode.catalog import Catalog, Record
+from itsmcode.diagnostics import Diagnostic, LintResult, Severity
+from itsmcode.errors import ConfigError
+from itsmcode.layout import Layout
+from itsmcode.models import Config
+from itsmcode.repo_config import load_config
+from itsmcode.rules import ALL_RULE_IDS, DEFAULT_SEVERITY, RULES, LintContext
+from itsmcode.snapshot import load_worktree
+from itsmcode.suggest import did_you_mean
+
+_DISABLE = re.compile(r"#\s*itsm:\s*(disable|disable-file)=([A-Za-z0-9_,\- ]+)")
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    paths: tuple[str, ...] = ()  # repository-relative; empty means every file
+    now: datetime | None = None
+
+
+def lint(root: Path, options: LintOptions = LintOptions()) -> LintResult:
+    """Lint the repository at ``root``; raises ConfigError for a broken itsm.yaml."""
+    config = load_config(root)
+    severities = configured_severities(config)
+    catalog = load_worktree(root, config, extra_paths=options.paths)
+    context = LintContext(
+        config=config,
+        layout=Layout.from_config(config),
+        now=options.now or datetime.now(timezone.utc),
+    )
+    return run_rules(catalog, context, severities, options.paths)
+
+
+def configured_severities(config: Config) -> dict[str, Severity | None]:
+    """Rule id -> severity (None for off), defaults overridden by itsm.yaml."""
+    severities: dict[str, Severity | None] = dict(DEFAULT_SEVERITY)
+    for rule_id, setting in config.spec.lint.rules.items():
+        if rule_id not in ALL_RULE_IDS:
+            raise ConfigError(
+                f"itsm.yaml: spec.lint.rules names unknown rule '{rule_id}'"
+                f"{did_you_mean(rule_id, ALL_RULE_IDS)}; see 'itsm lint --list-rules'"
+            )
+        severities[rule_id] = None if setting == "off" else Severity(setting)
+    return severities
+
+
+def run_rules(
+    catalog: Catalog,
+    context: LintContext,
+    severities: dict[str, Severity | None],
+    only_paths: Iterable[str] = (),
+) -> LintResult:
+    found: list[Diagnostic] = [d for record in catalog.records for d in record.problems]
+    for rule_id, rule in RULES.items():
+        if severities.get(rule_id) is not None:
+            found.extend(rule.check(catalog, context))
+    wanted = set(only_paths)
+    ignore = catalog.config.spec.lint.ignore
+    records = {r.path: r for r in catalog.records}
+    suppressions: dict[str, _Suppressions] = {}
+    kept: set[Diagnostic] = set()
+    for diagnostic in found:
+        path = diagnostic.location.path
+        severity = severities.get(diagnostic.rule, Severity.ERROR)
+        if severity is None or (wanted and path not in wanted) or globs.matches(path, ignore):
+            continue
+        if path not in suppressions:
+            suppressions[path] = _Suppressions.of(records.get(path))
+        if suppressions[path].silences(diagnostic):
+            continue
+        kept.add(diagnostic.with_severity(severity))
+    files = len(wanted) if wanted else len(catalog.records)
+    return LintResult(sorted(kept, key=lambda d: d.sort_key), files)
+
+
+@dataclass
+class _Suppressions:
+    by_line: dict[int, set[str]]
+    whole_file: set[str]
+
+    @classmethod
+    def of(cls, record: Record | None) -> _Suppressions:
+        by_line: dict[int, set[str]] = {}
+        whole_file: set[str] = set()
+        text = record.document.text if record and record.document else ""
+        if "itsm:" not in text:
+            return cls(by_line, whole_file)
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = _DISABLE.search(line)
+            if not match:
+                continue
+            ids = {part.strip() for part in match.group(2).split(",") if part.strip()}
+            if match.group(1) == "disable-file":
+                whole_file |= ids
+            else:
+                # A comment alone on its line applies to the next line, else to its own.
+                target = number + 1 if line.lstrip().startswith("#") else number
+                by_line.setdefault(target, set()).update(ids)
+        return cls(by_line, whole_file)
+
+    def silences(self, diagnostic: Diagnostic) -> bool:
+        rule = diagnostic.rule
+        on_line = self.by_line.get(diagnostic.location.line, set())
+        return rule in self.whole_file or rule in on_line or "all" in on_line

@@ -1,0 +1,60 @@
+"""The envelope every entity shares (apiVersion, kind, metadata, spec)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from itsmcode.models.types import Name
+
+#: A reference found in an entity: where it is (a loc path), which kind it names, the name.
+Reference = tuple[tuple[str | int, ...], str, str]
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown fields are errors, YAML field names are camelCase."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        str_strip_whitespace=False,
+    )
+
+
+class Link(Strict):
+    title: str
+    url: str
+
+
+class Metadata(Strict):
+    name: Name
+    title: str | None = None
+    description: str | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
+    links: list[Link] = Field(default_factory=list)
+
+
+class Entity(Strict):
+    """An envelope. Subclasses pin ``kind`` and type ``spec``."""
+
+    KIND: ClassVar[str]
+
+    api_version: Literal["itsmcode/v1"]
+    kind: str
+    metadata: Metadata
+    spec: Any
+
+    @property
+    def name(self) -> str:
+        return self.metadata.name
+
+    def references(self) -> Iterator[Reference]:
+        """Every reference to another entity, with the loc of the field that holds it."""
+        return iter(())

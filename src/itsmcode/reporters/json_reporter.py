@@ -1,0 +1,27 @@
+"""Machine-readable lint output; the format is documented in docs/output-formats.md."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from itsmcode.diagnostics import LintResult
+
+
+def report(result: LintResult, stream: TextIO, color: bool) -> None:
+    payload = {
+        "diagnostics": [
+            {
+                "path": d.location.path,
+                "line": d.location.line,
+                "column": d.location.column,
+                "severity": d.severity.value,
+                "rule": d.rule,
+                "message": d.message,
+            }
+            for d in result.diagnostics
+        ],
+        "summary": {"files": result.files, "errors": result.errors, "warnings": result.warnings},
+    }
+    json.dump(payload, stream, indent=2)
+    stream.write("\n")
