@@ -34,8 +34,9 @@ spec:
 """
 
 
-def service(name: str, *, tier: int = 3, lifecycle: str = "live", owner: str = "payments",
-            extra: str = "") -> str:
+def service(
+    name: str, *, tier: int = 3, lifecycle: str = "live", owner: str = "payments", extra: str = ""
+) -> str:
     """A valid Service file; ``extra`` is appended inside ``spec`` (indent 2)."""
     body = f"""\
 apiVersion: itsmcode/v1
@@ -50,15 +51,21 @@ spec:
     return body + textwrap.indent(textwrap.dedent(extra).lstrip("\n"), "  ") if extra else body
 
 
-def write_repo(root: Path, files: dict[str, str], *, config: str = CONFIG,
-               with_team: bool = True) -> Path:
+def write_repo(
+    root: Path, files: dict[str, str], *, config: str = CONFIG, with_team: bool = True
+) -> Path:
     """Write an ITSM repository: itsm.yaml, a 'payments' team, and ``files``."""
-    all_files = {"itsm.yaml": config, **({"catalog/teams/payments.yaml": TEAM} if with_team else {})}
+    all_files = {
+        "itsm.yaml": config,
+        **({"catalog/teams/payments.yaml": TEAM} if with_team else {}),
+    }
     all_files.update(files)
     for path, text in all_files.items():
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+        target.write_text(
+            textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8"
+        )
     return root
 
 

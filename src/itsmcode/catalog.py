@@ -141,9 +141,7 @@ class Catalog:
     @cached_property
     def dependencies(self) -> dict[str, list[tuple[str, str]]]:
         """Service name -> [(dependency name, hard|soft)] for every valid service."""
-        return {
-            s.name: [(d.service, d.type) for d in s.spec.depends_on] for s in self.all(Service)
-        }
+        return {s.name: [(d.service, d.type) for d in s.spec.depends_on] for s in self.all(Service)}
 
     @cached_property
     def dependents(self) -> dict[str, set[str]]:

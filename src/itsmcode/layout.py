@@ -55,9 +55,9 @@ class Layout:
             return "Config"
         best: tuple[int, str] | None = None
         for kind, folder in self.folders.items():
-            if path == folder or path.startswith(folder + "/"):
-                if best is None or len(folder) > best[0]:
-                    best = (len(folder), kind)
+            inside = path == folder or path.startswith(folder + "/")
+            if inside and (best is None or len(folder) > best[0]):
+                best = (len(folder), kind)
         return best[1] if best else None
 
 

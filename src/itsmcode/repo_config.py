@@ -30,5 +30,7 @@ def load_config(root: Path) -> Config:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise ConfigError(f"{CONFIG_FILE}:{line}:{column}: [{first.rule}] {first.message}{more}")
     if not isinstance(entity, Config):
-        raise ConfigError(f"{CONFIG_FILE}:1:1: expected kind Config, found {entity.kind if entity else '?'}")
+        raise ConfigError(
+            f"{CONFIG_FILE}:1:1: expected kind Config, found {entity.kind if entity else '?'}"
+        )
     return entity

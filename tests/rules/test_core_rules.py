@@ -20,8 +20,13 @@ def test_matching_name_is_clean(tmp_path: Path) -> None:
 
 
 def test_kind_in_wrong_folder(tmp_path: Path) -> None:
-    write_repo(tmp_path, {"catalog/services/ops.yaml": "apiVersion: itsmcode/v1\nkind: Team\n"
-                          "metadata: {name: ops}\nspec: {members: []}\n"})
+    write_repo(
+        tmp_path,
+        {
+            "catalog/services/ops.yaml": "apiVersion: itsmcode/v1\nkind: Team\n"
+            "metadata: {name: ops}\nspec: {members: []}\n"
+        },
+    )
     result = lint_repo(tmp_path)
     assert found(result, "kind-matches-folder") == [
         ("catalog/services/ops.yaml", 2, 7, "kind-matches-folder")
@@ -30,10 +35,13 @@ def test_kind_in_wrong_folder(tmp_path: Path) -> None:
 
 
 def test_duplicate_names_reported_on_each_file(tmp_path: Path) -> None:
-    write_repo(tmp_path, {
-        "catalog/services/ledger.yaml": service("ledger"),
-        "catalog/services/archive/ledger.yaml": service("ledger"),
-    })
+    write_repo(
+        tmp_path,
+        {
+            "catalog/services/ledger.yaml": service("ledger"),
+            "catalog/services/archive/ledger.yaml": service("ledger"),
+        },
+    )
     assert found(lint_repo(tmp_path), "unique-names") == [
         ("catalog/services/archive/ledger.yaml", 3, 18, "unique-names"),
         ("catalog/services/ledger.yaml", 3, 18, "unique-names"),
@@ -41,12 +49,19 @@ def test_duplicate_names_reported_on_each_file(tmp_path: Path) -> None:
 
 
 def test_unknown_reference_with_suggestion(tmp_path: Path) -> None:
-    write_repo(tmp_path, {
-        "catalog/services/api.yaml": service("api", owner="paymnets", extra="""
+    write_repo(
+        tmp_path,
+        {
+            "catalog/services/api.yaml": service(
+                "api",
+                owner="paymnets",
+                extra="""
             dependsOn:
               - {service: ledger, type: hard}
-        """),
-    })
+        """,
+            ),
+        },
+    )
     result = lint_repo(tmp_path)
     assert found(result, "ref-exists") == [
         ("catalog/services/api.yaml", 8, 10, "ref-exists"),
@@ -56,10 +71,13 @@ def test_unknown_reference_with_suggestion(tmp_path: Path) -> None:
 
 
 def test_reference_to_invalid_entity_still_resolves(tmp_path: Path) -> None:
-    write_repo(tmp_path, {
-        "catalog/services/api.yaml": service("api", extra="dependsOn: [{service: ledger}]\n"),
-        "catalog/services/ledger.yaml": service("ledger", extra="colour: red\n"),
-    })
+    write_repo(
+        tmp_path,
+        {
+            "catalog/services/api.yaml": service("api", extra="dependsOn: [{service: ledger}]\n"),
+            "catalog/services/ledger.yaml": service("ledger", extra="colour: red\n"),
+        },
+    )
     result = lint_repo(tmp_path)
     assert found(result, "ref-exists") == []
     assert found(result, "schema") == [("catalog/services/ledger.yaml", 9, 3, "schema")]

@@ -37,7 +37,9 @@ def resolve_root(repo: Path | None) -> Path:
 
     if repo is not None:
         if not (repo / CONFIG_FILE).is_file():
-            raise ConfigError(f"{repo}: no {CONFIG_FILE} here; run 'itsm init {repo}' to create one")
+            raise ConfigError(
+                f"{repo}: no {CONFIG_FILE} here; run 'itsm init {repo}' to create one"
+            )
         return repo.resolve()
     root = find_root(Path.cwd())
     if root is None:

@@ -18,12 +18,32 @@ from itsmcode.models.team import Team
 MODELS: dict[str, type[Entity]] = {
     model.KIND: model
     for model in (
-        Config, Team, Service, SLA, Calendar, ChangeRequest, StandardChange,
-        ApprovalPolicy, Incident, Problem,
+        Config,
+        Team,
+        Service,
+        SLA,
+        Calendar,
+        ChangeRequest,
+        StandardChange,
+        ApprovalPolicy,
+        Incident,
+        Problem,
     )
 }
 
 __all__ = [
-    "MODELS", "SLA", "ApprovalPolicy", "Calendar", "ChangeRequest", "Config", "Entity",
-    "Incident", "Metadata", "Problem", "Reference", "Service", "StandardChange", "Team",
+    "MODELS",
+    "SLA",
+    "ApprovalPolicy",
+    "Calendar",
+    "ChangeRequest",
+    "Config",
+    "Entity",
+    "Incident",
+    "Metadata",
+    "Problem",
+    "Reference",
+    "Service",
+    "StandardChange",
+    "Team",
 ]

@@ -11,6 +11,7 @@ from itsmcode.models.types import TimeZone
 
 Practice = Literal["catalog", "sla", "change", "incident", "problem"]
 RuleSeverity = Literal["error", "warning", "off"]
+_DEFAULT_PRACTICES: list[Practice] = ["catalog", "sla", "change"]
 
 
 class Paths(Strict):
@@ -35,7 +36,7 @@ class LintSettings(Strict):
 
 class ConfigSpec(Strict):
     timezone: TimeZone = "UTC"
-    practices: list[Practice] = Field(default_factory=lambda: ["catalog", "sla", "change"])
+    practices: list[Practice] = Field(default_factory=lambda: _DEFAULT_PRACTICES.copy())
     paths: Paths = Field(default_factory=Paths)
     lint: LintSettings = Field(default_factory=LintSettings)
 

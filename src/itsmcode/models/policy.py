@@ -13,9 +13,20 @@ from itsmcode.models.service import Lifecycle
 from itsmcode.models.types import Duration, Login, Name
 
 KindName = Literal[
-    "Config", "Team", "Service", "SLA", "Calendar", "ChangeRequest", "StandardChange",
-    "ApprovalPolicy", "Incident", "Problem",
+    "Config",
+    "Team",
+    "Service",
+    "SLA",
+    "Calendar",
+    "ChangeRequest",
+    "StandardChange",
+    "ApprovalPolicy",
+    "Incident",
+    "Problem",
 ]
+
+
+_EMERGENCY: list[ChangeType] = ["emergency"]
 
 
 class Options(Strict):
@@ -86,7 +97,7 @@ class DefaultRule(Strict):
 
 class Freeze(Strict):
     calendars: list[Name] = Field(default_factory=list)
-    exempt_types: list[ChangeType] = Field(default_factory=lambda: ["emergency"])
+    exempt_types: list[ChangeType] = Field(default_factory=lambda: _EMERGENCY.copy())
 
 
 class ApprovalPolicySpec(Strict):

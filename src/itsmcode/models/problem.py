@@ -25,7 +25,9 @@ class ProblemSpec(Strict):
     def _risk_acceptance_expires(self) -> ProblemSpec:
         if self.status == "risk-accepted" and self.review_by is None:
             raise PydanticCustomError(
-                "schema", "a risk-accepted problem needs reviewBy: accepted risk must be revisited", {}
+                "schema",
+                "a risk-accepted problem needs reviewBy: accepted risk must be revisited",
+                {},
             )
         return self
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
@@ -20,9 +20,9 @@ NAME_PATTERN = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
 LOGIN_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"
 DURATION_PATTERN = r"^[0-9]+[mhdw]$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-TIMESTAMP_PATTERN = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|z|[+-][0-9]{2}:[0-9]{2})$"
-)
+_TIME_OF_DAY = r"[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+_OFFSET = r"(Z|z|[+-][0-9]{2}:[0-9]{2})"
+TIMESTAMP_PATTERN = rf"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[Tt ]{_TIME_OF_DAY}{_OFFSET}$"
 CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
 
 _NAME = re.compile(NAME_PATTERN)
@@ -37,7 +37,8 @@ _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 def _require_str(value: Any, what: str, example: str) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError(
-            "schema", "expected {what} as a string such as {example}, got {got}",
+            "schema",
+            "expected {what} as a string such as {example}, got {got}",
             {"what": what, "example": example, "got": type(value).__name__},
         )
     return value
@@ -48,7 +49,8 @@ def _name(value: Any) -> str:
     if not _NAME.match(text):
         raise PydanticCustomError(
             "schema",
-            "invalid name '{value}': use lowercase letters, digits and inner hyphens, 1-63 characters",
+            "invalid name '{value}': use lowercase letters, digits and inner hyphens, "
+            "1-63 characters",
             {"value": text},
         )
     return text
@@ -57,9 +59,7 @@ def _name(value: Any) -> str:
 def _login(value: Any) -> str:
     text = _require_str(value, "a GitHub login", "'alice'")
     if not _LOGIN.match(text):
-        raise PydanticCustomError(
-            "schema", "invalid GitHub login '{value}'", {"value": text}
-        )
+        raise PydanticCustomError("schema", "invalid GitHub login '{value}'", {"value": text})
     return text
 
 
@@ -80,7 +80,8 @@ def _duration(value: Any) -> timedelta:
     if not _DURATION.match(text):
         raise PydanticCustomError(
             "schema",
-            "invalid duration '{value}': write <number><unit> with unit m, h, d or w, e.g. '15m', '4h', '2d'",
+            "invalid duration '{value}': write <number><unit> with unit m, h, d or w, "
+            "e.g. '15m', '4h', '2d'",
             {"value": text},
         )
     return parse_duration(text)
@@ -91,7 +92,8 @@ def _timestamp(value: Any) -> datetime:
     if not _TIMESTAMP.match(text):
         raise PydanticCustomError(
             "schema",
-            "invalid timestamp '{value}': use ISO 8601 with an explicit offset, e.g. '2026-12-02T22:00:00+01:00' or '...Z'",
+            "invalid timestamp '{value}': use ISO 8601 with an explicit offset, "
+            "e.g. '2026-12-02T22:00:00+01:00' or '2026-12-02T21:00:00Z'",
             {"value": text},
         )
     try:
@@ -118,12 +120,14 @@ def _clock(value: Any) -> str:
     text = _require_str(value, "a time of day", "'08:00'")
     if not _CLOCK.match(text):
         raise PydanticCustomError(
-            "schema", "invalid time of day '{value}': use HH:MM from 00:00 to 24:00", {"value": text}
+            "schema",
+            "invalid time of day '{value}': use HH:MM from 00:00 to 24:00",
+            {"value": text},
         )
     return text
 
 
-@lru_cache(maxsize=None)
+@cache
 def _known_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
@@ -151,13 +155,17 @@ def _rrule(value: Any) -> str:
         rrulestr(text, dtstart=datetime(1970, 1, 1))
     except (ValueError, TypeError) as exc:
         raise PydanticCustomError(
-            "calendar-valid", "invalid rrule '{value}': {reason}", {"value": text, "reason": str(exc)}
+            "calendar-valid",
+            "invalid rrule '{value}': {reason}",
+            {"value": text, "reason": str(exc)},
         ) from None
     return text
 
 
 def _string(pattern: str, description: str, **extra: Any) -> WithJsonSchema:
-    return WithJsonSchema({"type": "string", "pattern": pattern, "description": description, **extra})
+    return WithJsonSchema(
+        {"type": "string", "pattern": pattern, "description": description, **extra}
+    )
 
 
 Name = Annotated[str, BeforeValidator(_name), _string(NAME_PATTERN, "An entity name.")]
@@ -182,10 +190,14 @@ Date = Annotated[
 ]
 Clock = Annotated[str, BeforeValidator(_clock), _string(CLOCK_PATTERN, "A time of day, HH:MM.")]
 TimeZone = Annotated[
-    str, BeforeValidator(_zone), WithJsonSchema({"type": "string", "description": "An IANA time zone."})
+    str,
+    BeforeValidator(_zone),
+    WithJsonSchema({"type": "string", "description": "An IANA time zone."}),
 ]
 RRule = Annotated[
-    str, BeforeValidator(_rrule), WithJsonSchema({"type": "string", "description": "An RFC 5545 RRULE."})
+    str,
+    BeforeValidator(_rrule),
+    WithJsonSchema({"type": "string", "description": "An RFC 5545 RRULE."}),
 ]
 
 
