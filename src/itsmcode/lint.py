@@ -39,7 +39,10 @@ def lint(root: Path, options: LintOptions = LintOptions()) -> LintResult:
     """Lint the repository at ``root``; raises ConfigError for a broken itsm.yaml."""
     config = load_config(root)
     severities = configured_severities(config)
-    catalog = load_worktree(root, config, extra_paths=options.paths)
+    # Named files outside the kinds' folders are loaded too (and told they are misplaced);
+    # named directories only narrow what is reported.
+    extra = [p for p in options.paths if not (root / p).is_dir()]
+    catalog = load_worktree(root, config, extra_paths=extra)
     context = LintContext(
         config=config,
         layout=Layout.from_config(config),
@@ -71,7 +74,7 @@ def run_rules(
     for rule_id, rule in RULES.items():
         if severities.get(rule_id) is not None:
             found.extend(rule.check(catalog, context))
-    wanted = set(only_paths)
+    wanted = _PathFilter(only_paths)
     ignore = catalog.config.spec.lint.ignore
     records = {r.path: r for r in catalog.records}
     suppressions: dict[str, _Suppressions] = {}
@@ -79,15 +82,27 @@ def run_rules(
     for diagnostic in found:
         path = diagnostic.location.path
         severity = severities.get(diagnostic.rule, Severity.ERROR)
-        if severity is None or (wanted and path not in wanted) or globs.matches(path, ignore):
+        if severity is None or not wanted.covers(path) or globs.matches(path, ignore):
             continue
         if path not in suppressions:
             suppressions[path] = _Suppressions.of(records.get(path))
         if suppressions[path].silences(diagnostic):
             continue
         kept.add(diagnostic.with_severity(severity))
-    files = len(wanted) if wanted else len(catalog.records)
+    files = sum(1 for record in catalog.records if wanted.covers(record.path))
     return LintResult(sorted(kept, key=lambda d: d.sort_key), files)
+
+
+class _PathFilter:
+    """Which files a run reports on: all, or the given files and directories."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self.exact = {p.rstrip("/") for p in paths}
+        self.prefixes = tuple(f"{p}/" for p in self.exact if p not in ("", "."))
+        self.everything = not self.exact or "." in self.exact or "" in self.exact
+
+    def covers(self, path: str) -> bool:
+        return self.everything or path in self.exact or path.startswith(self.prefixes)
 
 
 @dataclass
