@@ -27,7 +27,9 @@ FORMATS = ("text", "json", "github", "sarif")
     "--now", type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d"]), default=None,
     help="Evaluate date rules (review-due) as of this time instead of the current time.",
 )
-@click.option("--list-rules", is_flag=True, help="List every rule with its default severity and exit.")
+@click.option(
+    "--list-rules", is_flag=True, help="List every rule with its default severity and exit."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit code tells.")
 @color_option
 def lint(
@@ -37,10 +39,11 @@ def lint(
     """Validate the repository (or only PATHS) against the schemas and the ITSM rules.
 
     Exit status: 0 no errors (warnings allowed), 1 errors found (or warnings with
-    --strict), 2 usage or configuration error.
+    --strict), 2 usage or configuration error, 3 an internal bug.
     """
-    from itsmcode.lint import LintOptions, lint as run_lint
-    from itsmcode.reporters import LINT_REPORTERS
+    from itsmcode.lint import LintOptions
+    from itsmcode.lint import lint as run_lint
+    from itsmcode.reporters import LINT_REPORTERS, ReportOptions
 
     if list_rules:
         _print_rules()
@@ -56,7 +59,8 @@ def lint(
     if fmt not in LINT_REPORTERS:
         raise ConfigError(f"--format {fmt} is not available in this version")
     if not quiet:
-        LINT_REPORTERS[fmt](result, sys.stdout, use_color(color))
+        options = ReportOptions(color=use_color(color), root=root, environ=dict(os.environ))
+        LINT_REPORTERS[fmt](result, sys.stdout, options)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     sys.exit(1 if failed else 0)
 

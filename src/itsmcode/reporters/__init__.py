@@ -1,17 +1,18 @@
-"""Lint reporters, one module per ``--format``, in an explicit registry."""
+"""Lint reporters, one module per ``--format``, in an explicit registry.
+
+The formats are documented for users in docs/output-formats.md.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TextIO
-
-from itsmcode.diagnostics import LintResult
-from itsmcode.reporters import json_reporter, text
-
-#: A reporter writes one lint result to a stream; ``color`` applies to terminals only.
-Reporter = Callable[[LintResult, TextIO, bool], None]
+from itsmcode.reporters import github, json_reporter, sarif, text
+from itsmcode.reporters.base import Reporter, ReportOptions
 
 LINT_REPORTERS: dict[str, Reporter] = {
     "text": text.report,
     "json": json_reporter.report,
+    "github": github.report,
+    "sarif": sarif.report,
 }
+
+__all__ = ["LINT_REPORTERS", "ReportOptions", "Reporter"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import Any, TextIO
 
 from itsmcode.diagnostics import LintResult
+from itsmcode.reporters.base import ReportOptions
 
 
-def report(result: LintResult, stream: TextIO, color: bool) -> None:
-    payload = {
+def report(result: LintResult, stream: TextIO, options: ReportOptions) -> None:
+    payload: dict[str, Any] = {
         "diagnostics": [
             {
                 "path": d.location.path,
@@ -23,5 +24,6 @@ def report(result: LintResult, stream: TextIO, color: bool) -> None:
         ],
         "summary": {"files": result.files, "errors": result.errors, "warnings": result.warnings},
     }
+    # ASCII escapes keep the output valid whatever the encoding of stdout.
     json.dump(payload, stream, indent=2)
     stream.write("\n")

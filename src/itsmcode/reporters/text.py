@@ -7,24 +7,33 @@ from typing import TextIO
 import click
 
 from itsmcode.diagnostics import LintResult, Severity
+from itsmcode.reporters.base import ReportOptions
 
 _COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
 
 
-def report(result: LintResult, stream: TextIO, color: bool) -> None:
+def report(result: LintResult, stream: TextIO, options: ReportOptions) -> None:
+    color = options.color
     for d in result.diagnostics:
         severity = d.severity.value
         if color:
             severity = click.style(severity, fg=_COLOR[d.severity], bold=True)
         location = click.style(str(d.location), bold=True) if color else str(d.location)
-        stream.write(f"{location}: {severity} [{d.rule}] {d.message}\n")
-    summary = _summary(result)
+        stream.write(f"{location}: {severity} [{d.rule}] {one_line(d.message)}\n")
+    line = summary(result)
     if color:
-        summary = click.style(summary, fg="red" if result.errors else "green")
-    stream.write(summary + "\n")
+        line = click.style(line, fg="red" if result.errors else "green")
+    stream.write(line + "\n")
 
 
-def _summary(result: LintResult) -> str:
+def one_line(message: str) -> str:
+    """The message with line breaks shown as ``\\n``: editors, grep and problem
+    matchers read one diagnostic per line, and a message may quote a multi-line value."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def summary(result: LintResult) -> str:
+    """One line of counts, e.g. ``5 files checked: 2 errors, 1 warning``."""
     files = f"{result.files} file{'s' if result.files != 1 else ''}"
     if not result.diagnostics:
         return f"{files} checked, no problems"
