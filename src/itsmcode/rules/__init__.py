@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from itsmcode.diagnostics import Severity
 from itsmcode.rules import (
+    calendar_valid,
+    change_overlap,
+    change_required_fields,
+    change_window,
+    emergency_review,
     kind_matches_folder,
     name_matches_file,
+    no_self_authorization,
     ref_exists,
+    review_due,
+    standard_change_fit,
     unique_names,
 )
 from itsmcode.rules.base import LintContext, RuleModule
@@ -14,12 +22,20 @@ from itsmcode.rules.load_checks import LOAD_CHECKS
 
 #: Semantic rules in the order they run (and are documented).
 RULES: dict[str, RuleModule] = {
-    module.ID: module  # type: ignore[misc]
+    module.ID: module
     for module in (
         name_matches_file,
         kind_matches_folder,
         unique_names,
         ref_exists,
+        change_window,
+        change_overlap,
+        change_required_fields,
+        no_self_authorization,
+        calendar_valid,
+        standard_change_fit,
+        emergency_review,
+        review_due,
     )
 }
 

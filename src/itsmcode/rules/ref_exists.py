@@ -38,7 +38,9 @@ def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
         for loc, kind, name in record.entity.references():
             if not context.layout.enabled(kind):
                 continue
-            known = names.setdefault(kind, catalog.names(kind))
+            if kind not in names:
+                names[kind] = catalog.names(kind)
+            known = names[kind]
             if name not in known:
                 yield record.diagnostic(
                     ID, loc, f"unknown {kind} '{name}'{did_you_mean(name, known)}"
