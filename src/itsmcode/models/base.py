@@ -28,17 +28,23 @@ class Strict(BaseModel):
 
 
 class Link(Strict):
-    title: str
-    url: str
+    title: str = Field(description="Text of the link.")
+    url: str = Field(description="Where it points (a URL).")
 
 
 class Metadata(Strict):
-    name: Name
-    title: str | None = None
-    description: str | None = None
-    labels: dict[str, str] = Field(default_factory=dict)
-    annotations: dict[str, str] = Field(default_factory=dict)
-    links: list[Link] = Field(default_factory=list)
+    name: Name = Field(description="Unique per kind; equals the file's stem (itsm.yaml excepted).")
+    title: str | None = Field(None, description="Display name.")
+    description: str | None = Field(None, description="What this is, in a sentence or two.")
+    labels: dict[str, str] = Field(
+        default_factory=dict, description="String keys and values, for selection and reports."
+    )
+    annotations: dict[str, str] = Field(
+        default_factory=dict, description="String keys and values, free text for other tools."
+    )
+    links: list[Link] = Field(
+        default_factory=list, description="Related pages: runbooks, dashboards, trackers."
+    )
 
 
 class Entity(Strict):
@@ -46,8 +52,8 @@ class Entity(Strict):
 
     KIND: ClassVar[str]
 
-    api_version: Literal["itsmcode/v1"]
-    kind: str
+    api_version: Literal["itsmcode/v1"] = Field(description="Format version; always itsmcode/v1.")
+    kind: str = Field(description="Which kind of entity the file holds.")
     metadata: Metadata
     spec: Any
 

@@ -13,31 +13,43 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 class BusinessHours(Strict):
-    days: list[Weekday] = Field(min_length=1)
-    start: Clock = Field(alias="from")
-    end: Clock = Field(alias="to")
+    days: list[Weekday] = Field(min_length=1, description="Weekdays these hours apply to.")
+    start: Clock = Field(alias="from", description="Opening time, HH:MM.")
+    end: Clock = Field(alias="to", description="Closing time, HH:MM (24:00 allowed).")
 
 
 class Holiday(Strict):
-    date: Date
-    name: str | None = None
+    date: Date = Field(description="The day, YYYY-MM-DD.")
+    name: str | None = Field(None, description="What the holiday is.")
 
 
 class Freeze(Strict):
     """A one-off freeze (start/end) or a recurring one (rrule/duration)."""
 
-    name: str
-    start: Timestamp | None = None
-    end: Timestamp | None = None
-    rrule: RRule | None = None
-    duration: Duration | None = None
+    name: str = Field(description="What the freeze is for.")
+    start: Timestamp | None = Field(None, description="Start of a one-off freeze.")
+    end: Timestamp | None = Field(None, description="End of a one-off freeze.")
+    rrule: RRule | None = Field(
+        None,
+        description="Recurrence of a recurring freeze, read in the calendar's zone.",
+    )
+    duration: Duration | None = Field(
+        None, description="Length of each occurrence of a recurring freeze."
+    )
 
 
 class CalendarSpec(Strict):
-    timezone: TimeZone
-    business_hours: list[BusinessHours] = Field(default_factory=list)
-    holidays: list[Holiday] = Field(default_factory=list)
-    freezes: list[Freeze] = Field(default_factory=list)
+    timezone: TimeZone = Field(description="IANA zone the calendar is read in.")
+    business_hours: list[BusinessHours] = Field(
+        default_factory=list, description="Opening hours; omitted: 24x7."
+    )
+    holidays: list[Holiday] = Field(
+        default_factory=list, description="Days without business hours."
+    )
+    freezes: list[Freeze] = Field(
+        default_factory=list,
+        description="Change freezes: one-off (start/end) or recurring (rrule/duration).",
+    )
 
 
 class Calendar(Entity):

@@ -23,42 +23,55 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class Window(Strict):
-    start: Timestamp
-    end: Timestamp
+    start: Timestamp = Field(description="When work starts.")
+    end: Timestamp = Field(description="When work ends; after start.")
 
 
 class Plan(Strict):
-    implementation: str | None = None
-    backout: str | None = None
-    test: str | None = None
+    implementation: str | None = Field(None, description="How the change is made.")
+    backout: str | None = Field(
+        None, description="How to undo it; required unless the type is standard."
+    )
+    test: str | None = Field(None, description="How success is verified.")
 
 
 class Outcome(Strict):
-    started_at: Timestamp | None = None
-    finished_at: Timestamp | None = None
-    notes: str | None = None
-    incidents: list[Name] = Field(default_factory=list)
+    started_at: Timestamp | None = Field(None, description="When work actually started.")
+    finished_at: Timestamp | None = Field(None, description="When work actually finished.")
+    notes: str | None = Field(None, description="What happened.")
+    incidents: list[Name] = Field(default_factory=list, description="Incidents the change caused.")
 
 
 class Review(Strict):
-    summary: str
-    reviewed_at: Date
-    actions: list[str] = Field(default_factory=list)
+    summary: str = Field(description="Findings of the post-implementation review.")
+    reviewed_at: Date = Field(description="Date of the review.")
+    actions: list[str] = Field(default_factory=list, description="Follow-up actions.")
 
 
 class ChangeRequestSpec(Strict):
-    type: ChangeType
-    template: Name | None = None
-    services: list[Name] = Field(min_length=1)
-    requester: Login
-    description: str | None = None
-    risk: Risk
-    window: Window
-    plan: Plan = Field(default_factory=Plan)
-    status: Status = "planned"
-    outcome: Outcome | None = None
-    review: Review | None = None
-    links: list[str] = Field(default_factory=list)
+    type: ChangeType = Field(description="standard (from a template), normal, or emergency.")
+    template: Name | None = Field(
+        None, description="StandardChange used; required iff the type is standard."
+    )
+    services: list[Name] = Field(min_length=1, description="Affected services, at least one.")
+    requester: Login = Field(description="GitHub login of a member of any team in the catalog.")
+    description: str | None = Field(None, description="Why the change is made.")
+    risk: Risk = Field(description="Assessed risk.")
+    window: Window = Field(description="Planned time window.")
+    plan: Plan = Field(default_factory=Plan, description="Implementation, backout and test plans.")
+    status: Status = Field(
+        "planned",
+        description="Where the change is. Approval is not a status: it is the merged PR.",
+    )
+    outcome: Outcome | None = Field(
+        None, description="What happened; required once completed, failed or rolled-back."
+    )
+    review: Review | None = Field(
+        None, description="Post-implementation review; required once failed or rolled-back."
+    )
+    links: list[str] = Field(
+        default_factory=list, description="Related URLs, e.g. tracker tickets."
+    )
 
 
 class ChangeRequest(Entity):

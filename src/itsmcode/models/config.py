@@ -17,28 +17,49 @@ _DEFAULT_PRACTICES: list[Practice] = ["catalog", "sla", "change"]
 class Paths(Strict):
     """Folders (relative to the root) that hold each kind; defaults follow data-model.md."""
 
-    services: str = "catalog/services"
-    teams: str = "catalog/teams"
-    slas: str = "catalog/slas"
-    calendars: str = "catalog/calendars"
-    changes: str = "changes"
-    standard_changes: str = "processes/standard-changes"
-    approval_policy: str = "processes/approval-policy.yaml"
-    incidents: str = "incidents"
-    problems: str = "problems"
+    services: str = Field("catalog/services", description="Folder of Service files.")
+    teams: str = Field("catalog/teams", description="Folder of Team files.")
+    slas: str = Field("catalog/slas", description="Folder of SLA files.")
+    calendars: str = Field("catalog/calendars", description="Folder of Calendar files.")
+    changes: str = Field("changes", description="Folder of ChangeRequest files.")
+    standard_changes: str = Field(
+        "processes/standard-changes", description="Folder of StandardChange files."
+    )
+    approval_policy: str = Field(
+        "processes/approval-policy.yaml", description="The ApprovalPolicy file."
+    )
+    incidents: str = Field("incidents", description="Folder of Incident files.")
+    problems: str = Field("problems", description="Folder of Problem files.")
 
 
 class LintSettings(Strict):
-    rules: dict[str, RuleSeverity] = Field(default_factory=dict)
-    ignore: list[str] = Field(default_factory=list)
-    max_file_size: int = Field(default=1024 * 1024, ge=1024 * 1024)
+    rules: dict[str, RuleSeverity] = Field(
+        default_factory=dict,
+        description="Rule id -> error, warning or off; overrides the default severity.",
+    )
+    ignore: list[str] = Field(
+        default_factory=list, description="Globs of repository-relative paths that lint skips."
+    )
+    max_file_size: int = Field(
+        default=1024 * 1024, ge=1024 * 1024,
+        description="Largest file read, in bytes (at least 1 MiB).",
+    )
 
 
 class ConfigSpec(Strict):
-    timezone: TimeZone = "UTC"
-    practices: list[Practice] = Field(default_factory=lambda: _DEFAULT_PRACTICES.copy())
-    paths: Paths = Field(default_factory=Paths)
-    lint: LintSettings = Field(default_factory=LintSettings)
+    timezone: TimeZone = Field(
+        "UTC", description="IANA zone used for reports and dates without a calendar."
+    )
+    practices: list[Practice] = Field(
+        default_factory=lambda: _DEFAULT_PRACTICES.copy(),
+        description="ITIL-lite practices in use; enables the kinds (and rules) of each.",
+    )
+    paths: Paths = Field(
+        default_factory=Paths, description="Overrides of the default folder layout."
+    )
+    lint: LintSettings = Field(
+        default_factory=LintSettings, description="Severities, ignores and limits of itsm lint."
+    )
 
 
 class Config(Entity):

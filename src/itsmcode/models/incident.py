@@ -14,19 +14,19 @@ Priority = Literal["P1", "P2", "P3", "P4"]
 
 
 class Cause(Strict):
-    category: str
-    change: Name | None = None
+    category: str = Field(description="Kind of cause, e.g. capacity, change, vendor.")
+    change: Name | None = Field(None, description="ChangeRequest that caused the incident.")
 
 
 class IncidentSpec(Strict):
-    services: list[Name] = Field(min_length=1)
-    priority: Priority
-    opened_at: Timestamp
-    responded_at: Timestamp | None = None
-    resolved_at: Timestamp | None = None
-    summary: str | None = None
-    cause: Cause | None = None
-    problem: Name | None = None
+    services: list[Name] = Field(min_length=1, description="Affected services, at least one.")
+    priority: Priority = Field(description="P1 (highest) to P4.")
+    opened_at: Timestamp = Field(description="When the incident was opened.")
+    responded_at: Timestamp | None = Field(None, description="When someone first responded.")
+    resolved_at: Timestamp | None = Field(None, description="When service was restored.")
+    summary: str | None = Field(None, description="What happened, in a sentence or two.")
+    cause: Cause | None = Field(None, description="What caused it.")
+    problem: Name | None = Field(None, description="Problem record it belongs to.")
 
 
 class Incident(Entity):

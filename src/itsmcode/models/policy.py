@@ -30,81 +30,136 @@ _EMERGENCY: list[ChangeType] = ["emergency"]
 
 
 class Options(Strict):
-    allow_author: bool = False
-    allow_committers: bool = False
-    invalidate_on_push: bool = True
+    allow_author: bool = Field(
+        False, description="The pull request's author may count as an approver."
+    )
+    allow_committers: bool = Field(
+        False, description="Committers of the pull request's commits may count as approvers."
+    )
+    invalidate_on_push: bool = Field(
+        True, description="An approval counts only for the head commit it was given on."
+    )
 
 
 class Require(Strict):
-    count: int = Field(default=1, ge=1)
-    teams: list[Name] = Field(default_factory=list)
-    users: list[Login] = Field(default_factory=list)
-    owners_of: Literal["affected"] | None = None
+    count: int = Field(
+        default=1, ge=1, description="Approvals needed (from each owning team with ownersOf)."
+    )
+    teams: list[Name] = Field(
+        default_factory=list, description="Teams whose members' approvals count (pooled)."
+    )
+    users: list[Login] = Field(
+        default_factory=list, description="GitHub logins whose approvals count."
+    )
+    owners_of: Literal["affected"] | None = Field(
+        None, description="affected: one approval from each team owning an affected service."
+    )
 
 
 class SlaPredicate(Strict):
-    loosened: bool | None = None
-    tightened: bool | None = None
+    loosened: bool | None = Field(None, description="Matches when an SLA is loosened.")
+    tightened: bool | None = Field(None, description="Matches when an SLA is tightened.")
 
 
 class ServicesPredicate(Strict):
-    tier: list[Annotated[int, Field(ge=1, le=4)]] = Field(default_factory=list)
-    lifecycle: list[Lifecycle] = Field(default_factory=list)
-    type: list[Literal["business", "technical"]] = Field(default_factory=list)
-    impacted: bool = False
+    tier: list[Annotated[int, Field(ge=1, le=4)]] = Field(
+        default_factory=list, description="Tiers of affected services."
+    )
+    lifecycle: list[Lifecycle] = Field(
+        default_factory=list, description="Lifecycles of affected services."
+    )
+    type: list[Literal["business", "technical"]] = Field(
+        default_factory=list, description="Types of affected services."
+    )
+    impacted: bool = Field(
+        False, description="Match against impacted services (affected plus dependents)."
+    )
 
 
 class ChangeRequestPredicate(Strict):
-    type: list[ChangeType] = Field(default_factory=list)
-    risk: list[Risk] = Field(default_factory=list)
+    type: list[ChangeType] = Field(
+        default_factory=list, description="Types of added or edited change requests."
+    )
+    risk: list[Risk] = Field(
+        default_factory=list, description="Risks of added or edited change requests."
+    )
     transition: list[str] = Field(
         default_factory=list, description="Status transitions such as 'in-progress->completed'."
     )
 
 
 class AuthorPredicate(Strict):
-    teams: list[Name] = Field(default_factory=list)
+    teams: list[Name] = Field(
+        default_factory=list, description="The pull request's author is in one of these teams."
+    )
 
 
 class When(Strict):
-    paths: list[str] = Field(default_factory=list)
-    kinds: list[KindName] = Field(default_factory=list)
-    change: list[Literal["added", "modified", "removed", "renamed"]] = Field(default_factory=list)
-    fields: list[str] = Field(default_factory=list)
-    sla: SlaPredicate | None = None
-    services: ServicesPredicate | None = None
-    change_request: ChangeRequestPredicate | None = None
-    labels: list[str] = Field(default_factory=list)
-    author: AuthorPredicate | None = None
+    paths: list[str] = Field(default_factory=list, description="Globs of changed paths.")
+    kinds: list[KindName] = Field(default_factory=list, description="Kinds of changed entities.")
+    change: list[Literal["added", "modified", "removed", "renamed"]] = Field(
+        default_factory=list, description="How an entity changed."
+    )
+    fields: list[str] = Field(
+        default_factory=list, description="Changed fields, dotted (spec.tier)."
+    )
+    sla: SlaPredicate | None = Field(None, description="SLA loosened or tightened.")
+    services: ServicesPredicate | None = Field(
+        None, description="Properties of the affected services."
+    )
+    change_request: ChangeRequestPredicate | None = Field(
+        None, description="Properties of added or edited change requests."
+    )
+    labels: list[str] = Field(default_factory=list, description="Labels of the pull request.")
+    author: AuthorPredicate | None = Field(None, description="Who opened the pull request.")
 
 
 class RetroReview(Strict):
-    within: Duration
-    teams: list[Name] = Field(default_factory=list)
+    within: Duration = Field(description="Deadline for the retrospective review after merge.")
+    teams: list[Name] = Field(default_factory=list, description="Teams that review.")
 
 
 class Rule(Strict):
-    name: str
-    description: str | None = None
-    when: When = Field(default_factory=When)
-    require: Require = Field(default_factory=Require)
-    retro_review: RetroReview | None = None
+    name: str = Field(description="Rule name, shown in decisions.")
+    description: str | None = Field(None, description="Why the rule exists.")
+    when: When = Field(
+        default_factory=When,
+        description="Predicates; keys AND together, list values OR.",
+    )
+    require: Require = Field(
+        default_factory=Require, description="Approvals needed when the rule applies."
+    )
+    retro_review: RetroReview | None = Field(
+        None, description="A later review the audit checks (for emergencies)."
+    )
 
 
 class DefaultRule(Strict):
-    require: Require = Field(default_factory=Require)
+    require: Require = Field(
+        default_factory=Require, description="Approvals needed for changes no rule covers."
+    )
 
 
 class Freeze(Strict):
-    calendars: list[Name] = Field(default_factory=list)
-    exempt_types: list[ChangeType] = Field(default_factory=lambda: _EMERGENCY.copy())
+    calendars: list[Name] = Field(
+        default_factory=list, description="Calendars whose freezes block change requests."
+    )
+    exempt_types: list[ChangeType] = Field(
+        default_factory=lambda: _EMERGENCY.copy(),
+        description="Change types allowed during a freeze.",
+    )
 
 
 class ApprovalPolicySpec(Strict):
-    options: Options = Field(default_factory=Options)
-    default_rule: DefaultRule = Field(default_factory=DefaultRule)
-    freeze: Freeze = Field(default_factory=Freeze)
-    rules: list[Rule] = Field(default_factory=list)
+    options: Options = Field(
+        default_factory=Options,
+        description="Who may count as an approver and when approvals expire.",
+    )
+    default_rule: DefaultRule = Field(
+        default_factory=DefaultRule, description="Applies to changes no rule covers."
+    )
+    freeze: Freeze = Field(default_factory=Freeze, description="Change freezes.")
+    rules: list[Rule] = Field(default_factory=list, description="Approval rules.")
 
 
 class ApprovalPolicy(Entity):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from itsmcode.models.base import Entity, Reference, Strict
@@ -13,13 +13,27 @@ from itsmcode.models.types import Date, Name
 
 
 class ProblemSpec(Strict):
-    services: list[Name] = Field(min_length=1)
-    status: Literal["open", "known-error", "resolved", "risk-accepted"] = "open"
-    incidents: list[Name] = Field(default_factory=list)
-    root_cause: str | None = None
-    workaround: str | None = None
-    fix: Name | None = None
-    review_by: Date | None = None
+    # The JSON Schema says what _risk_acceptance_expires checks, so editors flag it too.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"status": {"const": "risk-accepted"}}, "required": ["status"]},
+            "then": {"required": ["reviewBy"]},
+        }
+    )
+
+    services: list[Name] = Field(min_length=1, description="Affected services, at least one.")
+    status: Literal["open", "known-error", "resolved", "risk-accepted"] = Field(
+        "open", description="open, known-error (workaround known), resolved, or risk-accepted."
+    )
+    incidents: list[Name] = Field(
+        default_factory=list, description="Incidents caused by this problem."
+    )
+    root_cause: str | None = Field(None, description="The cause, once known.")
+    workaround: str | None = Field(None, description="How to restore service meanwhile.")
+    fix: Name | None = Field(None, description="ChangeRequest that removes the cause.")
+    review_by: Date | None = Field(
+        None, description="Date by which the problem is revisited; required for risk-accepted."
+    )
 
     @model_validator(mode="after")
     def _risk_acceptance_expires(self) -> ProblemSpec:

@@ -15,25 +15,37 @@ Lifecycle = Literal["planned", "live", "deprecated", "retired"]
 
 
 class Dependency(Strict):
-    service: Name
-    type: Literal["hard", "soft"] = "hard"
+    service: Name = Field(description="Service depended on.")
+    type: Literal["hard", "soft"] = Field(
+        "hard", description="hard: this service fails without it; soft: degrades."
+    )
 
 
 class Component(Strict):
-    type: str
-    ref: str
+    type: str = Field(description="Kind of configuration item, e.g. repository, database.")
+    ref: str = Field(description="Identifier of the item.")
 
 
 class ServiceSpec(Strict):
-    type: Literal["business", "technical"]
-    tier: Tier
-    lifecycle: Lifecycle
-    owner: Name
-    support: Name | None = None
-    sla: Name | None = None
-    depends_on: list[Dependency] = Field(default_factory=list)
-    components: list[Component] = Field(default_factory=list)
-    review_by: Date | None = None
+    type: Literal["business", "technical"] = Field(
+        description="business (used by customers) or technical (used by other services)."
+    )
+    tier: Tier = Field(description="Criticality, 1 (most critical) to 4.")
+    lifecycle: Lifecycle = Field(description="Where the service is in its life.")
+    owner: Name = Field(description="Team accountable for the service.")
+    support: Name | None = Field(None, description="Team that supports it (default: the owner).")
+    sla: Name | None = Field(
+        None, description="SLA of the service; required for live services of tier 1-2."
+    )
+    depends_on: list[Dependency] = Field(
+        default_factory=list, description="Services this one needs."
+    )
+    components: list[Component] = Field(
+        default_factory=list, description="Configuration items, free form."
+    )
+    review_by: Date | None = Field(
+        None, description="Date by which the entry is reviewed (catalog hygiene)."
+    )
 
 
 class Service(Entity):

@@ -16,19 +16,21 @@ PRIORITIES = ("P1", "P2", "P3", "P4")
 
 class Availability(Strict):
     target: float = Field(gt=0, lt=100, description="Percent, e.g. 99.95.")
-    window: Duration = Field(default=timedelta(days=30))
+    window: Duration = Field(
+        default=timedelta(days=30), description="Period the target is measured over."
+    )
 
 
 class Target(Strict):
-    response: Duration
-    resolution: Duration
+    response: Duration = Field(description="Time to first response.")
+    resolution: Duration = Field(description="Time to resolution.")
 
 
 class Targets(Strict):
-    p1: Target | None = Field(default=None, alias="P1")
-    p2: Target | None = Field(default=None, alias="P2")
-    p3: Target | None = Field(default=None, alias="P3")
-    p4: Target | None = Field(default=None, alias="P4")
+    p1: Target | None = Field(default=None, alias="P1", description="Targets for priority P1.")
+    p2: Target | None = Field(default=None, alias="P2", description="Targets for priority P2.")
+    p3: Target | None = Field(default=None, alias="P3", description="Targets for priority P3.")
+    p4: Target | None = Field(default=None, alias="P4", description="Targets for priority P4.")
 
     def items(self) -> list[tuple[str, Target]]:
         """(priority, target) for the priorities that are set, P1 first."""
@@ -37,11 +39,18 @@ class Targets(Strict):
 
 
 class SLASpec(Strict):
-    availability: Availability | None = None
-    calendar: Name | None = None
-    targets: Targets = Field(default_factory=Targets)
-    maintenance_excluded: bool = False
-    review_by: Date | None = None
+    availability: Availability | None = Field(None, description="Availability target.")
+    calendar: Name | None = Field(
+        None, description="Calendar whose business hours are the clock for targets."
+    )
+    targets: Targets = Field(
+        default_factory=Targets,
+        description="Response and resolution targets per priority; all optional.",
+    )
+    maintenance_excluded: bool = Field(
+        False, description="Approved change windows do not count as downtime."
+    )
+    review_by: Date | None = Field(None, description="Date by which the SLA is reviewed.")
 
 
 class SLA(Entity):

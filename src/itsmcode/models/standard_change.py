@@ -12,11 +12,15 @@ from itsmcode.models.types import Date
 
 
 class StandardChangeSpec(Strict):
-    description: str
-    max_risk: Risk = "low"
-    tiers: list[Annotated[int, Field(ge=1, le=4)]] = Field(default_factory=lambda: [1, 2, 3, 4])
-    plan: Plan = Field(default_factory=Plan)
-    review_by: Date | None = None
+    description: str = Field(description="What the template is for.")
+    max_risk: Risk = Field("low", description="Highest risk a change using it may have.")
+    tiers: list[Annotated[int, Field(ge=1, le=4)]] = Field(
+        default_factory=lambda: [1, 2, 3, 4], description="Service tiers it may be used on."
+    )
+    plan: Plan = Field(
+        default_factory=Plan, description="Plan copied by changes using the template."
+    )
+    review_by: Date | None = Field(None, description="Date by which the template is reviewed.")
 
 
 class StandardChange(Entity):

@@ -12,22 +12,24 @@ from itsmcode.models.types import Login, Name
 
 
 class Member(Strict):
-    github: Login
-    name: str | None = None
-    email: str | None = None
-    role: str | None = None
+    github: Login = Field(description="GitHub login (compared case-insensitively).")
+    name: str | None = Field(None, description="Full name.")
+    email: str | None = Field(None, description="Email address.")
+    role: str | None = Field(None, description="Free text, e.g. lead.")
 
 
 class Contact(Strict):
-    email: str | None = None
-    chat: str | None = None
-    oncall: str | None = None
+    email: str | None = Field(None, description="Team email address.")
+    chat: str | None = Field(None, description="Chat channel.")
+    oncall: str | None = Field(None, description="On-call page or rota.")
 
 
 class TeamSpec(Strict):
-    members: list[Member] = Field(default_factory=list)
-    parent: Name | None = None
-    contact: Contact | None = None
+    members: list[Member] = Field(
+        default_factory=list, description="People in the team; a login appears once."
+    )
+    parent: Name | None = Field(None, description="Team this one belongs to.")
+    contact: Contact | None = Field(None, description="How to reach the team.")
 
 
 class Team(Entity):

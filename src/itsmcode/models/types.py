@@ -24,6 +24,14 @@ _TIME_OF_DAY = r"[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
 _OFFSET = r"(Z|z|[+-][0-9]{2}:[0-9]{2})"
 TIMESTAMP_PATTERN = rf"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[Tt ]{_TIME_OF_DAY}{_OFFSET}$"
 CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+#: TIMESTAMP_PATTERN with field ranges, for the JSON Schema only. The schema cannot use
+#: ``format: date-time``: validators implement RFC 3339, which refuses the space
+#: separator that the loader accepts, so editors would flag valid files.
+TIMESTAMP_SCHEMA_PATTERN = (
+    r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]"
+    r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?"
+    r"(Z|z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
 
 _NAME = re.compile(NAME_PATTERN)
 _LOGIN = re.compile(LOGIN_PATTERN)
@@ -162,42 +170,53 @@ def _rrule(value: Any) -> str:
     return text
 
 
-def _string(pattern: str, description: str, **extra: Any) -> WithJsonSchema:
+def _string(pattern: str, title: str, description: str, **extra: Any) -> WithJsonSchema:
+    # The title names the value type in editors' hovers and in docs/reference (docgen
+    # labels field types by it); a field's own description replaces ``description``.
     return WithJsonSchema(
-        {"type": "string", "pattern": pattern, "description": description, **extra}
+        {"type": "string", "title": title, "pattern": pattern, "description": description,
+         **extra}
     )
 
 
-Name = Annotated[str, BeforeValidator(_name), _string(NAME_PATTERN, "An entity name.")]
-Login = Annotated[str, BeforeValidator(_login), _string(LOGIN_PATTERN, "A GitHub login.")]
+Name = Annotated[str, BeforeValidator(_name), _string(NAME_PATTERN, "name", "An entity name.")]
+Login = Annotated[
+    str, BeforeValidator(_login), _string(LOGIN_PATTERN, "GitHub login", "A GitHub login.")
+]
 Duration = Annotated[
     timedelta,
     BeforeValidator(_duration),
     PlainSerializer(format_duration, return_type=str),
-    _string(DURATION_PATTERN, "A duration: <number><unit>, unit m, h, d or w."),
+    _string(DURATION_PATTERN, "duration", "A duration: <number><unit>, unit m, h, d or w."),
 ]
 Timestamp = Annotated[
     datetime,
     BeforeValidator(_timestamp),
     PlainSerializer(lambda v: v.isoformat(), return_type=str),
-    _string(TIMESTAMP_PATTERN, "ISO 8601 timestamp with an explicit offset.", format="date-time"),
+    _string(
+        TIMESTAMP_SCHEMA_PATTERN,
+        "timestamp",
+        "An ISO 8601 timestamp with an explicit offset, e.g. 2026-12-02T22:00:00+01:00.",
+    ),
 ]
 Date = Annotated[
     date,
     BeforeValidator(_date),
     PlainSerializer(lambda v: v.isoformat(), return_type=str),
-    _string(DATE_PATTERN, "A date, YYYY-MM-DD.", format="date"),
+    _string(DATE_PATTERN, "date", "A date, YYYY-MM-DD.", format="date"),
 ]
-Clock = Annotated[str, BeforeValidator(_clock), _string(CLOCK_PATTERN, "A time of day, HH:MM.")]
+Clock = Annotated[
+    str, BeforeValidator(_clock), _string(CLOCK_PATTERN, "time of day", "A time of day, HH:MM.")
+]
 TimeZone = Annotated[
     str,
     BeforeValidator(_zone),
-    WithJsonSchema({"type": "string", "description": "An IANA time zone."}),
+    WithJsonSchema({"type": "string", "title": "time zone", "description": "An IANA time zone."}),
 ]
 RRule = Annotated[
     str,
     BeforeValidator(_rrule),
-    WithJsonSchema({"type": "string", "description": "An RFC 5545 RRULE."}),
+    WithJsonSchema({"type": "string", "title": "RRULE", "description": "An RFC 5545 RRULE."}),
 ]
 
 
