@@ -59,9 +59,10 @@ def cli() -> None:
 def _register() -> None:
     # Each command module imports its heavy dependencies lazily, so ``itsm --version``
     # and a one-file lint in a pre-commit hook start quickly.
-    from itsmcode.cli import lint_cmd, schema_cmd
+    from itsmcode.cli import init_cmd, lint_cmd, schema_cmd
 
     cli.add_command(lint_cmd.lint)
+    cli.add_command(init_cmd.init)
     cli.add_command(schema_cmd.schema)
 
 
