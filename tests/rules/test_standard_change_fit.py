@@ -35,8 +35,9 @@ def standard(risk: str = "low", services: str = "[edge]", status: str = "planned
 
 def repo(tmp_path: Path, text: str, *, template: bool = True) -> Path:
     files = {
-        "catalog/services/edge.yaml": service("edge", tier=2),
-        "catalog/services/api.yaml": service("api", tier=1),
+        # Not live, so that sla-required (live tier 1-2 need an SLA) stays out of the way.
+        "catalog/services/edge.yaml": service("edge", tier=2, lifecycle="planned"),
+        "catalog/services/api.yaml": service("api", tier=1, lifecycle="planned"),
         PATH: text,
     }
     if template:
