@@ -64,6 +64,14 @@ def _register() -> None:
     cli.add_command(lint_cmd.lint)
     cli.add_command(init_cmd.init)
     cli.add_command(schema_cmd.schema)
+    from itsmcode.cli import policy_cmd
+
+    cli.add_command(policy_cmd.policy)
+    from itsmcode.cli import diff_cmd, show_cmd
+
+    cli.add_command(diff_cmd.diff)
+    cli.add_command(show_cmd.show)
+
 
 
 _register()

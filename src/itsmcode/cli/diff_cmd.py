@@ -1,0 +1,55 @@
+"""``itsm diff [BASE [HEAD]]``: the semantic diff of the catalog between git refs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from itsmcode.cli.options import color_option, repo_option, resolve_root, use_color
+
+FORMATS = ("text", "json", "markdown")
+
+
+@click.command("diff")
+@click.argument("revisions", nargs=-1, metavar="[BASE [HEAD]]")
+@repo_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format; json is versioned and documented in docs/diff.md.")
+@click.option("--exit-code", is_flag=True,
+              help="Exit 1 when there are differences, 0 when there are none.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing (implies --exit-code).")
+@color_option
+def diff(
+    revisions: tuple[str, ...], repo: Path | None, fmt: str, exit_code: bool, quiet: bool,
+    color: bool | None,
+) -> None:
+    """Show what changed in the catalog, what it means and what it impacts.
+
+    \b
+    Revisions follow git:
+      itsm diff              HEAD against the work tree
+      itsm diff main         merge-base(main, HEAD) against the work tree
+      itsm diff A B, A..B    commit A against commit B
+      itsm diff A...B        merge-base(A, B) against B (a pull request's view)
+
+    Exit status: 0 (or, with --exit-code, 0 no differences and 1 differences),
+    2 usage, configuration or git error, 3 an internal bug.
+    """
+    from itsmcode.diff import diff_repository
+    from itsmcode.errors import ConfigError
+    from itsmcode.repo_config import load_config
+    from itsmcode.reporters.diff_registry import DIFF_REPORTERS, DiffReportOptions
+
+    root = resolve_root(repo)
+    try:
+        config = load_config(root)
+    except ConfigError:
+        # A broken itsm.yaml in the work tree is itself a change to show, not a stop:
+        # the diff then reads the layout from the base commit's config.
+        config = None
+    changeset = diff_repository(root, config, revisions)
+    if not quiet:
+        DIFF_REPORTERS[fmt](changeset, sys.stdout, DiffReportOptions(color=use_color(color)))
+    sys.exit(1 if (exit_code or quiet) and not changeset.empty else 0)

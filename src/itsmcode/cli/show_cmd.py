@@ -1,0 +1,173 @@
+"""``itsm show KIND NAME [--at REF|DATE]``: one entity as it is, or was, with references
+resolved."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from itsmcode.cli.options import repo_option, resolve_root
+
+#: Short and plural spellings users type for each kind.
+KIND_ALIASES = {
+    "services": "Service", "teams": "Team", "slas": "SLA", "calendars": "Calendar",
+    "change": "ChangeRequest", "changes": "ChangeRequest", "cr": "ChangeRequest",
+    "changerequests": "ChangeRequest", "standard-change": "StandardChange",
+    "standardchanges": "StandardChange", "policy": "ApprovalPolicy",
+    "incidents": "Incident", "problems": "Problem", "config": "Config",
+}
+
+
+@click.command("show")
+@click.argument("kind")
+@click.argument("name")
+@click.option("--at", "at", metavar="REF|DATE", default=None,
+              help="Show the entity as it was at a git revision, or at the last commit "
+                   "on or before a date (YYYY-MM-DD). Default: the work tree.")
+@click.option("--format", "fmt", type=click.Choice(("yaml", "json")), default="yaml",
+              show_default=True, help="Output format.")
+@repo_option
+def show(kind: str, name: str, at: str | None, fmt: str, repo: Path | None) -> None:
+    """Print one entity with the field names of its file and its references resolved.
+
+    Exit status: 0 shown, 1 no such entity, 2 usage, configuration or git error.
+    """
+    from itsmcode.errors import ConfigError
+    from itsmcode.models import MODELS
+    from itsmcode.suggest import did_you_mean
+
+    root = resolve_root(repo)
+    kind_name = _kind(kind)
+    if kind_name is None:
+        raise ConfigError(f"unknown kind '{kind}'{did_you_mean(kind, MODELS)}; one of: "
+                          + ", ".join(MODELS))
+    catalog, where = _catalog(root, at)
+    records = catalog.records_named(kind_name, name)
+    if not records:
+        hint = did_you_mean(name, catalog.names(kind_name))
+        click.echo(f"itsm: no {kind_name} named '{name}' {where}{hint}", err=True)
+        sys.exit(1)
+    record = records[0]
+    document = _document(catalog, record, where)
+    if fmt == "json":
+        json.dump(document, sys.stdout, indent=2, ensure_ascii=False, default=str)
+        sys.stdout.write("\n")
+    else:
+        _write_yaml(document)
+    sys.exit(0)
+
+
+def _kind(text: str) -> str | None:
+    from itsmcode.models import MODELS
+
+    lowered = {k.lower(): k for k in MODELS}
+    key = text.lower()
+    return lowered.get(key) or KIND_ALIASES.get(key) or lowered.get(key.rstrip("s"))
+
+
+def _catalog(root: Path, at: str | None) -> tuple[Any, str]:
+    from itsmcode.repo_config import load_config
+
+    if at is None:
+        from itsmcode.snapshot import load_worktree
+
+        return load_worktree(root, load_config(root)), "in the work tree"
+    from itsmcode.diff.snapshots import load_commit
+    from itsmcode.errors import ConfigError, GitError
+    from itsmcode.gitsource import GitRepo
+
+    repo = GitRepo(root)
+    try:
+        commit = repo.resolve(at)
+    except GitError:
+        if not repo.looks_like_date(at):
+            raise
+        commit = repo.commit_before(at)
+    try:
+        fallback = load_config(root)
+    except ConfigError:
+        fallback = None
+    return load_commit(repo, commit, fallback), f"at {at} ({commit[:12]})"
+
+
+def _document(catalog: Any, record: Any, where: str) -> dict[str, Any]:
+    from itsmcode.catalog import Record
+    from itsmcode.models import Service
+
+    assert isinstance(record, Record) and record.document is not None
+    resolved: dict[str, Any] = {}
+    entity = record.entity
+    if entity is not None:
+        for loc, kind, target in entity.references():
+            found = catalog.records_named(kind, target)
+            info: dict[str, Any] = {"kind": kind, "name": target}
+            if found:
+                info.update(_summary(found[0]))
+            else:
+                info["missing"] = True
+            resolved[_dotted(loc)] = info
+    out: dict[str, Any] = {
+        "kind": record.kind, "name": record.name, "path": record.path, "at": where,
+        "entity": record.document.data, "resolved": resolved,
+        "problems": [
+            {"line": d.location.line, "column": d.location.column, "rule": d.rule,
+             "message": d.message} for d in record.problems
+        ],
+    }
+    if isinstance(entity, Service):
+        out["dependents"] = sorted(catalog.dependents.get(entity.name, ()))
+    return out
+
+
+def _summary(record: Any) -> dict[str, Any]:
+    data = record.document.data if record.document else {}
+    meta_raw, spec_raw = data.get("metadata"), data.get("spec")
+    meta: dict[str, Any] = meta_raw if isinstance(meta_raw, dict) else {}
+    spec: dict[str, Any] = spec_raw if isinstance(spec_raw, dict) else {}
+    info: dict[str, Any] = {"path": record.path}
+    if isinstance(meta.get("title"), str):
+        info["title"] = meta["title"]
+    for key in ("tier", "lifecycle", "owner"):
+        if key in spec and record.kind == "Service":
+            info[key] = spec[key]
+    if record.problems:
+        info["invalid"] = True
+    return info
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for step in loc:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+def _write_yaml(document: dict[str, Any]) -> None:
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        """Dates stay unquoted as in the file: under YAML 1.2 they are plain strings."""
+
+    Dumper.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+    }
+
+    def dump(value: Any) -> str:
+        return yaml.dump(value, Dumper=Dumper, sort_keys=False, allow_unicode=True,
+                         default_flow_style=False)
+
+    out = sys.stdout
+    out.write(f"# {document['path']} {document['at']}\n")
+    for p in document["problems"]:
+        out.write(f"# problem {p['line']}:{p['column']} [{p['rule']}] {p['message']}\n")
+    out.write(dump(document["entity"]))
+    extra = {"resolved": document["resolved"]}
+    if "dependents" in document:
+        extra["dependents"] = document["dependents"]
+    out.write("---\n# references resolved and dependents (not part of the file)\n")
+    out.write(dump(extra))

@@ -1,0 +1,120 @@
+"""Snapshots of an ITSM repository at a git commit or in the work tree.
+
+The files of a commit are read straight from the object database through gitsource
+(one ``cat-file --batch`` stream), then loaded by the same ``load_record`` as the work
+tree, so a file at a ref yields exactly the diagnostics lint would give it.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from itsmcode.catalog import Catalog, Record
+from itsmcode.errors import GitError
+from itsmcode.gitsource import SYMLINK_MODE, Blob, GitRepo, TreeEntry
+from itsmcode.layout import CONFIG_FILE, Layout
+from itsmcode.models import Config
+from itsmcode.snapshot import load_record
+from itsmcode.source import YAML_SUFFIXES
+from itsmcode.yamlio import UNREADABLE, Limits, YamlProblem
+
+
+def wanted(path: str) -> bool:
+    """Whether a path is an entity file the loader would see (as ``source.discover``)."""
+    if path == CONFIG_FILE:
+        return True
+    parts = path.split("/")
+    return path.endswith(YAML_SUFFIXES) and not any(p.startswith(".") for p in parts)
+
+
+def folders_of(*configs: Config) -> list[str]:
+    """The folders (and single files) of every enabled kind, plus itsm.yaml."""
+    found = {CONFIG_FILE}
+    for config in configs:
+        found.update(Layout.from_config(config).folders.values())
+    return sorted(found)
+
+
+def config_at(repo: GitRepo, commit: str) -> Config | None:
+    """The repository config at a commit; None when it is absent or does not validate."""
+    return configs_at(repo, [commit])[commit]
+
+
+def configs_at(repo: GitRepo, commits: Iterable[str]) -> dict[str, Config | None]:
+    """The config at each commit, read in one batch (None: absent or invalid)."""
+    wanted = list(dict.fromkeys(commits))
+    blobs = repo.read_files(((c, CONFIG_FILE) for c in wanted), 1024 * 1024)
+    out: dict[str, Config | None] = {}
+    for commit in wanted:
+        blob = blobs.get((commit, CONFIG_FILE))
+        if blob is None:
+            out[commit] = None
+            continue
+        record = load_record(CONFIG_FILE, blob.data, _problem(blob.problem), Limits())
+        out[commit] = record.entity if isinstance(record.entity, Config) else None
+    return out
+
+
+def _problem(message: str | None) -> YamlProblem | None:
+    return YamlProblem(UNREADABLE, message) if message else None
+
+
+def records_from_blobs(
+    entries: Mapping[str, TreeEntry], blobs: Mapping[str, Blob], limits: Limits
+) -> dict[str, Record]:
+    """Each path's blob as a Record (symbolic links are reported, not followed)."""
+    out: dict[str, Record] = {}
+    with no_gc():
+        for path, entry in entries.items():
+            if entry.mode == SYMLINK_MODE:
+                out[path] = load_record(path, None, YamlProblem(
+                    UNREADABLE, "symbolic link; not followed when reading from git"
+                ), limits)
+                continue
+            blob = blobs[entry.sha]
+            out[path] = load_record(path, blob.data, _problem(blob.problem), limits)
+    return out
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    # As in snapshot.load_worktree: nothing built while loading is garbage yet.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_commit(repo: GitRepo, commit: str, fallback: Config | None = None) -> Catalog:
+    """The whole catalog as it was at ``commit`` (for ``itsm show --at``)."""
+    config = config_at(repo, commit) or fallback
+    if config is None:
+        raise GitError(
+            f"no valid {CONFIG_FILE} at {commit[:12]}; the ITSM repository did not exist there"
+        )
+    limits = Limits(max_file_size=config.spec.lint.max_file_size)
+    entries = {p: e for p, e in repo.ls_tree(commit, folders_of(config)).items() if wanted(p)}
+    blobs = repo.read_blobs(
+        (e.sha for e in entries.values() if e.mode != SYMLINK_MODE), limits.max_file_size
+    )
+    records = records_from_blobs(entries, blobs, limits)
+    return Catalog([records[p] for p in sorted(records)], config)
+
+
+def read_worktree(root: Path, paths: Iterable[str], max_size: int) -> dict[str, Record]:
+    """Records of work-tree files (read by ``source.read``, with its safety checks)."""
+    from itsmcode.source import read
+
+    limits = Limits(max_file_size=max_size)
+    out: dict[str, Record] = {}
+    with no_gc():
+        for path in paths:
+            source = read(root, path, max_size)
+            out[path] = load_record(path, source.data, source.problem, limits)
+    return out
