@@ -1,0 +1,145 @@
+"""``itsm policy check|test|record``: change approval as code (docs/reference/policy.md)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+import click
+
+from itsmcode.cli.options import repo_option, resolve_root
+
+if TYPE_CHECKING:
+    from itsmcode.policy.check import CheckResult
+    from itsmcode.reporters.base import ReportOptions
+
+FORMATS = ("text", "json", "markdown", "github")
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.group()
+def policy() -> None:
+    """Evaluate and test the approval policy of pull requests."""
+
+
+@policy.command()
+@repo_option
+@click.option("--base", help="Base commit (default: pull_request.base.sha of --event).")
+@click.option("--head", help="Head commit (default: pull_request.head.sha of --event).")
+@click.option("--event", type=_FILE, help="GitHub pull_request or pull_request_review payload.")
+@click.option("--reviews", type=_FILE,
+              help="JSON array of GitHub REST reviews (paginated arrays concatenated).")
+@click.option("--author", help="Author login (default: pull_request.user.login of --event).")
+@click.option("--label", "labels", multiple=True, help="A PR label (repeatable; adds to --event).")
+@click.option("--now", help="Evaluation time for freezes, ISO 8601 (default: now).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format (default: github under GitHub Actions, else text).")
+def check(
+    repo: Path | None, base: str | None, head: str | None, event: Path | None,
+    reviews: Path | None, author: str | None, labels: tuple[str, ...], now: str | None,
+    fmt: str | None,
+) -> None:
+    """Decide whether a pull request has the approvals the policy requires.
+
+    The policy, teams and calendars are read from the base commit; the changes are
+    merge-base(base, head)..head. Exit status: 0 approved, 1 not approved, 2 usage or
+    configuration error.
+    """
+    from itsmcode.policy.check import run_check
+    from itsmcode.policy.inputs import load_pull_request, load_reviews, parse_now, pull_facts
+    from itsmcode.reporters.base import ReportOptions
+
+    root = resolve_root(repo)
+    pr, review = load_pull_request(event) if event is not None else (None, None)
+    facts = pull_facts(pr, base=base, head=head, author=author, labels=labels)
+    result = run_check(root, facts, load_reviews(reviews, review), parse_now(now))
+    fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    options = ReportOptions(root=root, environ=dict(os.environ))
+    _reporters()[fmt](result, sys.stdout, options)
+    sys.exit(0 if result.approved else 1)
+
+
+@policy.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@repo_option
+def test_cmd(paths: tuple[Path, ...], repo: Path | None) -> None:
+    """Run policy scenario files or folders (default: processes/policy-tests/).
+
+    Each scenario describes a change (or names two refs), the reviews and the expected
+    decision. Exit status: 0 all pass, 1 a scenario's expectation does not hold, 2 a
+    scenario file is invalid.
+    """
+    from itsmcode.policy.scenarios import DEFAULT_DIR, run_files
+
+    root = resolve_root(repo)
+    files: list[Path] = []
+    for path in paths:
+        # A directory stands for its scenario files, like the default one.
+        files.extend(sorted(path.glob("*.y*ml")) if path.is_dir() else [path])
+    if not paths:
+        files = sorted((root / DEFAULT_DIR).glob("*.y*ml"))
+    if not files:
+        from itsmcode.errors import ConfigError
+
+        raise ConfigError(f"no scenario files given and none in {DEFAULT_DIR}/")
+    outcome = run_files(root, files, click.echo)
+    sys.exit(0 if outcome else 1)
+
+
+@policy.command()
+@repo_option
+@click.option("--merge", "merge", required=True, help="The merge commit to annotate.")
+@click.option("--event", type=_FILE, required=True,
+              help="pull_request payload (or the REST pull request object) of the merged PR.")
+@click.option("--reviews", type=_FILE, required=True, help="JSON array of GitHub REST reviews.")
+@click.option("--base", help="Base commit (default: the merge commit's first parent).")
+@click.option("--head", help="Head commit (default: pull_request.head.sha of --event).")
+@click.option("--now", help="Evaluation time, ISO 8601 (default: now).")
+@click.option("--notes-ref", default="refs/notes/itsmcode", show_default=True,
+              help="Notes ref to write.")
+@click.option("--dry-run", is_flag=True, help="Print the note without writing it.")
+def record(
+    repo: Path | None, merge: str, event: Path, reviews: Path, base: str | None,
+    head: str | None, now: str | None, notes_ref: str, dry_run: bool,
+) -> None:
+    """Write the approval decision of a merged pull request as a git note.
+
+    The note (docs/reference/policy.md, "Approval record") goes on the merge commit
+    under --notes-ref and is printed. Exit status: 0 written, 2 error.
+    """
+    from itsmcode.errors import ConfigError
+    from itsmcode.policy.check import run_check
+    from itsmcode.policy.gitfacts import PolicyGit
+    from itsmcode.policy.inputs import load_pull_request, load_reviews, parse_now, pull_facts
+    from itsmcode.policy.record import build_record
+
+    root = resolve_root(repo)
+    git = PolicyGit(root)
+    merge_sha = git.resolve(merge)
+    if base is None:
+        parents = git.parents(merge_sha)
+        if not parents:
+            raise ConfigError(f"{merge_sha[:12]} has no parent; pass --base")
+        base = parents[0]
+    pr, review = load_pull_request(event)
+    facts = pull_facts(pr, base=base, head=head, author=None, labels=())
+    moment = parse_now(now)
+    result = run_check(root, facts, load_reviews(reviews, review), moment)
+    text = build_record(result, merge_sha, git.tree_of(merge_sha), moment).to_json()
+    if not dry_run:
+        git.add_note(merge_sha, text, notes_ref)
+    click.echo(text, nl=False)
+
+
+def _reporters() -> dict[str, Callable[[CheckResult, TextIO, ReportOptions], None]]:
+    from itsmcode.reporters import policy_github, policy_json, policy_markdown, policy_text
+
+    return {
+        "text": policy_text.report,
+        "json": policy_json.report,
+        "markdown": policy_markdown.report,
+        "github": policy_github.report,
+    }

@@ -1,0 +1,300 @@
+"""What a pull request changes, as the items approval rules match on.
+
+One ``Item`` per changed entity (from the semantic diff) and one per other changed
+file (README, workflows...), so every change can be covered by a rule or fall to
+``defaultRule``. Entity facts are read from three snapshots: *base* (the target
+branch tip, the authority for teams and owners), *old* (the merge base, what the pull
+request changes from) and *head*. Deleting or renaming an entity yields an item with
+the entity's old facts, so it triggers the same rules as editing it (policy.md, 6).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from itsmcode.catalog import Catalog
+from itsmcode.diff.model import ChangeSet, EntityChange
+from itsmcode.github import normalize_login
+from itsmcode.models import SLA, ChangeRequest, Service, Team
+from itsmcode.policy.gitfacts import Identity, PathChange
+
+_NOREPLY = re.compile(r"^(?:\d+\+)?([A-Za-z0-9-]+)@users\.noreply\.github\.com$", re.I)
+
+
+@dataclass(frozen=True)
+class CRVersion:
+    """One side of a change request the pull request adds, edits or deletes."""
+
+    name: str
+    type: str
+    risk: str
+    status: str
+
+
+@dataclass(frozen=True)
+class PullFacts:
+    """The pull request as the policy sees it (from the event payload or flags)."""
+
+    author: str
+    head_sha: str
+    base_sha: str
+    labels: tuple[str, ...] = ()
+    number: int | None = None
+    base_ref: str = ""
+    #: Normalized logins of the authors and committers of the PR's commits.
+    committers: frozenset[str] = frozenset()
+
+
+@dataclass
+class Item:
+    """One changed thing: an entity or a plain file."""
+
+    path: str
+    status: str  # added | modified | removed | renamed (a move counts as renamed)
+    kind: str | None = None
+    name: str | None = None
+    old_path: str | None = None
+    old_name: str | None = None
+    fields: tuple[str, ...] = ()
+    sla: frozenset[str] = frozenset()  # loosened / tightened
+    services: tuple[str, ...] = ()  # services this item affects
+    cr_before: CRVersion | None = None  # a change request as the PR found it
+    cr_after: CRVersion | None = None  # ... and as it leaves it (None: removed or invalid)
+    transitions: tuple[str, ...] = ()  # "planned->in-progress", "new->planned"
+
+    @property
+    def change_requests(self) -> tuple[CRVersion, ...]:
+        return tuple(v for v in (self.cr_before, self.cr_after) if v is not None)
+
+    @property
+    def label(self) -> str:
+        if self.kind and self.name:
+            return f"{self.kind} {self.name}"
+        return self.path
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return (self.path,) if self.old_path is None else (self.path, self.old_path)
+
+
+@dataclass
+class Facts:
+    """Everything one evaluation looks at besides the policy and the reviews."""
+
+    pr: PullFacts
+    items: list[Item]
+    base: Catalog
+    old: Catalog
+    head: Catalog
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def catalogs(self) -> tuple[Catalog, Catalog, Catalog]:
+        return self.base, self.old, self.head
+
+    def affected(self) -> list[str]:
+        return sorted({s for item in self.items for s in item.services})
+
+    def services(self, name: str) -> list[Service]:
+        """Every version of a service the three snapshots hold (any of them may match)."""
+        found = [c.service(name) for c in self.catalogs]
+        return [s for s in found if s is not None]
+
+    def impacted(self, names: Iterable[str]) -> set[str]:
+        """``names`` plus every service depending on them, transitively, on any side."""
+        reverse: dict[str, set[str]] = {}
+        for catalog in self.catalogs:
+            for service, users in catalog.dependents.items():
+                reverse.setdefault(service, set()).update(users)
+        seen = set(names)
+        todo = list(seen)
+        while todo:
+            for user in reverse.get(todo.pop(), ()):
+                if user not in seen:
+                    seen.add(user)
+                    todo.append(user)
+        return seen
+
+
+def committer_logins(identities: Iterable[Identity], base: Catalog) -> frozenset[str]:
+    """GitHub logins of commit authors/committers: by a team member's listed email, or a
+    GitHub noreply address. Other identities cannot be tied to a login (docs)."""
+    by_email: dict[str, str] = {}
+    for team in base.all(Team):
+        for member in team.spec.members:
+            if member.email:
+                by_email[member.email.lower()] = member.github.lower()
+    found: set[str] = set()
+    for identity in identities:
+        email = identity.email.strip().lower()
+        if email in by_email:
+            found.add(by_email[email])
+            continue
+        match = _NOREPLY.match(email)
+        login = normalize_login(match.group(1)) if match else None
+        if login:
+            found.add(login)
+    return frozenset(found)
+
+
+def build_items(
+    changeset: ChangeSet, paths: Iterable[PathChange], facts_base: Catalog,
+    old: Catalog, head: Catalog,
+) -> list[Item]:
+    """Items for every entity change and every other changed file."""
+    items = [_entity_item(e, facts_base, old, head) for e in changeset.entities]
+    seen = {p for item in items for p in item.paths}
+    items.extend(Item(p.path, p.status) for p in paths if p.path not in seen)
+    return items
+
+
+def _entity_item(entity: EntityChange, base: Catalog, old: Catalog, head: Catalog) -> Item:
+    status = "renamed" if entity.status in ("moved", "renamed") else entity.status
+    old_name = entity.old_name or entity.name
+    item = Item(
+        entity.path, status, entity.kind, entity.name, entity.old_path,
+        entity.old_name,
+    )
+    item.fields = tuple(f.path for f in entity.fields)
+    if entity.status == "added":
+        item.fields = tuple(_leaf_paths(_data(head, entity.kind, entity.name)))
+    elif entity.status == "removed":
+        item.fields = tuple(_leaf_paths(_data(old, entity.kind, entity.name)))
+    item.sla = frozenset(
+        m.type.split(".", 1)[1] for m in entity.meanings if m.type.startswith("sla.")
+    )
+    services: list[str] = []
+    if entity.kind == "Service":
+        services = [n for n in (entity.name, entity.old_name) if n]
+        before = _first(Service, old_name, old, base)
+        after = head.service(entity.name) if entity.name and status != "removed" else None
+        item.sla |= _sla_shift(
+            _sla_of(before, old, base), _sla_of(after, head, base),
+            before is not None and after is not None,
+        )
+    elif entity.kind == "SLA":
+        names = {n for n in (entity.name, entity.old_name) if n}
+        for catalog in (base, old, head):
+            services.extend(s.name for s in catalog.all(Service) if s.spec.sla in names)
+        if status == "removed":
+            item.sla |= {"loosened"}  # the promise is gone
+        elif status != "added" and (entity.name is None or head.sla(entity.name) is None):
+            # Left invalid: nothing shows it is not weaker, so judge it as loosened.
+            item.sla |= {"loosened"}
+    elif entity.kind == "ChangeRequest":
+        before_cr = _first(ChangeRequest, old_name, old, base) if status != "added" else None
+        after_cr = head.get(ChangeRequest, entity.name) if entity.name and (
+            status != "removed") else None
+        item.cr_before, item.cr_after = _version(before_cr), _version(after_cr)
+        for change in (before_cr, after_cr):
+            if change is not None:
+                services.extend(change.spec.services)
+        item.transitions = tuple(_transitions(entity, before_cr, after_cr))
+    item.services = tuple(dict.fromkeys(services))
+    return item
+
+
+def _version(change: ChangeRequest | None) -> CRVersion | None:
+    if change is None:
+        return None
+    return CRVersion(change.name, change.spec.type, change.spec.risk, change.spec.status)
+
+
+def _transitions(
+    entity: EntityChange, before: ChangeRequest | None, after: ChangeRequest | None
+) -> Iterator[str]:
+    if entity.status == "added" and after is not None:
+        yield f"new->{after.spec.status}"
+    elif before is not None and after is not None and before.spec.status != after.spec.status:
+        yield f"{before.spec.status}->{after.spec.status}"
+    elif before is not None and after is None:
+        yield f"{before.spec.status}->removed"
+
+
+def _first(model: Any, name: str | None, *catalogs: Catalog) -> Any:
+    if name is None:
+        return None
+    for catalog in catalogs:
+        found = catalog.get(model, name)
+        if found is not None:
+            return found
+    return None
+
+
+def _sla_of(service: Service | None, *catalogs: Catalog) -> SLA | None:
+    if service is None or service.spec.sla is None:
+        return None
+    found: SLA | None = _first(SLA, service.spec.sla, *catalogs)
+    return found
+
+
+def _sla_shift(before: SLA | None, after: SLA | None, both: bool) -> frozenset[str]:
+    """Switching a service to another SLA (or to none) loosens or tightens its promise,
+    exactly like editing that SLA would: otherwise the sla predicate could be dodged."""
+    if not both or before is after or (before is None and after is None):
+        return frozenset()
+    if after is None:
+        return frozenset({"loosened"})
+    if before is None:
+        return frozenset({"tightened"})
+    found: set[str] = set()
+    a, b = before.spec.availability, after.spec.availability
+    if a is not None and (b is None or b.target < a.target):
+        found.add("loosened")
+    elif b is not None and (a is None or b.target > a.target):
+        found.add("tightened")
+    old_t, new_t = dict(before.spec.targets.items()), dict(after.spec.targets.items())
+    for priority in set(old_t) | set(new_t):
+        for name in ("response", "resolution"):
+            x = getattr(old_t.get(priority), name, None)
+            y = getattr(new_t.get(priority), name, None)
+            if x == y:
+                continue
+            found.add("loosened" if y is None or (x is not None and y > x) else "tightened")
+    return frozenset(found)
+
+
+def _data(catalog: Catalog, kind: str | None, name: str | None) -> Any:
+    if kind is None or name is None:
+        return None
+    records = catalog.records_named(kind, name)
+    return catalog.raw(records[0]) if records else None
+
+
+def _leaf_paths(data: Any, prefix: str = "") -> Iterator[str]:
+    """Dotted paths of every value in a document (an added or removed entity changes
+    all of them)."""
+    if isinstance(data, dict) and data:
+        for key, value in data.items():
+            yield from _leaf_paths(value, f"{prefix}.{key}" if prefix else str(key))
+    elif prefix:
+        yield prefix
+
+
+def owner_teams(facts: Facts, service: str) -> tuple[set[str], list[str]]:
+    """The teams owning ``service`` and problems (owners not in the base catalog).
+
+    Every team owning it at base, merge base or head: handing a service to another
+    team needs the current owner and the new one. Only teams that exist at base count,
+    so a pull request cannot name a team it creates itself.
+    """
+    owners: set[str] = set()
+    problems: list[str] = []
+    versions = facts.services(service)
+    base_version = facts.base.service(service)
+    candidates = [base_version.spec.owner] if base_version else []
+    candidates += [v.spec.owner for v in versions]
+    for team in dict.fromkeys(candidates):
+        if facts.base.team(team) is not None:
+            owners.add(team)
+        else:
+            problems.append(
+                f"service {service}: owner team {team} does not exist at the base commit; "
+                "add the team in an earlier pull request"
+            )
+    if not candidates:
+        problems.append(f"service {service}: no owner found in any snapshot")
+    return owners, problems

@@ -1,0 +1,275 @@
+"""``itsm policy test``: scenario files that test an approval policy offline.
+
+A scenario describes a pull request (a change applied to the repository's current
+files, or two refs), its reviews and the decision expected per rule. Described
+changes are committed in a scratch repository in a temporary directory, so the real
+``policy check`` runs on real commits and the user's repository is never written.
+The format is documented in docs/reference/policy.md ("Policy tests").
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+import yaml
+from pydantic import Field, ValidationError
+
+from itsmcode.errors import ConfigError
+from itsmcode.github import Review
+from itsmcode.layout import CONFIG_FILE, Layout
+from itsmcode.models.base import Strict
+from itsmcode.policy.check import CheckResult, run_check
+from itsmcode.policy.facts import PullFacts
+from itsmcode.policy.gitfacts import PolicyGit, scratch_commit
+from itsmcode.policy.inputs import parse_now
+from itsmcode.repo_config import load_config
+from itsmcode.yamlio import YamlDocument, YamlProblem, decode, parse
+
+DEFAULT_DIR = "processes/policy-tests"
+#: Reviews of a scenario are submitted one minute apart from this time, in list order.
+REVIEWS_FROM = datetime(2026, 1, 1, tzinfo=timezone.utc)
+RuleStatus = Literal["satisfied", "pending", "skipped"]
+
+
+class ScenarioError(ConfigError):
+    """A scenario file that cannot be run (exit 2), with its location."""
+
+
+class ReviewSpec(Strict):
+    user: str = Field(description="Reviewer login.")
+    state: Literal["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED"] = "APPROVED"
+    commit: str = Field("head", description="head, base, or a commit id.")
+
+
+class ChangeSpec(Strict):
+    write: dict[str, str | dict[str, Any]] = Field(default_factory=dict)
+    set_: dict[str, dict[str, Any]] = Field(default_factory=dict, alias="set")
+    delete: list[str] = Field(default_factory=list)
+    rename: dict[str, str] = Field(default_factory=dict)
+
+
+class RefsSpec(Strict):
+    base: str
+    head: str
+
+
+class Expect(Strict):
+    approved: bool | None = None
+    rules: dict[str, RuleStatus] = Field(default_factory=dict)
+    fail_closed: bool | None = None
+    freeze: Literal["blocked", "exempt", "none"] | None = None
+
+
+class Scenario(Strict):
+    name: str
+    description: str | None = None
+    author: str
+    labels: list[str] = Field(default_factory=list)
+    now: str | None = None
+    change: ChangeSpec | None = None
+    refs: RefsSpec | None = None
+    reviews: list[ReviewSpec] = Field(default_factory=list)
+    expect: Expect
+
+
+class ScenarioFile(Strict):
+    now: str | None = None
+    scenarios: list[Scenario] = Field(min_length=1)
+
+
+@dataclass
+class Loaded:
+    path: Path
+    spec: ScenarioFile
+
+
+def load(path: Path) -> Loaded:
+    """Parse and validate one scenario file; problems are located ScenarioErrors."""
+    try:
+        document = parse(decode(path.read_bytes()))
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except YamlProblem as exc:
+        raise ScenarioError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+    try:
+        spec = ScenarioFile.model_validate(document.data, strict=False)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ScenarioError(_located(path, document, tuple(first["loc"]), first["msg"])) from None
+    for i, scenario in enumerate(spec.scenarios):
+        where: tuple[str | int, ...] = ("scenarios", i)
+        if (scenario.change is None) == (scenario.refs is None):
+            raise ScenarioError(_located(path, document, where,
+                                         "give exactly one of 'change' or 'refs'"))
+        for value, key in ((scenario.now, "now"), (spec.now, "now")):
+            if value is not None:
+                try:
+                    parse_now(value)
+                except ConfigError:
+                    raise ScenarioError(_located(path, document, (*where, key),
+                                                 f"invalid time {value!r}")) from None
+        if scenario.change is not None:
+            change = scenario.change
+            paths = [*change.write, *change.set_, *change.delete, *change.rename,
+                     *change.rename.values()]
+            for bad in (p for p in paths if not _safe(p)):
+                raise ScenarioError(_located(path, document, (*where, "change"),
+                                             f"path {bad!r} must be relative, inside the "
+                                             "repository"))
+    return Loaded(path, spec)
+
+
+def _located(path: Path, document: YamlDocument, loc: tuple[Any, ...], message: str) -> str:
+    steps = [s for s in loc if isinstance(s, str | int)]
+    line, column = document.locate(steps)
+    dotted = ".".join(str(s) for s in steps)
+    return f"{path}:{line}:{column}: {dotted + ': ' if dotted else ''}{message}"
+
+
+def _safe(path: str) -> bool:
+    pure = PurePosixPath(path)
+    return bool(path) and not pure.is_absolute() and ".." not in pure.parts and (
+        pure.parts[0] != ".git")
+
+
+def run_files(root: Path, files: list[Path], echo: Callable[[str], None]) -> bool:
+    """Run every scenario of every file; True when all expectations hold."""
+    loaded = [load(f) for f in files]  # all files valid before anything runs
+    failed = total = 0
+    for item in loaded:
+        for scenario in item.spec.scenarios:
+            total += 1
+            mismatches = run_scenario(root, scenario, item.spec.now)
+            if mismatches:
+                failed += 1
+                echo(f"FAIL {item.path}: {scenario.name}")
+                for line in mismatches:
+                    echo(f"     {line}")
+            else:
+                echo(f"ok   {item.path}: {scenario.name}")
+    echo(f"{total} scenario{'s' if total != 1 else ''}, {failed} failed")
+    return failed == 0
+
+
+def run_scenario(root: Path, scenario: Scenario, default_now: str | None) -> list[str]:
+    now = parse_now(scenario.now or default_now)
+    if scenario.refs is not None:
+        git = PolicyGit(root)
+        base, head = git.resolve(scenario.refs.base), git.resolve(scenario.refs.head)
+        return compare(_check(root, scenario, base, head, now), scenario)
+    assert scenario.change is not None
+    with tempfile.TemporaryDirectory(prefix="itsm-policy-test-") as tmp:
+        scratch = Path(tmp)
+        _copy_repository(root, scratch)
+        base = scratch_commit(scratch, "base", "itsm policy test", "scenario@itsmcode.invalid")
+        _apply(scratch, scenario.change)
+        # The PR's commits are the author's (what allowCommitters looks at).
+        head = scratch_commit(scratch, scenario.name, scenario.author,
+                              f"{scenario.author}@users.noreply.github.com")
+        return compare(_check(scratch, scenario, base, head, now), scenario)
+
+
+def _check(root: Path, scenario: Scenario, base: str, head: str, now: datetime) -> CheckResult:
+    reviews = [
+        Review(
+            login=r.user, state=r.state,
+            commit_id={"head": head, "base": base}.get(r.commit, r.commit),
+            submitted_at=REVIEWS_FROM + timedelta(minutes=i), review_id=i + 1,
+        )
+        for i, r in enumerate(scenario.reviews)
+    ]
+    pr = PullFacts(author=scenario.author, head_sha=head, base_sha=base,
+                   labels=tuple(scenario.labels), number=1, base_ref="main")
+    return run_check(root, pr, reviews, now)
+
+
+def compare(result: CheckResult, scenario: Scenario) -> list[str]:
+    """What differs from the expectation, one line each (empty: the scenario passes)."""
+    expect = scenario.expect
+    out: list[str] = []
+    if expect.approved is not None and result.approved != expect.approved:
+        out.append(f"approved: expected {expect.approved}, got {result.approved}")
+    decision = result.decisions[0]
+    statuses = {r.name: r for r in decision.rules}
+    for name, wanted in expect.rules.items():
+        rule = statuses.get(name)
+        got = rule.status if rule else "(no such rule)"
+        if got != wanted:
+            detail = f" ({'; '.join(rule.missing)})" if rule and rule.missing else ""
+            out.append(f"rule {name}: expected {wanted}, got {got}{detail}")
+    if expect.fail_closed is not None:
+        closed = any(d.errors for d in result.decisions)
+        if closed != expect.fail_closed:
+            reasons = "; ".join(e for d in result.decisions for e in d.errors)
+            out.append(f"failClosed: expected {expect.fail_closed}, got {closed}"
+                       + (f" ({reasons})" if reasons else ""))
+    if expect.freeze is not None:
+        freeze = decision.freeze
+        got_freeze = ("blocked" if freeze.blocked else "exempt" if freeze.exception_used
+                      else "none")
+        if got_freeze != expect.freeze:
+            out.append(f"freeze: expected {expect.freeze}, got {got_freeze}")
+    return out
+
+
+def _copy_repository(root: Path, target: Path) -> None:
+    """The ITSM files of the work tree (itsm.yaml and every enabled kind's folder)."""
+    layout = Layout.from_config(load_config(root))
+    for relative in sorted({CONFIG_FILE, *layout.folders.values()}):
+        source = root / relative
+        if source.is_dir():
+            shutil.copytree(source, target / relative, symlinks=True, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns(".*"))
+        elif source.is_file():
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / relative)
+
+
+def _apply(root: Path, change: ChangeSpec) -> None:
+    for old, new in change.rename.items():
+        _require(root / old, old)
+        (root / new).parent.mkdir(parents=True, exist_ok=True)
+        (root / old).rename(root / new)
+    for path in change.delete:
+        _require(root / path, path)
+        (root / path).unlink()
+    for path, content in change.write.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = content if isinstance(content, str) else yaml.safe_dump(content, sort_keys=False)
+        target.write_text(text, encoding="utf-8")
+    for path, edits in change.set_.items():
+        target = root / path
+        _require(target, path)
+        try:  # YAML 1.2, as itsm reads it ("no" stays a string)
+            data = parse(decode(target.read_bytes())).data
+        except YamlProblem as exc:
+            raise ScenarioError(f"scenario change: {path}: {exc.message}") from None
+        for dotted, value in edits.items():
+            _set(data, dotted.split("."), value, path)
+        target.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def _require(path: Path, name: str) -> None:
+    if not path.is_file():
+        raise ScenarioError(f"scenario change: {name} does not exist in the repository")
+
+
+def _set(data: Any, keys: list[str], value: Any, path: str) -> None:
+    node = data
+    for key in keys[:-1]:
+        if not isinstance(node, dict):
+            raise ScenarioError(f"scenario change: {path}: cannot set {'.'.join(keys)}")
+        node = node.setdefault(key, {})
+    if not isinstance(node, dict):
+        raise ScenarioError(f"scenario change: {path}: cannot set {'.'.join(keys)}")
+    if value is None:
+        node.pop(keys[-1], None)
+    else:
+        node[keys[-1]] = value

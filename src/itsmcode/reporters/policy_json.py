@@ -1,0 +1,108 @@
+"""``itsm policy check --format json``: the decision as stable, documented JSON.
+
+Schema ``itsmcode/policy-decision/v1`` (docs/reference/policy.md). Keys are only
+ever added within a version; lists are sorted so the same decision prints the same.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from itsmcode.policy.check import CheckResult
+from itsmcode.policy.evaluate import Decision, RuleDecision
+from itsmcode.reporters.base import ReportOptions
+
+SCHEMA = "itsmcode/policy-decision/v1"
+
+
+def to_data(result: CheckResult) -> dict[str, Any]:
+    pr = result.pr
+    return {
+        "schema": SCHEMA,
+        "approved": result.approved,
+        "pullRequest": {
+            "number": pr.number,
+            "author": pr.author,
+            "labels": sorted(pr.labels),
+            "base": pr.base_sha,
+            "head": pr.head_sha,
+            "mergeBase": result.merge_base,
+            "committers": sorted(pr.committers),
+        },
+        "changes": [
+            {
+                "label": item.label,
+                "status": item.status,
+                "kind": item.kind,
+                "name": item.name,
+                "path": item.path,
+                "oldPath": item.old_path,
+                "oldName": item.old_name,
+                "services": list(item.services),
+            }
+            for item in result.items
+        ],
+        "decisions": [decision_data(d) for d in result.decisions],
+    }
+
+
+def decision_data(decision: Decision) -> dict[str, Any]:
+    freeze = decision.freeze
+    return {
+        "policy": {
+            "source": decision.source,
+            "path": decision.policy_path,
+            "commit": decision.policy_commit,
+        },
+        "approved": decision.approved,
+        "errors": list(decision.errors),
+        "freeze": {
+            "active": freeze.active,
+            "blocked": freeze.blocked,
+            "blocking": list(freeze.blocking),
+            "exempt": list(freeze.exempt),
+            "exceptionUsed": freeze.exception_used,
+            "problems": list(freeze.problems),
+        },
+        "rules": [rule_data(r) for r in decision.rules],
+        "approvals": [
+            {
+                "login": review.login,
+                "commit": review.commit_id,
+                "submittedAt": review.submitted_at.isoformat() if review.submitted_at else None,
+                "reviewId": review.review_id,
+            }
+            for _, review in sorted(decision.approvals.items())
+        ],
+        "ignoredApprovals": [{"login": i.login, "reason": i.reason} for i in decision.ignored],
+    }
+
+
+def rule_data(rule: RuleDecision) -> dict[str, Any]:
+    return {
+        "name": rule.name,
+        "description": rule.description,
+        "status": rule.status,
+        "matched": list(rule.matched),
+        "approvers": rule.approvers,
+        "candidates": rule.candidates,
+        "missing": rule.missing,
+        "groups": [
+            {
+                "label": g.label,
+                "count": g.count,
+                "approved": list(g.approved),
+                "candidates": list(g.candidates),
+                "missing": g.missing,
+                "problem": g.problem,
+            }
+            for g in rule.groups
+        ],
+        "retroReview": rule.retro_review,
+    }
+
+
+def report(result: CheckResult, stream: TextIO, options: ReportOptions) -> None:
+    json.dump(to_data(result), stream, indent=2, sort_keys=False)
+    stream.write("\n")
