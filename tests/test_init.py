@@ -93,7 +93,7 @@ def test_default_practices_bring_every_example_the_brief_promises(tmp_path: Path
     assert "itsm lint" in readme
     assert "`changes/<year>/`" in readme
     assert "${" not in readme and "TODO" not in readme
-    assert not (tmp_path / ".github").exists()  # CI workflows come with issue 4
+    assert (tmp_path / ".github" / "workflows" / "approval.yml").is_file()  # issue 4
     lint_strict(tmp_path)
 
 

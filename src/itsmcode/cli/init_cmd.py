@@ -62,7 +62,8 @@ def init(directory: Path, practices: str | None, name: str | None, timezone: str
 
     Writes itsm.yaml, README.md, the folders of the chosen practices and a few example
     entities (a team, services, a calendar, an SLA, a change request, a standard change,
-    the approval policy) that pass 'itsm lint' as they are. Existing files are never
+    the approval policy) that pass 'itsm lint' as they are, and the GitHub Actions
+    workflows in .github/workflows (see docs/ci.md). Existing files are never
     overwritten, only reported as skipped, so running it again changes nothing.
 
     Exit status: 0 the repository lints without errors, 1 it does not (files that were
@@ -70,6 +71,7 @@ def init(directory: Path, practices: str | None, name: str | None, timezone: str
     """
     from itsmcode import scaffold
     from itsmcode.layout import CONFIG_FILE
+    from itsmcode.workflows import workflow_files
 
     existing = _existing_config(directory) if (directory / CONFIG_FILE).exists() else None
     chosen = _practices(practices, existing.spec.practices if existing else None)
@@ -84,6 +86,10 @@ def init(directory: Path, practices: str | None, name: str | None, timezone: str
             timezone=zone,
             today=datetime.now(zoneinfo.ZoneInfo(zone)).date(),
         )
+        files += [
+            scaffold.ScaffoldFile(path, text)
+            for path, text in workflow_files(approval="change" in chosen).items()
+        ]
         outcome = scaffold.write(directory, files)
     except OSError as exc:
         raise ConfigError(f"cannot create the repository in {directory}: {exc}") from None

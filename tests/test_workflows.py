@@ -1,0 +1,836 @@
+"""The GitHub workflows: statically clean, least-privilege, safe against the PR they judge.
+
+What can be tested offline of policy.md's property 8 (docs/security.md has the threat
+model): actionlint (with shellcheck on every ``run:`` script) and zizmor report nothing;
+every job declares its permissions and only jobs that run no Python hold a write token;
+no event data is expanded inside a script; actions are pinned to full commit SHAs; the
+approval gate runs the base branch's definition, never checks out the pull request and
+reads the policy from the base. The gate's and the record's scripts run for real (bash,
+git, the real ``itsm``, a fake ``gh`` answering from canned API responses): a pull request
+that rewrites the policy, its team and the gate itself is refused, a hostile branch name
+stays data, the notes push survives a concurrent push. And the templates ``itsm init``
+writes are the project's own workflows, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from itsmcode import __version__
+from itsmcode.workflows import STATUS_CONTEXT, WORKFLOW_DIR, workflow_files
+from tests.helpers import run_cli
+
+PROJECT = Path(__file__).resolve().parents[1]
+WORKFLOWS = PROJECT / WORKFLOW_DIR
+TEMPLATES = PROJECT / "src" / "itsmcode" / "workflows"
+PINNED = re.compile(r"^\s*-?\s*uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+(\.\d+)*\s*$")
+PYTHON_STEP = re.compile(r"\b(pip|itsm|python)\b")
+
+
+def tool(name: str) -> str:
+    """A test dependency's executable: beside this Python first, then on PATH."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: pip install -e '.[test]'")
+    return found
+
+
+def load(name: str) -> dict[str, Any]:
+    raw: dict[Any, Any] = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    # PyYAML reads YAML 1.1, where the key `on` is the boolean true.
+    data = {str(k): v for k, v in raw.items() if k is not True}
+    data["on"] = raw.get(True, raw.get("on"))
+    return data
+
+
+def every_workflow() -> dict[str, dict[str, Any]]:
+    return {path.name: load(path.name) for path in sorted(WORKFLOWS.glob("*.yml"))}
+
+
+def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(job.get("steps", []))
+
+
+def step(workflow: str, job: str, name: str) -> dict[str, Any]:
+    for candidate in steps(load(workflow)["jobs"][job]):
+        if candidate.get("name") == name or candidate.get("id") == name:
+            return candidate
+    raise AssertionError(f"{workflow}: job {job} has no step {name!r}")
+
+
+# --- the static analysers -------------------------------------------------------------
+
+
+def test_actionlint_with_shellcheck_reports_nothing() -> None:
+    if shutil.which("shellcheck") is None:
+        pytest.skip("shellcheck is not installed (apt-get install shellcheck); actionlint "
+                    "would skip the run: scripts, so this check would prove little")
+    files = sorted(str(p) for p in WORKFLOWS.glob("*.yml"))
+    assert files, "no workflows found"
+    done = subprocess.run(
+        [tool("actionlint"), "-no-color", *files],
+        cwd=PROJECT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == ""
+
+
+def test_actionlint_does_run_shellcheck() -> None:
+    """A clean result above means something only if shellcheck really looks."""
+    if shutil.which("shellcheck") is None:
+        pytest.skip("shellcheck is not installed (apt-get install shellcheck)")
+    text = (WORKFLOWS / "approval-review.yml").read_text(encoding="utf-8")
+    broken = text.replace(
+        'echo "Review ${ACTION} on pull request #${NUMBER}."', "echo Review $ACTION $NUMBER"
+    )
+    assert broken != text
+    done = subprocess.run(
+        [tool("actionlint"), "-no-color", "-"],
+        input=broken, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 1
+    assert "SC2086" in done.stdout
+
+
+def test_zizmor_offline_reports_nothing(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("GH_TOKEN", "GITHUB_TOKEN")}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    done = subprocess.run(
+        [tool("zizmor"), "--offline", "--no-progress", WORKFLOW_DIR],
+        cwd=PROJECT, capture_output=True, text=True, timeout=300, check=False, env=env,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No findings to report" in done.stdout, done.stdout
+
+
+def test_every_zizmor_exception_is_justified() -> None:
+    """Each inline ignore names its rule and explains itself right there."""
+    for name in sorted(p.name for p in WORKFLOWS.glob("*.yml")):
+        for line in (WORKFLOWS / name).read_text(encoding="utf-8").splitlines():
+            if "zizmor: ignore" in line:
+                match = re.search(r"zizmor: ignore\[([a-z-]+)\](.*)$", line)
+                assert match, f"{name}: {line.strip()}"
+                assert match.group(1) == "dangerous-triggers", f"{name}: {line.strip()}"
+                assert len(match.group(2).split()) >= 5, f"{name}: unexplained: {line.strip()}"
+
+
+# --- structure: permissions, injection, pinning ----------------------------------------
+
+
+def test_every_workflow_denies_by_default_and_every_job_declares_permissions() -> None:
+    for name, workflow in every_workflow().items():
+        assert workflow.get("permissions") == {}, f"{name}: top-level permissions must be {{}}"
+        for job_name, job in workflow["jobs"].items():
+            assert "permissions" in job, f"{name}: job {job_name} has no explicit permissions"
+
+
+def test_jobs_that_hold_a_write_token_run_no_python() -> None:
+    """Third-party Python (itsm and its dependencies) only ever sees a read-only token:
+    code in a job can reach that job's token, so write tokens live in jobs of gh and git.
+    """
+    writers = 0
+    for name, workflow in every_workflow().items():
+        for job_name, job in workflow["jobs"].items():
+            permissions = job["permissions"] or {}
+            if "write" not in permissions.values():
+                continue
+            writers += 1
+            for s in steps(job):
+                assert "setup-python" not in s.get("uses", ""), f"{name}: {job_name}"
+                assert not PYTHON_STEP.search(s.get("run", "")), f"{name}: {job_name}: {s}"
+    assert writers == 4  # comment, resolve, report, publish
+
+
+def test_no_expression_inside_a_script() -> None:
+    """Untrusted values (branch names, titles, logins) reach scripts via env only."""
+    for name, workflow in every_workflow().items():
+        for job_name, job in workflow["jobs"].items():
+            for s in steps(job):
+                assert "${{" not in s.get("run", ""), f"{name}: {job_name}: {s.get('name')}"
+
+
+def test_no_secrets_are_used() -> None:
+    for path in WORKFLOWS.glob("*.yml"):
+        assert not re.search(r"\bsecrets\.\w", path.read_text(encoding="utf-8")), path.name
+
+
+def test_actions_are_pinned_to_full_commit_shas_with_a_version_comment() -> None:
+    used = 0
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.match(r"^\s*-?\s*uses:", line):
+                used += 1
+                assert PINNED.match(line), f"{path.name}:{number}: {line.strip()}"
+    assert used > 0
+
+
+def test_checkouts_never_persist_credentials() -> None:
+    for name, workflow in every_workflow().items():
+        for job_name, job in workflow["jobs"].items():
+            for s in steps(job):
+                if s.get("uses", "").startswith("actions/checkout@"):
+                    assert s["with"]["persist-credentials"] is False, f"{name}: {job_name}"
+
+
+def test_workflows_install_the_itsmcode_version_that_generated_them() -> None:
+    for name, workflow in every_workflow().items():
+        if "ITSMCODE_VERSION" in (WORKFLOWS / name).read_text(encoding="utf-8"):
+            assert workflow["env"]["ITSMCODE_VERSION"] == __version__, name
+
+
+# --- the approval gate ------------------------------------------------------------------
+
+
+def test_the_gate_runs_only_the_base_branch_definition() -> None:
+    gate = load("approval.yml")
+    assert set(gate["on"]) == {"pull_request_target", "workflow_run"}
+    assert set(gate["on"]["pull_request_target"]["types"]) >= {
+        "opened", "synchronize", "reopened", "edited", "labeled", "unlabeled",
+    }
+    trigger = load("approval-review.yml")
+    assert gate["on"]["workflow_run"]["workflows"] == [trigger["name"]]
+    assert gate["on"]["workflow_run"]["types"] == ["completed"]
+
+
+def test_the_review_trigger_can_do_nothing_of_consequence() -> None:
+    trigger = load("approval-review.yml")
+    assert set(trigger["on"]) == {"pull_request_review"}
+    assert set(trigger["on"]["pull_request_review"]["types"]) == {"submitted", "dismissed"}
+    for job in trigger["jobs"].values():
+        assert job["permissions"] == {}
+        assert all("uses" not in s for s in steps(job))
+        assert all(not PYTHON_STEP.search(s.get("run", "")) for s in steps(job))
+
+
+def test_the_gate_never_checks_out_the_pull_request() -> None:
+    text = (WORKFLOWS / "approval.yml").read_text(encoding="utf-8")
+    for job in load("approval.yml")["jobs"].values():
+        for s in steps(job):
+            if s.get("uses", "").startswith("actions/checkout@"):
+                # The default ref: the base branch (pull_request_target) or the default
+                # branch (workflow_run); a `ref:` could name the pull request's head.
+                assert "ref" not in s["with"] and "repository" not in s["with"]
+    # The head's commits arrive as data in a remote-tracking ref, never in the work tree.
+    assert '"+refs/pull/${NUMBER}/head:refs/remotes/itsm/head"' in text
+    assert "git checkout" not in text and "git switch" not in text
+
+
+def test_the_gate_reads_the_policy_from_the_base() -> None:
+    fetch = step("approval.yml", "evaluate", "refs")
+    assert '"+refs/heads/${BASE_REF}:refs/remotes/itsm/base"' in fetch["run"]
+    assert "git rev-parse refs/remotes/itsm/base" in fetch["run"]
+    check = step("approval.yml", "evaluate", "check")
+    assert check["env"]["BASE_SHA"] == "${{ steps.refs.outputs.base }}"
+    assert check["env"]["HEAD_SHA"] == "${{ needs.resolve.outputs.head }}"
+    assert "itsm policy check" in check["run"]
+    assert '--base "${BASE_SHA}" --head "${HEAD_SHA}"' in check["run"]
+    assert "--format github" in check["run"]
+    # itsm comes from the trusted checkout (or PyPI), never from the pull request.
+    install = step("approval.yml", "evaluate", "Install itsm (from the trusted checkout)")
+    assert "pip install --quiet ." in install["run"]
+
+
+def test_the_gate_token_is_split_by_job() -> None:
+    jobs = load("approval.yml")["jobs"]
+    assert jobs["resolve"]["permissions"] == {"pull-requests": "read", "statuses": "write"}
+    assert jobs["evaluate"]["permissions"] == {"contents": "read", "pull-requests": "read"}
+    assert jobs["report"]["permissions"] == {"statuses": "write"}
+
+
+def test_the_gate_fails_closed() -> None:
+    report = load("approval.yml")["jobs"]["report"]
+    # The status is set even when the evaluation failed or was cancelled ...
+    assert report["if"].startswith("always()")
+    script = step("approval.yml", "report", "Set the commit status")["run"]
+    # ... and only the decision "approved" is success; anything else is failure or error.
+    assert script.count("state=success") == 1
+    assert re.search(r"approved\)\s*\n\s*state=success", script)
+    assert re.search(r"\*\)\s*\n\s*state=error", script)
+    check = step("approval.yml", "evaluate", "check")["run"]
+    assert "0) echo \"decision=approved\"" in check
+
+
+def test_the_status_context_is_the_documented_one() -> None:
+    assert load("approval.yml")["env"]["STATUS_CONTEXT"] == STATUS_CONTEXT
+    assert f"`{STATUS_CONTEXT}`" in (PROJECT / "docs" / "ci.md").read_text(encoding="utf-8")
+
+
+# --- validate and record --------------------------------------------------------------
+
+
+def test_validate_comments_once_and_skips_forks() -> None:
+    validate = load("validate.yml")
+    assert set(validate["on"]) == {"pull_request"}
+    jobs = validate["jobs"]
+    assert jobs["lint"]["permissions"] == {"contents": "read"}
+    assert jobs["diff"]["permissions"] == {"contents": "read"}
+    assert jobs["comment"]["permissions"] == {"pull-requests": "write"}
+    fork_guard = "github.event.pull_request.head.repo.full_name == github.repository"
+    assert jobs["comment"]["if"] == fork_guard
+    script = step("validate.yml", "comment", "Create or update the diff comment")["run"]
+    assert "--method PATCH" in script and "startswith(env.MARKER)" in script
+    assert "itsm lint --format github" in step("validate.yml", "lint", "itsm lint")["run"]
+    assert "--format markdown" in step("validate.yml", "diff", "diff")["run"]
+
+
+def test_record_writes_only_in_the_publish_job() -> None:
+    record = load("record.yml")
+    assert record["on"] == {"push": {"branches": ["main"]}}
+    assert record["jobs"]["decide"]["permissions"] == {"contents": "read", "pull-requests": "read"}
+    assert record["jobs"]["publish"]["permissions"] == {"contents": "write"}
+    script = step("record.yml", "decide", "record")["run"]
+    assert 'itsm policy record --merge "${SHA}"' in script
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def _publish(clone: Path, sha: str, note: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    script = step("record.yml", "publish", "Push refs/notes/itsmcode")["run"]
+    env = {
+        "PATH": os.environ["PATH"], "HOME": str(tmp_path), "GH_TOKEN": "not-a-token",
+        "SHA": sha, "NOTE": note, "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_SERVER_URL": "https://github.invalid",
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    return subprocess.run(
+        ["bash", "-e", "-c", script], cwd=clone, env=env, capture_output=True, text=True,
+        timeout=120, check=False,
+    )
+
+
+@pytest.fixture
+def origin(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    """A bare origin with three commits on main, and a fresh clone of it."""
+    if shutil.which("jq") is None:
+        pytest.skip("jq is not installed (GitHub's runners have it)")
+    work = tmp_path / "work"
+    work.mkdir()
+    _git(work, "init", "-q", "-b", "main")
+    _git(work, "config", "user.name", "t")
+    _git(work, "config", "user.email", "t@example.com")
+    shas = []
+    for i in range(3):
+        (work / "f.txt").write_text(f"{i}\n", encoding="utf-8")
+        _git(work, "add", "f.txt")
+        _git(work, "commit", "-q", "-m", f"c{i}")
+        shas.append(_git(work, "rev-parse", "HEAD"))
+    bare = tmp_path / "origin.git"
+    _git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
+    clone = tmp_path / "clone"
+    _git(tmp_path, "clone", "-q", str(bare), str(clone))
+    return bare, clone, shas
+
+
+def note_for(sha: str) -> str:
+    return json.dumps({"commits": {"merge": sha}, "decision": "approved"}, indent=2)
+
+
+def test_publish_creates_the_notes_ref_then_adds_on_top(
+    origin: tuple[Path, Path, list[str]], tmp_path: Path
+) -> None:
+    bare, clone, shas = origin
+    first = _publish(clone, shas[0], note_for(shas[0]), tmp_path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    second = _publish(clone, shas[1], note_for(shas[1]), tmp_path)
+    assert second.returncode == 0, second.stdout + second.stderr
+    for sha in shas[:2]:
+        # Byte for byte what itsm wrote (git notes show adds nothing of its own).
+        assert _git(bare, "notes", "--ref=itsmcode", "show", sha) == note_for(sha)
+    assert "token" not in _git(clone, "config", "--list")
+
+
+def test_publish_survives_a_concurrent_push(
+    origin: tuple[Path, Path, list[str]], tmp_path: Path
+) -> None:
+    bare, clone, shas = origin
+    # Another merge's record lands between our fetch and our push, once.
+    other = tmp_path / "other"
+    _git(tmp_path, "clone", "-q", str(bare), str(other))
+    hook = clone / ".git" / "hooks" / "pre-push"
+    hook.write_text(
+        "#!/bin/sh\n"
+        "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE\n"
+        f'[ -e "{tmp_path}/raced" ] && exit 0\n'
+        f'touch "{tmp_path}/raced"\n'
+        f'cd "{other}" && git -c user.name=o -c user.email=o@example.com '
+        f'notes --ref=itsmcode add -m other {shas[2]} && '
+        "git push -q origin refs/notes/itsmcode\n",
+        encoding="utf-8",
+    )
+    hook.chmod(0o755)
+    done = _publish(clone, shas[0], note_for(shas[0]), tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "retrying" in done.stdout
+    assert _git(bare, "notes", "--ref=itsmcode", "show", shas[0]) == note_for(shas[0])
+    assert _git(bare, "notes", "--ref=itsmcode", "show", shas[2]) == "other"
+
+
+def test_publish_keeps_an_existing_record_and_refuses_a_foreign_one(
+    origin: tuple[Path, Path, list[str]], tmp_path: Path
+) -> None:
+    bare, clone, shas = origin
+    assert _publish(clone, shas[0], note_for(shas[0]), tmp_path).returncode == 0
+    again = _publish(clone, shas[0], note_for(shas[0]).replace("approved", "x"), tmp_path)
+    assert again.returncode == 0
+    assert "already has an approval record" in again.stdout
+    assert _git(bare, "notes", "--ref=itsmcode", "show", shas[0]) == note_for(shas[0])
+    # A note that is not the record of this very commit is never pushed.
+    foreign = _publish(clone, shas[1], note_for(shas[0]), tmp_path)
+    assert foreign.returncode != 0
+    with pytest.raises(subprocess.CalledProcessError):
+        _git(bare, "notes", "--ref=itsmcode", "show", shas[1])
+
+
+# --- one source: the templates itsm init writes ------------------------------------------
+
+
+def test_the_project_workflows_are_the_templates() -> None:
+    """Edit src/itsmcode/workflows/*.yml and copy them to .github/workflows/ (or back)."""
+    templates = workflow_files()
+    on_disk = {
+        f"{WORKFLOW_DIR}/{p.name}": p.read_text(encoding="utf-8")
+        for p in sorted(WORKFLOWS.glob("*.yml"))
+    }
+    assert on_disk.keys() == templates.keys()
+    for path, text in templates.items():
+        assert on_disk[path] == text, f"{path} differs from src/itsmcode/workflows/"
+    assert {p.name for p in TEMPLATES.glob("*.y*ml")} == {p.rsplit("/", 1)[1] for p in templates}
+
+
+def test_init_writes_the_workflows(tmp_path: Path) -> None:
+    result = run_cli(["init", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for path, text in workflow_files().items():
+        assert f"created  {path}" in result.output
+        assert (tmp_path / path).read_text(encoding="utf-8") == text
+
+
+def test_init_without_an_approval_policy_writes_only_validate(tmp_path: Path) -> None:
+    result = run_cli(["init", str(tmp_path), "--practices", "catalog,sla"])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in (tmp_path / WORKFLOW_DIR).iterdir())
+    assert written == ["validate.yml"]
+
+
+def test_init_never_overwrites_a_workflow(tmp_path: Path) -> None:
+    ours = tmp_path / WORKFLOW_DIR / "validate.yml"
+    ours.parent.mkdir(parents=True)
+    ours.write_text("name: our own\n", encoding="utf-8")
+    result = run_cli(["init", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert f"skipped  {WORKFLOW_DIR}/validate.yml (already exists)" in result.output
+    assert ours.read_text(encoding="utf-8") == "name: our own\n"
+    assert (tmp_path / WORKFLOW_DIR / "approval.yml").is_file()
+
+
+# --- the gate and the record, their scripts run for real ---------------------------------
+#
+# Each step's `run:` script runs in bash as on a runner, its `${{ }}` env values filled in
+# from the test, against real git repositories, the real `itsm`, and a fake `gh` that
+# answers from canned API responses and logs every call.
+
+FAKE_GH = '''\
+import json, os, subprocess, sys
+args = sys.argv[2:]  # after "api"
+jq = method = None
+fields, endpoint, i = [], None, 0
+while i < len(args):
+    arg = args[i]
+    if arg in ("--jq", "--method", "-X", "-f", "-F"):
+        value = args[i + 1]
+        if arg == "--jq":
+            jq = value
+        elif arg in ("--method", "-X"):
+            method = value
+        else:
+            key, _, val = value.partition("=")
+            if arg == "-F" and val.startswith("@"):
+                val = open(val[1:], encoding="utf-8").read()
+            fields.append([key, val])
+        i += 2
+    elif arg.startswith("--"):
+        i += 1
+    else:
+        endpoint, i = arg, i + 1
+method = method or ("POST" if fields else "GET")
+with open(os.environ["FAKE_GH_LOG"], "a", encoding="utf-8") as log:
+    log.write(json.dumps({"method": method, "endpoint": endpoint, "fields": fields}) + "\\n")
+if method != "GET":
+    sys.exit(0)
+name = endpoint.replace("/", "_") + ".json"
+text = open(os.path.join(os.environ["FAKE_GH_DIR"], name), encoding="utf-8").read()
+if jq is None:
+    sys.stdout.write(text)
+    sys.exit(0)
+done = subprocess.run(["jq", "-r", jq], input=text, capture_output=True, text=True)
+sys.stdout.write(done.stdout)
+sys.stderr.write(done.stderr)
+sys.exit(done.returncode)
+'''
+
+REPO = "acme/itsm"
+EXPRESSION = re.compile(r"\$\{\{\s*(.+?)\s*\}\}")
+
+
+class Runner:
+    """Runs workflow steps like a GitHub runner would, offline."""
+
+    def __init__(self, tmp: Path) -> None:
+        if shutil.which("jq") is None:
+            pytest.skip("jq is not installed (GitHub's runners have it)")
+        self.tmp = tmp
+        self.api = tmp / "api"
+        self.api.mkdir()
+        bin_dir = tmp / "bin"
+        bin_dir.mkdir()
+        gh = bin_dir / "gh"
+        gh.write_text(f"#!{sys.executable}\n{FAKE_GH}", encoding="utf-8")
+        gh.chmod(0o755)
+        # Retry loops wait for GitHub; a test does not.
+        (bin_dir / "sleep").write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+        (bin_dir / "sleep").chmod(0o755)
+        self.path = os.pathsep.join([str(bin_dir), str(Path(sys.executable).parent),
+                                     os.environ["PATH"]])
+        self.log = tmp / "gh.log"
+        self.summary = tmp / "summary.md"
+        self.outputs: dict[str, dict[str, str]] = {}
+        self.steps_run = 0
+
+    def respond(self, endpoint: str, data: object) -> None:
+        (self.api / (endpoint.replace("/", "_") + ".json")).write_text(
+            json.dumps(data), encoding="utf-8"
+        )
+
+    def calls(self, method: str) -> list[dict[str, Any]]:
+        if not self.log.exists():
+            return []
+        entries = [json.loads(line) for line in self.log.read_text().splitlines()]
+        return [e for e in entries if e["method"] == method]
+
+    def run(
+        self, workflow: str, job: str, name: str, cwd: Path, context: dict[str, str]
+    ) -> subprocess.CompletedProcess[str]:
+        definition = load(workflow)
+        s = step(workflow, job, name)
+        self.steps_run += 1
+        output = self.tmp / f"github-output-{self.steps_run}"
+        output.write_text("", encoding="utf-8")
+        temp = self.tmp / "runner-temp"
+        temp.mkdir(exist_ok=True)
+
+        def fill(value: object) -> str:
+            return EXPRESSION.sub(lambda m: context[m.group(1)], str(value))
+
+        env = {
+            "PATH": self.path, "HOME": str(self.tmp), "GIT_CONFIG_NOSYSTEM": "1",
+            "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(self.summary),
+            "RUNNER_TEMP": str(temp), "GITHUB_REPOSITORY": REPO,
+            "GITHUB_SERVER_URL": "https://github.invalid", "GITHUB_ACTIONS": "true",
+            "GITHUB_EVENT_PATH": context.get("event_path", ""),
+            "FAKE_GH_DIR": str(self.api), "FAKE_GH_LOG": str(self.log),
+            "GIT_AUTHOR_NAME": "runner", "GIT_AUTHOR_EMAIL": "runner@example.com",
+            "GIT_COMMITTER_NAME": "runner", "GIT_COMMITTER_EMAIL": "runner@example.com",
+        }
+        env.update({k: fill(v) for k, v in (definition.get("env") or {}).items()})
+        env.update({k: fill(v) for k, v in (s.get("env") or {}).items()})
+        done = subprocess.run(
+            ["bash", "-e", "-c", s["run"]], cwd=cwd, env=env, capture_output=True,
+            text=True, timeout=300, check=False,
+        )
+        self.outputs[s.get("id", name)] = parse_outputs(output.read_text(encoding="utf-8"))
+        return done
+
+
+def parse_outputs(text: str) -> dict[str, str]:
+    """GITHUB_OUTPUT's `key=value` and `key<<DELIMITER` forms."""
+    values: dict[str, str] = {}
+    lines = iter(text.splitlines())
+    for line in lines:
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            key, delimiter = line.split("<<", 1)
+            body: list[str] = []
+            for part in lines:
+                if part == delimiter:
+                    break
+                body.append(part)
+            values[key] = "\n".join(body)
+        elif "=" in line:
+            key, value = line.split("=", 1)
+            values[key] = value
+    return values
+
+
+class PullRequestRepo:
+    """An `itsm init` repository on GitHub: a bare origin with main and refs/pull/7/head."""
+
+    NUMBER = 7
+
+    def __init__(self, tmp: Path, author: str, edit: dict[str, str]) -> None:
+        self.tmp = tmp
+        self.author = author
+        work = tmp / "work"
+        result = run_cli(["init", str(work)])
+        assert result.exit_code == 0, result.output
+        self.git("init", "-q", "-b", "main")
+        self.git("add", "-A")
+        self.git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "init")
+        self.base = self.git("rev-parse", "HEAD")
+        self.git("checkout", "-q", "-b", "feature")
+        for path, text in edit.items():
+            (work / path).parent.mkdir(parents=True, exist_ok=True)
+            (work / path).write_text(text, encoding="utf-8")
+        self.git("add", "-A")
+        self.git("-c", f"user.name={author}", "-c", "user.email=a@example.com",
+                 "commit", "-qm", "change")
+        self.head = self.git("rev-parse", "HEAD")
+        self.work = work
+        self.origin = tmp / "origin.git"
+        _git(tmp, "init", "-q", "--bare", "-b", "main", str(self.origin))
+        self.git("push", "-q", str(self.origin), "main:refs/heads/main",
+                 f"feature:refs/pull/{self.NUMBER}/head")
+        # What actions/checkout leaves: the trusted branch, full history, no credentials.
+        self.checkout = tmp / "checkout"
+        _git(tmp, "clone", "-q", str(self.origin), str(self.checkout))
+
+    def git(self, *args: str) -> str:
+        return _git(self.tmp / "work", *args)
+
+    def pull_request(self) -> dict[str, Any]:
+        return {
+            "number": self.NUMBER, "user": {"login": self.author}, "labels": [],
+            "base": {"ref": "main", "sha": self.base},
+            "head": {"ref": "feature", "sha": self.head, "repo": {"full_name": REPO}},
+            "merged_at": None, "merge_commit_sha": None,
+        }
+
+    def event(self) -> Path:
+        path = self.tmp / "event.json"
+        payload = {"action": "synchronize", "number": self.NUMBER,
+                   "pull_request": self.pull_request(), "sender": {"login": self.author}}
+        path.write_text(json.dumps(payload), encoding="utf-8")
+        return path
+
+    def approval(self, login: str, review_id: int) -> dict[str, Any]:
+        return {"id": review_id, "user": {"login": login}, "state": "APPROVED",
+                "commit_id": self.head, "submitted_at": "2026-11-24T08:00:00Z"}
+
+
+def run_gate(runner: Runner, pr: PullRequestRepo, reviews: list[dict[str, Any]]) -> str:
+    """The three jobs of approval.yml on a pull_request_target event; the status set."""
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/reviews", reviews)
+    context = {
+        "github.token": "not-a-token", "github.event_name": "pull_request_target",
+        "github.event.pull_request.number": str(pr.NUMBER),
+        "github.event.pull_request.head.sha": pr.head,
+        "github.event.pull_request.base.ref": "main",
+        "github.event.workflow_run.head_sha": "",
+        "github.event.workflow_run.head_repository.owner.login": "",
+        "github.event.workflow_run.head_branch": "",
+        "github.server_url": "https://github.invalid", "github.repository": REPO,
+        "github.run_id": "1", "event_path": str(pr.event()),
+    }
+    done = runner.run("approval.yml", "resolve", "pr", pr.tmp, context)
+    assert done.returncode == 0, done.stdout + done.stderr
+    resolved = runner.outputs["pr"]
+    assert resolved == {"number": str(pr.NUMBER), "head": pr.head, "base-ref": "main"}
+    context.update({f"needs.resolve.outputs.{k}": v for k, v in resolved.items()})
+    for name in ("refs", "Fetch the pull request and its reviews", "check"):
+        done = runner.run("approval.yml", "evaluate", name, pr.checkout, context)
+        assert done.returncode == 0, f"{name}: {done.stdout}{done.stderr}"
+        context.update({f"steps.{name}.outputs.{k}": v
+                        for k, v in runner.outputs.get(name, {}).items()})
+    assert context["steps.refs.outputs.base"] == pr.base
+    context["needs.evaluate.outputs.decision"] = runner.outputs["check"]["decision"]
+    context["needs.evaluate.result"] = "success"
+    done = runner.run("approval.yml", "report", "Set the commit status", pr.tmp, context)
+    assert done.returncode == 0, done.stdout + done.stderr
+    posts = runner.calls("POST")
+    assert [p["endpoint"] for p in posts] == [f"repos/{REPO}/statuses/{pr.head}"] * 2
+    pending, final = (dict(p["fields"]) for p in posts)
+    assert pending["state"] == "pending" and pending["context"] == STATUS_CONTEXT
+    assert final["context"] == STATUS_CONTEXT
+    # The pull request's files were never checked out: the work tree is the base's.
+    assert _git(pr.checkout, "rev-parse", "HEAD") == pr.base
+    assert _git(pr.checkout, "status", "--porcelain") == ""
+    return str(final["state"])
+
+
+def website(description: str) -> str:
+    return (
+        "apiVersion: itsmcode/v1\nkind: Service\nmetadata:\n  name: website\n"
+        f"  description: {description}\nspec:\n  type: business\n  tier: 3\n"
+        "  lifecycle: live\n  owner: platform\n  sla: standard\n"
+        "  dependsOn:\n    - {service: database, type: hard}\n  reviewBy: 2099-01-01\n"
+    )
+
+
+def test_gate_approves_with_the_owners_approval(tmp_path: Path) -> None:
+    pr = PullRequestRepo(tmp_path, "carol", {"catalog/services/website.yaml": website("Shop")})
+    runner = Runner(tmp_path)
+    assert run_gate(runner, pr, [pr.approval("bob", 1)]) == "success"
+    # itsm's report went to the job summary: the rule and who approved it.
+    summary = runner.summary.read_text(encoding="utf-8")
+    assert "owners" in summary and "bob" in summary
+
+
+def test_gate_refuses_without_approvals(tmp_path: Path) -> None:
+    pr = PullRequestRepo(tmp_path, "carol", {"catalog/services/website.yaml": website("Shop")})
+    assert run_gate(Runner(tmp_path), pr, []) == "failure"
+
+
+def test_gate_refuses_a_pull_request_that_rewrites_the_policy_and_the_gate(
+    tmp_path: Path,
+) -> None:
+    """The pull request approves everything in its own policy, makes its author a CAB
+    member and replaces the gate with one that always passes: all of it is data."""
+    open_policy = (
+        "apiVersion: itsmcode/v1\nkind: ApprovalPolicy\nmetadata:\n  name: approval-policy\n"
+        "spec:\n  options: {allowAuthor: true}\n  defaultRule: {require: {count: 1}}\n"
+        "  rules: []\n"
+    )
+    always_pass = (
+        "name: itsm approval\non: [pull_request_target]\npermissions: {statuses: write}\n"
+        "jobs:\n  pass:\n    runs-on: ubuntu-latest\n    steps:\n      - run: exit 0\n"
+    )
+    cab = (
+        "apiVersion: itsmcode/v1\nkind: Team\nmetadata:\n  name: cab\nspec:\n  members:\n"
+        "    - {github: mallory}\n    - {github: alice}\n"
+    )
+    pr = PullRequestRepo(tmp_path, "mallory", {
+        "processes/approval-policy.yaml": open_policy,
+        ".github/workflows/approval.yml": always_pass,
+        "catalog/teams/cab.yaml": cab,
+    })
+    # The author approves their own pull request, which their policy would allow.
+    assert run_gate(Runner(tmp_path), pr, [pr.approval("mallory", 1)]) == "failure"
+
+
+def test_gate_on_a_review_finds_the_pull_request_through_the_api(tmp_path: Path) -> None:
+    pr = PullRequestRepo(tmp_path, "carol", {"catalog/services/website.yaml": website("Shop")})
+    runner = Runner(tmp_path)
+    other = dict(pr.pull_request(), number=8, head={"sha": "0" * 40})
+    runner.respond(f"repos/{REPO}/pulls", [other, pr.pull_request()])
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}", pr.pull_request())
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/reviews", [pr.approval("alice", 3)])
+    context = {
+        "github.token": "t", "github.event_name": "workflow_run",
+        "github.event.pull_request.number": "", "github.event.pull_request.head.sha": "",
+        "github.event.pull_request.base.ref": "",
+        "github.event.workflow_run.head_sha": pr.head,
+        "github.event.workflow_run.head_repository.owner.login": "fork-owner",
+        # A branch name is the pull request's to choose: it must stay data.
+        "github.event.workflow_run.head_branch": 'x";touch${IFS}pwned;"$(touch pwned)',
+        "github.server_url": "https://github.invalid", "github.repository": REPO,
+        "github.run_id": "2",
+    }
+    done = runner.run("approval.yml", "resolve", "pr", tmp_path, context)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert runner.outputs["pr"] == {"number": "7", "head": pr.head, "base-ref": "main"}
+    assert not (tmp_path / "pwned").exists()
+    query = runner.calls("GET")[0]
+    assert query["fields"] == [["state", "open"],
+                               ["head", 'fork-owner:x";touch${IFS}pwned;"$(touch pwned)']]
+    context.update({f"needs.resolve.outputs.{k}": v for k, v in runner.outputs["pr"].items()})
+    done = runner.run("approval.yml", "evaluate", "Fetch the pull request and its reviews",
+                      pr.checkout, context)
+    assert done.returncode == 0, done.stdout + done.stderr
+    event = json.loads((tmp_path / "runner-temp" / "event.json").read_text(encoding="utf-8"))
+    assert event["pull_request"]["user"]["login"] == "carol"
+
+
+def test_gate_on_a_review_of_an_outdated_head_evaluates_nothing(tmp_path: Path) -> None:
+    runner = Runner(tmp_path)
+    runner.respond(f"repos/{REPO}/pulls", [])
+    context = {
+        "github.token": "t", "github.event_name": "workflow_run",
+        "github.event.pull_request.number": "", "github.event.pull_request.head.sha": "",
+        "github.event.pull_request.base.ref": "",
+        "github.event.workflow_run.head_sha": "1" * 40,
+        "github.event.workflow_run.head_repository.owner.login": "acme",
+        "github.event.workflow_run.head_branch": "feature",
+        "github.server_url": "https://github.invalid", "github.repository": REPO,
+        "github.run_id": "3",
+    }
+    done = runner.run("approval.yml", "resolve", "pr", tmp_path, context)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert runner.outputs["pr"] == {}
+    assert runner.calls("POST") == []
+
+
+def test_report_maps_anything_but_approved_to_failure_or_error(tmp_path: Path) -> None:
+    runner = Runner(tmp_path)
+    states = {}
+    for decision, result in [("approved", "success"), ("not-approved", "success"),
+                             ("", "failure"), ("", "cancelled"), ("APPROVED", "success")]:
+        context = {
+            "github.token": "t", "needs.resolve.outputs.head": "a" * 40,
+            "needs.evaluate.outputs.decision": decision, "needs.evaluate.result": result,
+            "github.server_url": "https://github.invalid", "github.repository": REPO,
+            "github.run_id": "4",
+        }
+        done = runner.run("approval.yml", "report", "Set the commit status", tmp_path, context)
+        assert done.returncode == 0, done.stdout + done.stderr
+        states[(decision, result)] = dict(runner.calls("POST")[-1]["fields"])["state"]
+    assert states == {
+        ("approved", "success"): "success", ("not-approved", "success"): "failure",
+        ("", "failure"): "error", ("", "cancelled"): "error", ("APPROVED", "success"): "error",
+    }
+
+
+def test_record_writes_and_pushes_the_note_of_the_merge(tmp_path: Path) -> None:
+    pr = PullRequestRepo(tmp_path, "carol", {"catalog/services/website.yaml": website("Shop")})
+    # The merge lands on main at the origin; the runner's checkout is that commit.
+    pr.git("checkout", "-q", "main")
+    pr.git("-c", "user.name=m", "-c", "user.email=m@example.com",
+           "merge", "-q", "--no-ff", "-m", "Merge #7", "feature")
+    merge = pr.git("rev-parse", "HEAD")
+    pr.git("push", "-q", str(pr.origin), "main:refs/heads/main")
+    _git(pr.checkout, "pull", "-q", "--ff-only")
+    merged = dict(pr.pull_request(), merged_at="2026-11-24T09:00:00Z", merge_commit_sha=merge,
+                  merged=True)
+    runner = Runner(tmp_path)
+    runner.respond(f"repos/{REPO}/commits/{merge}/pulls", [merged])
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}", merged)
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/reviews", [pr.approval("bob", 5)])
+    context = {"github.token": "t", "github.sha": merge}
+    for name in ("pr", "record"):
+        done = runner.run("record.yml", "decide", name, pr.checkout, context)
+        assert done.returncode == 0, f"{name}: {done.stdout}{done.stderr}"
+    assert runner.outputs["pr"] == {"number": "7"}
+    context["needs.decide.outputs.note"] = runner.outputs["record"]["note"]
+    publish = tmp_path / "publish"
+    _git(tmp_path, "clone", "-q", str(pr.origin), str(publish))
+    done = runner.run("record.yml", "publish", "Push refs/notes/itsmcode", publish, context)
+    assert done.returncode == 0, done.stdout + done.stderr
+    note = json.loads(_git(pr.origin, "notes", "--ref=itsmcode", "show", merge))
+    assert note["decision"] == "approved"
+    assert note["pullRequest"]["number"] == 7
+    assert note["commits"]["merge"] == merge and note["commits"]["head"] == pr.head
+    assert [a["login"] for a in note["approvers"]] == ["bob"]
+
+
+def test_record_of_a_direct_push_records_nothing(tmp_path: Path) -> None:
+    runner = Runner(tmp_path)
+    sha = "b" * 40
+    runner.respond(f"repos/{REPO}/commits/{sha}/pulls", [])
+    assert load("record.yml")["jobs"]["publish"]["if"] == "needs.decide.outputs.number != ''"
+    done = runner.run("record.yml", "decide", "pr", tmp_path,
+                      {"github.token": "t", "github.sha": sha})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert runner.outputs["pr"] == {}
+    assert "pushed directly" in done.stdout
