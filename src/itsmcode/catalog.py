@@ -64,12 +64,18 @@ class Record:
 
 
 class Catalog:
-    """All records of one snapshot. Lookups see valid entities; names see every file."""
+    """All records of one snapshot. Lookups see valid entities; names see every file.
+
+    The records are indexed when first looked up: change none of them afterwards.
+    """
 
     def __init__(self, records: Iterable[Record], config: Config) -> None:
         self.records = list(records)
         self.config = config
         self._by_kind: dict[str, dict[str, list[Record]]] = defaultdict(lambda: defaultdict(list))
+        # Valid records per model class, in path order, filled on first use: rules walk
+        # the same few kinds again and again, over every record of the repository.
+        self._valid: dict[type[Entity], list[Record]] = {}
         for record in self.records:
             kind, name = record.kind, record.name
             if kind and name:
@@ -97,9 +103,12 @@ class Catalog:
 
     def each(self, model: type[E]) -> Iterator[tuple[Record, E]]:
         """(record, entity) for every valid entity of a kind, in path order."""
-        for record in self.records:
-            if isinstance(record.entity, model):
-                yield record, record.entity
+        records = self._valid.get(model)
+        if records is None:
+            records = [r for r in self.records if isinstance(r.entity, model)]
+            self._valid[model] = records
+        for record in records:
+            yield record, record.entity  # type: ignore[misc]
 
     def all(self, model: type[E]) -> list[E]:
         return [entity for _, entity in self.each(model)]

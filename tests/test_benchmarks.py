@@ -1,0 +1,78 @@
+"""Smoke tests of the benchmark tools at a tiny size (not timing tests).
+
+The generator must produce a repository that lints clean with every rule, or the
+benchmark would time error reporting instead of the common case; and run.py must work
+end to end, so the documented command keeps working.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from itsmcode.lint import LintOptions, lint
+from tests.helpers import NOW
+
+PROJECT = Path(__file__).resolve().parent.parent
+BENCHMARKS = PROJECT / "benchmarks"
+TINY = {"services": 40, "changes": 20, "seed": 7, "teams": 6}
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "generate_corpus", BENCHMARKS / "generate_corpus.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while defining
+    spec.loader.exec_module(module)
+    return module
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.yaml")}
+
+
+def test_generated_corpus_lints_clean(tmp_path: Path) -> None:
+    count = _generator().generate(tmp_path, **TINY)
+    result = lint(tmp_path, LintOptions(now=NOW))
+    assert result.files == count
+    assert [d for d in result.diagnostics] == []
+    kinds = {path.split("/")[0] + "/" + path.split("/")[1] for path in _tree(tmp_path)
+             if "/" in path}
+    assert {"catalog/services", "catalog/teams", "catalog/slas", "catalog/calendars",
+            "processes/standard-changes"} <= kinds
+    assert any(path.startswith("changes/20") for path in _tree(tmp_path))
+
+
+def test_generator_is_deterministic(tmp_path: Path) -> None:
+    generate = _generator().generate
+    generate(tmp_path / "a", **TINY)
+    generate(tmp_path / "b", **TINY)
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+
+
+def test_run_script_reports_every_measurement(tmp_path: Path) -> None:
+    corpus, output = tmp_path / "corpus", tmp_path / "report.md"
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "run.py"), "--corpus", str(corpus),
+         "--services", "20", "--changes", "8", "--teams", "4", "--repeat", "1",
+         "--output", str(output)],
+        capture_output=True, text=True, check=False, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    report = output.read_text(encoding="utf-8")
+    assert report == done.stdout
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in report.splitlines()}
+    # The corpus is valid for both tools: lint and check-jsonschema exit 0.
+    assert "| 0 |" in rows["itsm lint (all rules)"]
+    assert "| 0 |" in rows["check-jsonschema (schema only)"]
+    assert "| 0 |" in rows["bare parse (PyYAML CSafeLoader)"]
+    assert "itsm lint one file (example repository)" in rows
+    assert any(key.startswith("itsm lint >= 5x faster") for key in rows)
+    assert any(key.startswith("itsm lint within 2x") for key in rows)
+    assert any(key.startswith("one-file lint (example repository)") for key in rows)
+    assert "rule change-overlap" in rows and "parse" in rows
