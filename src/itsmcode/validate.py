@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from itsmcode.models import MODELS, Entity
 from itsmcode.suggest import did_you_mean
+from itsmcode.yamlio import show, show_message
 
 SCHEMA = "schema"
 #: Fields through which a file would claim its own approval (data-model.md, Principles).
@@ -46,19 +47,44 @@ def validate(data: dict[str, Any]) -> tuple[Entity | None, list[Problem]]:
         problems = [p for p in _problems(model, exc) if p is not None]
         if problems:
             return None, problems
+    except Exception as exc:  # see _validator_bug
+        return None, [_validator_bug(exc)]
     # Only self-authorization fields were wrong: their rule reports them, and the rest
     # of the entity is still checked by the other rules.
     try:
         return model.model_validate(_without_authorization(data)), []
     except ValidationError as exc:  # pragma: no cover - stripping cannot add errors
         return None, [p for p in _problems(model, exc) if p is not None]
+    except Exception as exc:  # pragma: no cover - as above
+        return None, [_validator_bug(exc)]
+
+
+def _validator_bug(exc: Exception) -> Problem:
+    """A model validator raised something pydantic does not turn into an error.
+
+    That is a bug in a model, but the file is still bad input to be reported where it
+    is, and one bad file must not stop the run over the others.
+    """
+    return Problem(
+        SCHEMA,
+        (),
+        show_message(
+            f"this file could not be validated ({type(exc).__name__}: {exc}); "
+            "this is a bug in itsmcode, please report it with the file"
+        ),
+        False,
+    )
 
 
 def _kind_problem(kind: object) -> Problem:
     if kind is None:
         return Problem(SCHEMA, (), "missing 'kind'; one of: " + ", ".join(MODELS), False)
-    hint = did_you_mean(str(kind), MODELS)
-    return Problem(SCHEMA, ("kind",), f"unknown kind '{kind}'{hint}", False)
+    if not isinstance(kind, str):
+        return Problem(
+            SCHEMA, ("kind",), f"kind must be a string, one of: {', '.join(MODELS)}", False
+        )
+    hint = did_you_mean(kind, MODELS)
+    return Problem(SCHEMA, ("kind",), f"unknown kind '{show(kind)}'{hint}", False)
 
 
 def _problems(model: type[BaseModel], exc: ValidationError) -> Iterator[Problem | None]:
@@ -77,32 +103,56 @@ def _problems(model: type[BaseModel], exc: ValidationError) -> Iterator[Problem 
             yield Problem(SCHEMA, loc[:-1], f"missing required field '{dotted}'", True)
         elif kind == "literal_error":
             value = error.get("input")
-            if loc and loc[-1] == "status" and value in AUTHORIZATION_STATUSES:
+            # isinstance first: a list or mapping value is unhashable.
+            if loc and loc[-1] == "status" and _is_authorization_status(value):
                 yield None
                 continue
             expected = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
-            hint = did_you_mean(str(value), expected) if isinstance(value, str) else ""
+            hint = did_you_mean(value, expected) if isinstance(value, str) else ""
             yield Problem(
-                SCHEMA, loc, f"{dotted}: invalid value {value!r}{hint}; expected one of: "
+                SCHEMA, loc, f"{dotted}: invalid value {_shown(value)}{hint}; expected one of: "
                 + ", ".join(expected), False,
             )
         elif kind in RULE_ERROR_TYPES:
-            yield Problem(kind, loc, f"{dotted}: {error['msg']}", False)
+            yield Problem(kind, loc, show_message(f"{dotted}: {_quoted_input(error)}"), False)
         else:
-            yield Problem(SCHEMA, loc, f"{dotted}: {_message(error)}", False)
+            yield Problem(SCHEMA, loc, show_message(f"{dotted}: {_message(error)}"), False)
 
 
 def _message(error: Any) -> str:
-    message = str(error["msg"])
+    message = _quoted_input(error)
     if error["type"] in ("model_type", "dict_type"):
         return f"expected a mapping, got {_type_name(error.get('input'))}"
     if error["type"] == "list_type":
         return f"expected a list, got {_type_name(error.get('input'))}"
     if error["type"].endswith("_type") or error["type"].endswith("_parsing"):
-        return f"{message[0].lower()}{message[1:]}, got {_type_name(error.get('input'))} {error.get('input')!r}"
+        value = error.get("input")
+        return f"{message[0].lower()}{message[1:]}, got {_type_name(value)} {_shown(value)}"
     if error["type"] == "value_error":
         return message.removeprefix("Value error, ")
     return message[0].lower() + message[1:] if message else "invalid value"
+
+
+def _quoted_input(error: Any) -> str:
+    """The error's message with a long quoted input cut short.
+
+    Model validators quote the offending value; a 200,000-character name must not push
+    the advice that follows it out of the (length-capped) message.
+    """
+    message = str(error["msg"])
+    value = error.get("input")
+    if isinstance(value, str) and len(value) > 60 and value in message:
+        message = message.replace(value, show(value))
+    return message
+
+
+def _shown(value: object) -> str:
+    """A value from the file as it appears in a message: quoted if text, cut if long."""
+    if isinstance(value, str):
+        return f"'{show(value)}'"
+    if isinstance(value, (dict, list)):
+        return "{...}" if isinstance(value, dict) else "[...]"
+    return show(value)
 
 
 def _type_name(value: object) -> str:
@@ -115,7 +165,9 @@ def _type_name(value: object) -> str:
 def _dotted(loc: Sequence[str | int]) -> str:
     out = ""
     for step in loc:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+        # Keys come from the file: a hostile one must not break the message's single line.
+        name = show(step) if isinstance(step, str) else str(step)
+        out += f"[{step}]" if isinstance(step, int) else (f".{name}" if out else name)
     return out
 
 
@@ -154,13 +206,17 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
+def _is_authorization_status(value: object) -> bool:
+    return isinstance(value, str) and value in AUTHORIZATION_STATUSES
+
+
 def _without_authorization(value: Any) -> Any:
     if isinstance(value, dict):
         return {
             k: _without_authorization(v)
             for k, v in value.items()
             if k not in AUTHORIZATION_FIELDS
-            and not (k == "status" and v in AUTHORIZATION_STATUSES)
+            and not (k == "status" and _is_authorization_status(v))
         }
     if isinstance(value, list):
         return [_without_authorization(v) for v in value]

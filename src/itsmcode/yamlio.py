@@ -23,9 +23,12 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 try:  # libyaml is the fast path; PyYAML wheels ship it on every mainstream platform.
-    from yaml import CParser as _Parser
+    # ``CParser`` lives in ``yaml._yaml``; the ``yaml`` package itself only re-exports the
+    # C *loaders*, so importing it from there silently fell back to the pure-Python parser.
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - exercised only where libyaml is missing
-    from yaml import Loader as _Parser  # type: ignore[assignment]
+    # The bare loader: scanner, parser and composer, no object construction.
+    from yaml.loader import BaseLoader as _Parser  # type: ignore[assignment]
 
 SYNTAX = "yaml-syntax"
 DUPLICATE_KEY = "duplicate-key"
@@ -50,11 +53,24 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
 _NAN = re.compile(r"\.(nan|NaN|NAN)")
 _MAYBE_NOT_STRING = frozenset("0123456789-+.~nNtTfF")
+_ALIAS_NAME = re.compile(r"[^\s,\[\]{}]+")  # anchor names end at space or flow indicators
+# Python refuses to convert longer decimal strings to int (CVE-2020-10735); no ITSM value
+# needs a number anywhere near this long, so a longer one is refused for every base.
+_MAX_NUMBER_DIGITS = 1000
+# Values quoted in messages are cut to this many characters, so a hostile key or value
+# cannot turn one diagnostic into a megabyte line.
+_MAX_SHOWN = 60
+_MAX_MESSAGE = 300
+_EMPTY = "file is empty; expected an entity (apiVersion, kind, metadata, spec)"
 
 # Every nesting level needs one of these characters, so their count bounds the depth.
 _NESTING_CHARS = "[{-?:"
-# libyaml composes recursively in C; far beyond this depth it can exhaust the C stack.
-_SAFE_COMPOSE_BOUND = 2000
+# libyaml's composer recurses in C, about 330 bytes of stack per level (measured with
+# PyYAML 6.0 / libyaml 0.2.5): 1,000 levels fit the smallest common thread stacks
+# (512 KiB, macOS) with room to spare. Entity files stay far below this many
+# structure characters (the example repository's largest has under 300), so the
+# extra event pass runs only for unusual or hostile files.
+_SAFE_COMPOSE_BOUND = 1000
 
 _UTF16_32_BOMS = (
     (codecs.BOM_UTF32_LE, "UTF-32"),
@@ -108,9 +124,12 @@ class YamlDocument:
                     if isinstance(k, ScalarNode) and k.value == step:
                         key_node, found = k, v
                         break
-            elif isinstance(node, SequenceNode) and isinstance(step, int):
-                if 0 <= step < len(node.value):
-                    key_node, found = None, node.value[step]
+            elif (
+                isinstance(node, SequenceNode)
+                and isinstance(step, int)
+                and 0 <= step < len(node.value)
+            ):
+                key_node, found = None, node.value[step]
             if found is None:
                 break
             node = found
@@ -125,13 +144,46 @@ class YamlDocument:
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
-class _Composer(_Parser):  # type: ignore[misc,valid-type]
+class _Composer(_Parser):
     """libyaml's composer with a resolver that leaves implicit scalars to us."""
 
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:
             return _PLAIN if implicit[0] else _STR
         return _SEQ if kind is SequenceNode else _MAP
+
+    # The composer asks the resolver to track paths; the core schema has no path rules.
+    def descend_resolver(self, parent: Any, index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+def show(value: object) -> str:
+    """A user value fit for a message: cut to a few dozen characters, escapes escaped.
+
+    Keys and values come from the file, and a double-quoted YAML scalar can hold any
+    character: an ANSI escape would repaint the terminal, a huge value would make one
+    diagnostic a megabyte line. Line breaks are left to the reporters, which show them
+    as each format needs (``\\n`` in text, ``%0A`` in GitHub commands).
+    """
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > _MAX_SHOWN:
+        text = text[: _MAX_SHOWN - 1] + "…"
+    return _escape_controls(text)
+
+
+def _escape_controls(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch in "\n\r\t" else repr(ch)[1:-1] for ch in text)
+
+
+def short_tag(tag: str) -> str:
+    """``tag:yaml.org,2002:python/object`` as the user wrote it: ``!!python/object``."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
 def decode(raw: bytes) -> str:
@@ -143,6 +195,8 @@ def decode(raw: bytes) -> str:
             )
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
+        if _looks_utf16(raw):
+            raise YamlProblem(UNREADABLE, "file looks UTF-16-encoded; save it as UTF-8", 1, 1)
         line, column = _byte_position(raw, offset)
         raise YamlProblem(
             UNREADABLE, "binary file (contains a NUL byte); expected UTF-8 YAML text", line, column
@@ -159,6 +213,17 @@ def decode(raw: bytes) -> str:
         ) from None
 
 
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a BOM: ASCII text with a NUL in every other byte."""
+    head = raw[:64]
+    if len(head) < 4:
+        return False
+    evens, odds = head[0::2], head[1::2]
+    even_nuls = evens.count(0) == len(evens) and 0 not in odds  # UTF-16-BE
+    odd_nuls = odds.count(0) == len(odds) and 0 not in evens  # UTF-16-LE
+    return even_nuls or odd_nuls
+
+
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
     line_start = raw.rfind(b"\n", 0, offset) + 1
     column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
@@ -167,23 +232,25 @@ def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
 
 def parse(text: str, limits: Limits = Limits()) -> YamlDocument:
     """Parse one single-document YAML text whose top level must be a mapping."""
+    if not text.strip():
+        # libyaml rejects a tab on an otherwise blank line; the file is still just empty.
+        raise YamlProblem(SYNTAX, _EMPTY)
     _check_depth(text, limits)
     composer = _Composer(text)
     try:
         root = composer.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        raise _syntax_problem(exc, text) from None
-    except yaml.YAMLError as exc:  # unmarked errors are rare; still never a traceback
-        raise YamlProblem(SYNTAX, str(exc).splitlines()[0]) from None
+    except yaml.YAMLError as exc:
+        raise _yaml_problem(exc, text) from None
     finally:
         composer.dispose()
     if root is None:
-        raise YamlProblem(SYNTAX, "file is empty; expected an entity (apiVersion, kind, metadata, spec)")
+        raise YamlProblem(SYNTAX, _EMPTY)
     if not isinstance(root, MappingNode):
         line, column = root.start_mark.line + 1, root.start_mark.column + 1
         raise YamlProblem(
             SYNTAX,
-            f"top level is a {_node_kind(root)}; expected a mapping with apiVersion, kind, metadata, spec",
+            f"top level is a {_node_kind(root)}; expected a mapping with apiVersion, kind, "
+            "metadata, spec",
             line,
             column,
         )
@@ -206,16 +273,41 @@ def _check_depth(text: str, limits: Limits) -> None:
                     mark = event.start_mark
                     raise YamlProblem(
                         LIMITS,
-                        f"nesting deeper than {limits.max_depth} levels",
-                        mark.line + 1,
-                        mark.column + 1,
+                        _too_deep(limits),
+                        mark.line + 1 if mark else 1,
+                        mark.column + 1 if mark else 1,
                     )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-    except yaml.MarkedYAMLError as exc:
-        raise _syntax_problem(exc, text) from None
+    except yaml.YAMLError as exc:
+        raise _yaml_problem(exc, text) from None
     finally:
         parser.dispose()
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
+    """Any PyYAML/libyaml error as a located, one-line problem."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return _syntax_problem(exc, text)
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _reader_problem(exc, text)
+    first = (str(exc).splitlines() or ["invalid YAML"])[0]  # pragma: no cover - defensive
+    return YamlProblem(SYNTAX, show(first))  # pragma: no cover
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> YamlProblem:
+    """libyaml refuses a character (control characters, U+FFFE...).
+
+    libyaml reads the UTF-8 encoding, so ``position`` is a byte offset into it.
+    """
+    raw = text.encode("utf-8", errors="surrogatepass")
+    offset = max(0, min(exc.position, len(raw)))
+    line, column = _byte_position(raw, offset)
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    what = "control character" if code < 0x20 or 0x7F <= code < 0xA0 else "character"
+    return YamlProblem(
+        SYNTAX, f"{what} U+{code:04X} is not allowed in YAML; remove it", line, column
+    )
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
@@ -228,8 +320,36 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
         )
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
         return YamlProblem(SYNTAX, "tab character; indent YAML with spaces", line, column)
+    if problem.startswith("found undefined alias") and mark is not None:
+        name = _ALIAS_NAME.match(text, mark.index + 1)
+        alias = name.group(0) if name else ""
+        return YamlProblem(
+            SYNTAX,
+            f"alias '*{show(alias)}' has no anchor; define '&{show(alias)}' before it",
+            line,
+            column,
+        )
     message = problem if not exc.context else f"{problem} ({exc.context})"
-    return YamlProblem(SYNTAX, message, line, column)
+    return YamlProblem(SYNTAX, show_message(message), line, column)
+
+
+def show_message(message: str) -> str:
+    """A message that may quote file content (libyaml's, a model validator's) made
+    safe like ``show`` does, with room for the advice around the quoted part."""
+    cleaned = _escape_controls(message)
+    return cleaned if len(cleaned) <= _MAX_MESSAGE else cleaned[: _MAX_MESSAGE - 1] + "…"
+
+
+def _too_deep(limits: Limits) -> str:
+    return f"nesting deeper than {limits.max_depth} levels; flatten the structure"
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number" if isinstance(value, (int, float)) else type(value).__name__
 
 
 def _node_kind(node: Node) -> str:
@@ -268,8 +388,9 @@ class _Constructor:
             return self.built[ident]
         if ident in self.in_progress:
             raise self._problem(LIMITS, "recursive alias (a node that contains itself)", node)
-        if depth > self.limits.max_depth:
-            raise self._problem(LIMITS, f"nesting deeper than {self.limits.max_depth} levels", node)
+        # Collections count as levels, as in the event pre-check; a scalar adds none.
+        if depth > self.limits.max_depth and not isinstance(node, ScalarNode):
+            raise self._problem(LIMITS, _too_deep(self.limits), node)
         tag = node.tag
         if isinstance(node, ScalarNode):
             result = self.scalar(node) if tag == _PLAIN else self.tagged_scalar(node)
@@ -281,26 +402,51 @@ class _Constructor:
         else:
             self.check_tag(node, _MAP)
             self.in_progress.add(ident)
+            assert isinstance(node, MappingNode)  # the composer makes only these three
             result = self.mapping(node, depth)
             self.in_progress.discard(ident)
         self.built[ident] = result
         return result
 
-    def mapping(self, node: MappingNode, depth: int) -> dict[Any, Any]:
-        result: dict[Any, Any] = {}
+    def mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        key_nodes: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise self._problem(SYNTAX, "mapping keys must be plain scalars", key_node)
-            key = self.value(key_node, depth + 1)
-            if key is None or isinstance(key, float) and math.isnan(key):
-                key = key_node.value
-            if key in result:
-                first = next(k for k, _ in node.value if k.value == key_node.value)
                 raise self._problem(
-                    DUPLICATE_KEY,
-                    f"duplicate key '{key_node.value}' (first defined on line {first.start_mark.line + 1})",
+                    SYNTAX,
+                    f"a {_node_kind(key_node)} cannot be a mapping key; keys are plain strings",
                     key_node,
                 )
+            if key_node.tag == _PLAIN and key_node.value == "<<":
+                # YAML 1.1 merge keys are not part of YAML 1.2: libyaml would keep "<<"
+                # as an ordinary key and the fields would silently not be merged.
+                raise self._problem(
+                    SYNTAX,
+                    "merge key '<<' is not supported (YAML 1.2 has no merge); "
+                    "write the fields out",
+                    key_node,
+                )
+            key = self.value(key_node, depth + 1)
+            if not isinstance(key, str):
+                # Every field and name in an entity is a string; a key the core schema
+                # reads as a number, boolean or null is almost always a typo.
+                shown = show(key_node.value)
+                raise self._problem(
+                    SYNTAX,
+                    f"mapping key {shown or '(empty)'} reads as {_type_name(key)}, not a "
+                    f"string; keys are strings (quote it: \"{shown}\")",
+                    key_node,
+                )
+            if key in result:
+                first = key_nodes[key].start_mark
+                raise self._problem(
+                    DUPLICATE_KEY,
+                    f"duplicate key '{show(key)}' (first defined on line {first.line + 1}, "
+                    f"column {first.column + 1}); keep one of them",
+                    key_node,
+                )
+            key_nodes[key] = key_node
             result[key] = self.value(value_node, depth + 1)
         return result
 
@@ -312,6 +458,12 @@ class _Constructor:
             return None
         if text in _BOOLS:
             return _BOOLS[text]
+        is_int = _INT.fullmatch(text) or _INT_OCT.fullmatch(text) or _INT_HEX.fullmatch(text)
+        if (is_int or _FLOAT.fullmatch(text)) and len(text) > _MAX_NUMBER_DIGITS:
+            raise self._problem(
+                LIMITS, f"number {show(text)} has {len(text)} digits; numbers are limited "
+                f"to {_MAX_NUMBER_DIGITS} (quote it if it is text)", node,
+            )
         if _INT.fullmatch(text):
             return int(text)
         if _INT_OCT.fullmatch(text):
@@ -330,20 +482,48 @@ class _Constructor:
         tag = node.tag
         if tag == _STR:
             return node.value
+        if tag in (_SEQ, _MAP):
+            raise self._problem(
+                SYNTAX, f"'{short_tag(tag)}' tags a {_node_kind(node)}; remove the tag", node
+            )
         if tag not in _ALLOWED_EXPLICIT_TAGS:
-            raise self._problem(SYNTAX, f"unsupported tag '{tag}'; only plain YAML values are allowed", node)
-        value = self.scalar(node)
+            raise self._unsupported_tag(node)
         expected = tag.rsplit(":", 1)[1]
-        kinds = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
-        if not isinstance(value, kinds[expected]) or (expected == "int" and isinstance(value, bool)):
-            raise self._problem(SYNTAX, f"'{node.value}' is not a valid !!{expected}", node)
-        return float(value) if expected == "float" else value
+        kinds: dict[str, type | tuple[type, ...]] = {
+            "int": int, "float": (int, float), "bool": bool, "null": type(None)
+        }
+        value = self.scalar(node)
+        if not isinstance(value, kinds[expected]) or (
+            expected == "int" and isinstance(value, bool)
+        ):
+            raise self._problem(
+                SYNTAX, f"'{show(node.value)}' is not a valid !!{expected}", node
+            )
+        if expected == "float" and isinstance(value, int):
+            try:
+                return float(value)
+            except OverflowError:  # past ~1.8e308, where a float is infinite
+                return math.inf if value > 0 else -math.inf
+        return value
 
     def check_tag(self, node: Node, expected: str) -> None:
-        if node.tag != expected:
+        if node.tag == expected:
+            return
+        if node.tag in _ALLOWED_EXPLICIT_TAGS:
             raise self._problem(
-                SYNTAX, f"unsupported tag '{node.tag}'; only plain YAML values are allowed", node
+                SYNTAX,
+                f"'{short_tag(node.tag)}' tags a {_node_kind(node)}; remove the tag",
+                node,
             )
+        raise self._unsupported_tag(node)
+
+    def _unsupported_tag(self, node: Node) -> YamlProblem:
+        return self._problem(
+            SYNTAX,
+            f"unsupported tag '{show(short_tag(node.tag))}'; only plain YAML values are "
+            "allowed (remove the tag)",
+            node,
+        )
 
     def expanded_size(self, root: Node) -> int:
         """Count nodes as if every alias were copied out; stop at the limit."""
