@@ -71,7 +71,10 @@ def _register() -> None:
 
     cli.add_command(diff_cmd.diff)
     cli.add_command(show_cmd.show)
+    from itsmcode.cli import audit_cmd
 
+    cli.add_command(audit_cmd.audit)
+    cli.add_command(audit_cmd.history)
 
 
 _register()

@@ -31,10 +31,15 @@ FORMATS = ("text", "json", "github", "sarif")
     "--list-rules", is_flag=True, help="List every rule with its default severity and exit."
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit code tells.")
+@click.option(
+    "--at", "at", metavar="REF|DATE", default=None,
+    help="Lint the repository as it was at a git revision (or at the last commit on HEAD's "
+         "first-parent line on or before a date, YYYY-MM-DD), read from git, not checked out.",
+)
 @color_option
 def lint(
     paths: tuple[Path, ...], repo: Path | None, fmt: str | None, strict: bool,
-    now: datetime | None, list_rules: bool, quiet: bool, color: bool | None,
+    now: datetime | None, list_rules: bool, quiet: bool, at: str | None, color: bool | None,
 ) -> None:
     """Validate the repository (or only PATHS) against the schemas and the ITSM rules.
 
@@ -54,7 +59,17 @@ def lint(
         from datetime import timezone
 
         now = now.replace(tzinfo=timezone.utc)
-    result = run_lint(root, LintOptions(paths=relative, now=now))
+    if at is not None:
+        from itsmcode.audit.at import lint_at
+        from itsmcode.repo_config import load_config
+
+        try:
+            fallback = load_config(root)
+        except ConfigError:
+            fallback = None
+        result = lint_at(root, at, relative, now, fallback)
+    else:
+        result = run_lint(root, LintOptions(paths=relative, now=now))
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if fmt not in LINT_REPORTERS:
         raise ConfigError(f"--format {fmt} is not available in this version")

@@ -76,17 +76,13 @@ def _catalog(root: Path, at: str | None) -> tuple[Any, str]:
         from itsmcode.snapshot import load_worktree
 
         return load_worktree(root, load_config(root)), "in the work tree"
+    from itsmcode.audit.at import resolve_at
     from itsmcode.diff.snapshots import load_commit
-    from itsmcode.errors import ConfigError, GitError
+    from itsmcode.errors import ConfigError
     from itsmcode.gitsource import GitRepo
 
     repo = GitRepo(root)
-    try:
-        commit = repo.resolve(at)
-    except GitError:
-        if not repo.looks_like_date(at):
-            raise
-        commit = repo.commit_before(at)
+    commit = resolve_at(root, at)  # a date: the branch's first-parent line (docs/audit.md)
     try:
         fallback = load_config(root)
     except ConfigError:

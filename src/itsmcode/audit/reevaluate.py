@@ -1,0 +1,82 @@
+"""Re-deciding a recorded approval with the policy in force at the parent commit.
+
+The note's own ``decision`` is never trusted. The recorded approvals become reviews
+(APPROVED, on the recorded commit, at the recorded time) and go through the same
+``policy.evaluate`` as ``itsm policy check``, with the policy, teams and calendars of
+the merge commit's first parent (what the branch held when the change went in) and
+the diff parent..commit (what actually landed). A change that edits the policy (or
+itsm.yaml) must satisfy the policy it leaves behind too, as at review time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Literal
+
+from itsmcode.approval_record import ApprovalRecord
+from itsmcode.audit.catalogs import ReplayCatalog
+from itsmcode.audit.replay import Step
+from itsmcode.github import Review
+from itsmcode.layout import CONFIG_FILE
+from itsmcode.policy.evaluate import Decision, evaluate, failed_closed
+from itsmcode.policy.facts import Facts, PullFacts, build_items
+
+
+def reviews_of(record: ApprovalRecord) -> list[Review]:
+    return [
+        Review(a.login, "APPROVED", a.commit, a.submitted_at, a.review_id)
+        for a in record.approvers
+    ]
+
+
+def decide(
+    step: Step, pr: PullFacts, reviews: Sequence[Review], now: datetime
+) -> list[Decision]:
+    """The base decision and, when the change edits the policy, the head decision."""
+    parent = step.before.commit or ""
+    base = step.before.catalog()
+    head = step.after.catalog()
+    if base is None or head is None:
+        reason = (f"no valid {CONFIG_FILE} at the parent commit {parent[:12]}; the approval "
+                  "policy cannot be read, so the change is not approved (fail closed)")
+        return [failed_closed("base", None, parent, reason)]
+    items = build_items(step.changeset(), step.paths, base, base, head)
+    facts = Facts(pr, items, base, base, head)
+    decisions = [_one(base, parent, "base", facts, reviews, now)]
+    loaded_base = base.policy_at(parent)
+    loaded_head = head.policy_at(step.commit.sha)
+    touched = {p for item in items for p in item.paths}
+    policy_paths = {loaded_base.path, loaded_head.path, CONFIG_FILE} - {None}
+    if touched & policy_paths or any(item.kind == "ApprovalPolicy" for item in items):
+        decisions.append(_one(head, step.commit.sha, "head", facts, reviews, now))
+    return decisions
+
+
+def _one(catalog: ReplayCatalog, commit: str, side: Literal["base", "head"], facts: Facts,
+         reviews: Sequence[Review], now: datetime) -> Decision:
+    loaded = catalog.policy_at(commit)
+    if loaded.policy is None:
+        return failed_closed(side, loaded.path, commit, loaded.problem or "no policy")
+    decision = evaluate(loaded.policy, facts, reviews, now, source=side,
+                        policy_path=loaded.path)
+    decision.policy_commit = commit
+    return decision
+
+
+def why_not(decisions: Sequence[Decision]) -> str:
+    """What the policy is missing, in one line."""
+    parts: list[str] = []
+    for decision in decisions:
+        where = f"{decision.source} policy"
+        parts.extend(f"{where}: {e}" for e in decision.errors)
+        for rule in decision.rules:
+            if rule.status == "pending":
+                missing = ", ".join(rule.missing) or "not satisfied"
+                parts.append(f"{where} rule {rule.name}: {missing}")
+        if decision.freeze.blocked:
+            blocking = ", ".join(decision.freeze.blocking + decision.freeze.problems)
+            parts.append(f"{where}: freeze {decision.freeze.active}: {blocking}")
+        for ignored in decision.ignored:
+            parts.append(f"{ignored.login} not counted ({ignored.reason})")
+    return "; ".join(dict.fromkeys(parts)) or "not approved"

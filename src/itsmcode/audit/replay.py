@@ -1,0 +1,260 @@
+"""Replaying the protected branch commit by commit, without a git call per commit.
+
+The tree of the parent of the oldest audited commit is listed once; from there each
+commit's raw changes (from the single log pass) update a path -> blob map. Every blob
+is read in one ``cat-file --batch`` stream and parsed at most once per (path, blob),
+lazily: only the files a diff or a policy evaluation looks at are parsed. A step
+gives the semantic diff of parent..commit (the same matching, field diff and meaning
+as ``itsm diff``) and, on demand, the catalogs at the parent and at the commit.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from itsmcode.audit.catalogs import ReplayCatalog
+from itsmcode.audit.gitlog import AuditGit, LogCommit
+from itsmcode.catalog import Record
+from itsmcode.diff.engine import match
+from itsmcode.diff.fields import diff_values
+from itsmcode.diff.meaning import derive
+from itsmcode.diff.model import ChangeSet, EntityChange, Side
+from itsmcode.diff.snapshots import folders_of, wanted
+from itsmcode.gitsource import SYMLINK_MODE, Blob, TreeEntry
+from itsmcode.layout import CONFIG_FILE, Layout
+from itsmcode.models import ChangeRequest, Config
+from itsmcode.policy.gitfacts import PathChange
+from itsmcode.snapshot import load_record
+from itsmcode.yamlio import UNREADABLE, Limits, YamlProblem
+
+
+def _inside(path: str, folders: list[str]) -> bool:
+    return any(path == f or path.startswith(f + "/") for f in folders)
+
+
+class Files:
+    """Parsed records by (path, blob), each parsed once, from blobs read in one batch."""
+
+    def __init__(self, blobs: Mapping[str, Blob], limits: Limits) -> None:
+        self.blobs = blobs
+        self.limits = limits
+        self._cache: dict[tuple[str, str], Record] = {}
+        self._folders: dict[tuple[int, ...], tuple[tuple[Config, ...], list[str]]] = {}
+        self._layouts: dict[int, tuple[Config, Layout]] = {}
+
+    def folders(self, *configs: Config) -> list[str]:
+        """``folders_of``, memoized per config object (each itsm.yaml blob parses once)."""
+        key = tuple(id(c) for c in configs)
+        found = self._folders.get(key)
+        if found is None:
+            found = (configs, folders_of(*configs))  # keeps the configs (and ids) alive
+            self._folders[key] = found
+        return found[1]
+
+    def layout(self, config: Config) -> Layout:
+        found = self._layouts.get(id(config))
+        if found is None:
+            found = (config, Layout.from_config(config))
+            self._layouts[id(config)] = found
+        return found[1]
+
+    def record(self, path: str, entry: TreeEntry) -> Record:
+        key = (path, entry.sha)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        if entry.mode == SYMLINK_MODE:
+            record = load_record(path, None, YamlProblem(
+                UNREADABLE, "symbolic link; not followed when reading from git"), self.limits)
+        else:
+            blob = self.blobs.get(entry.sha)
+            problem = None
+            if blob is None or blob.problem:
+                problem = YamlProblem(UNREADABLE, (blob.problem if blob else None)
+                                      or "blob not read")
+            record = load_record(path, blob.data if blob else None, problem, self.limits)
+        self._cache[key] = record
+        return record
+
+
+@dataclass
+class Snapshot:
+    """The ITSM files at one commit: paths and blobs, records parsed on demand."""
+
+    commit: str | None
+    entries: dict[str, TreeEntry]
+    files: Files
+    fallback: Config | None
+    #: The snapshot before and what changed since: lets the catalog be derived cheaply.
+    previous: Snapshot | None = field(default=None, repr=False)
+    delta: dict[str, tuple[TreeEntry | None, TreeEntry | None]] = field(
+        default_factory=dict, repr=False)
+    _catalog: ReplayCatalog | None = field(default=None, repr=False)
+
+    @property
+    def config(self) -> Config | None:
+        entry = self.entries.get(CONFIG_FILE)
+        if entry is not None:
+            entity = self.files.record(CONFIG_FILE, entry).entity
+            if isinstance(entity, Config):
+                return entity
+        return None
+
+    def effective_config(self) -> Config | None:
+        return self.config or self.fallback
+
+    def catalog(self) -> ReplayCatalog | None:
+        """The whole catalog at this commit; None without any usable itsm.yaml."""
+        if self._catalog is None:
+            config = self.effective_config()
+            if config is None:
+                return None
+            inside = self.files.folders(config)
+            before = self.previous._catalog if self.previous is not None else None
+            if before is not None and before.config is config:
+                by_path = before.paths()
+                changed: dict[str, tuple[Record | None, Record | None]] = {}
+                for path, (old, new) in self.delta.items():
+                    if not _inside(path, inside):
+                        continue
+                    changed[path] = (
+                        self.files.record(path, old) if old is not None else None,
+                        self.files.record(path, new) if new is not None else None,
+                    )
+                    if new is None:
+                        by_path.pop(path, None)
+                    else:
+                        by_path[path] = changed[path][1]  # type: ignore[assignment]
+                self._catalog = ReplayCatalog(by_path, config, before, changed)
+            else:
+                self._catalog = ReplayCatalog({
+                    p: self.files.record(p, e) for p, e in self.entries.items()
+                    if _inside(p, inside)
+                }, config)
+            self.previous = None
+        return self._catalog
+
+
+@dataclass
+class Step:
+    """One commit of the branch: its diff against the first parent and both snapshots."""
+
+    commit: LogCommit
+    before: Snapshot
+    after: Snapshot
+    entities: list[EntityChange]
+    paths: list[PathChange]  # every changed file of the whole tree
+    new_records: dict[str, Record]
+    old_records: dict[str, Record]
+
+    def changeset(self) -> ChangeSet:
+        return ChangeSet(Side("parent", self.before.commit), Side(self.commit.sha[:12],
+                                                                   self.commit.sha),
+                         list(self.entities))
+
+    def new_change_request(self, entity: EntityChange) -> ChangeRequest | None:
+        record = self.new_records.get(entity.path)
+        return record.entity if record and isinstance(record.entity, ChangeRequest) else None
+
+    def old_change_request(self, entity: EntityChange) -> ChangeRequest | None:
+        record = self.old_records.get(entity.old_path or entity.path)
+        return record.entity if record and isinstance(record.entity, ChangeRequest) else None
+
+
+class Replay:
+    """Steps over ``commits`` (oldest first, one first-parent line)."""
+
+    def __init__(self, repo: AuditGit, commits: list[LogCommit], fallback: Config | None) -> None:
+        self.repo = repo
+        self.commits = commits
+        self.fallback = fallback
+        start = commits[0].parents[0] if commits and commits[0].parents else None
+        self.start = start
+        initial = {p: e for p, e in repo.all_files(start).items() if wanted(p)} if start else {}
+        shas = {e.sha for e in initial.values() if e.mode != SYMLINK_MODE}
+        for commit in commits:
+            for change in commit.changes:
+                if wanted(change.path):
+                    for side in (change.old, change.new):
+                        if side is not None and side.mode != SYMLINK_MODE:
+                            shas.add(side.sha)
+        max_size = (fallback.spec.lint.max_file_size if fallback else Limits().max_file_size)
+        self.files = Files(repo.read_blobs(shas, max_size), Limits(max_file_size=max_size))
+        self.initial = initial
+
+    def steps(self) -> Iterator[Step]:
+        state = Snapshot(self.start, dict(self.initial), self.files, self.fallback)
+        was_enabled = gc.isenabled()
+        gc.disable()  # as snapshot.load_worktree: nothing parsed here is garbage yet
+        try:
+            for commit in self.commits:
+                entries = dict(state.entries)
+                delta: dict[str, tuple[TreeEntry | None, TreeEntry | None]] = {}
+                for change in commit.changes:
+                    if not wanted(change.path):
+                        continue
+                    delta[change.path] = (change.old, change.new)
+                    if change.new is None:
+                        entries.pop(change.path, None)
+                    else:
+                        entries[change.path] = change.new
+                after = Snapshot(commit.sha, entries, self.files, self.fallback, state, delta)
+                yield self._step(commit, state, after)
+                state.previous = None  # keep the chain two snapshots long
+                state = after
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _step(self, commit: LogCommit, before: Snapshot, after: Snapshot) -> Step:
+        base_config = before.effective_config()
+        head_config = after.effective_config()
+        configs = [c for c in (base_config, head_config) if c is not None]
+        wanted_folders = self.files.folders(*configs) if configs else [CONFIG_FILE]
+        old_records: dict[str, Record] = {}
+        new_records: dict[str, Record] = {}
+        old_shas: dict[str, str] = {}
+        new_shas: dict[str, str] = {}
+        for change in commit.changes:
+            if not wanted(change.path) or not _inside(change.path, wanted_folders):
+                continue
+            if change.old is not None:
+                old_records[change.path] = self.files.record(change.path, change.old)
+                old_shas[change.path] = change.old.sha
+            if change.new is not None:
+                new_records[change.path] = self.files.record(change.path, change.new)
+                new_shas[change.path] = change.new.sha
+        entities: list[EntityChange] = []
+        if old_records or new_records:
+            base_layout = self.files.layout(configs[0]) if configs else Layout({})
+            head_layout = self.files.layout(configs[-1]) if configs else Layout({})
+            entities = match(old_records, new_records, (base_layout, head_layout),
+                             (old_shas, new_shas))
+            for entity in entities:
+                describe(entity, old_records, new_records)
+            entities.sort(key=lambda e: (e.kind or "~", e.name or "", e.path))
+        paths = [PathChange(c.path, c.status) for c in commit.changes]
+        return Step(commit, before, after, entities, paths, new_records, old_records)
+
+
+def describe(entity: EntityChange, old: Mapping[str, Record], new: Mapping[str, Record]) -> None:
+    """Field changes and meanings of one entity change (as ``itsm diff`` gives them)."""
+    old_record = old.get(entity.old_path or entity.path) if entity.status != "added" else None
+    new_record = new.get(entity.path) if entity.status != "removed" else None
+    if old_record is not None:
+        entity.base_problems = list(old_record.problems)
+    if new_record is not None:
+        entity.head_problems = list(new_record.problems)
+    if old_record and new_record and old_record.document and new_record.document:
+        entity.fields = diff_values(old_record.document.data, new_record.document.data)
+    old_entity = old_record.entity if old_record else None
+    new_entity = new_record.entity if new_record else None
+    if entity.status == "removed" or new_entity is None:
+        return
+    if old_record is not None and old_entity is None:
+        return
+    if entity.status == "added" and not isinstance(new_entity, ChangeRequest):
+        return
+    entity.meanings, _ = derive(old_entity, new_entity, new_record)

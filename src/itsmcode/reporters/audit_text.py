@@ -1,0 +1,42 @@
+"""``itsm audit --format text``: the evidence for a person at a terminal."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from itsmcode.audit.evidence import AuditReport, EvidenceRow
+
+
+def report(result: AuditReport, out: TextIO) -> None:
+    for key, value in result.header.lines():
+        out.write(f"# {key}: {value}\n")
+    out.write("\n")
+    for violation in result.violations:
+        out.write(f"VIOLATION {violation.control}: {violation.reason}\n\n")
+    for row in result.rows:
+        _row(row, out)
+    pulls = sum(1 for r in result.rows if r.pr is not None)
+    out.write(f"{len(result.rows)} changes ({pulls} pull requests, "
+              f"{len(result.rows) - pulls} direct commits), "
+              f"{result.violation_count} violations\n")
+    for control, count in result.counts().items():
+        out.write(f"  {control}: {count}\n")
+
+
+def _row(row: EvidenceRow, out: TextIO) -> None:
+    pr = f"PR #{row.pr}" if row.pr is not None else "direct commit"
+    out.write(f"{row.sha[:12]} {row.date.isoformat()} {pr} signature: {row.signature}\n")
+    out.write(f"  {row.subject}\n")
+    out.write(f"  author: {row.author}; committer: {row.committer}\n")
+    for entity in row.entities:
+        out.write(f"  {entity.label}: {entity.summary}\n")
+    if row.change_requests:
+        out.write(f"  change requests: {', '.join(row.change_requests)}\n")
+    if row.recorded_decision is not None:
+        approvers = ", ".join(a.text() for a in row.approvers) or "nobody"
+        out.write(f"  approved by: {approvers}\n")
+        out.write(f"  recorded decision: {row.recorded_decision}; re-evaluated with "
+                  f"{row.policy}: {row.reevaluated}\n")
+    for violation in row.violations:
+        out.write(f"  VIOLATION {violation.control}: {violation.reason}\n")
+    out.write("\n")
