@@ -116,3 +116,24 @@ def test_disabled_practice_folders_are_not_scanned(tmp_path: Path) -> None:
     config = CONFIG.replace("[catalog, sla, change, incident, problem]", "[catalog]")
     write_repo(tmp_path, {"incidents/2026/broken.yaml": "not: [valid"}, config=config)
     assert found(lint_repo(tmp_path)) == []
+
+
+def test_missing_path_argument_is_a_usage_error(tmp_path: Path) -> None:
+    write_repo(tmp_path, {})
+    result = run_cli(["lint", "catalog/services/nothere.yaml"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "no such file or directory: catalog/services/nothere.yaml" in result.output
+
+
+def test_invalid_kind_or_name_is_reported_once_not_by_every_rule(tmp_path: Path) -> None:
+    typo_kind = service("typo").replace("kind: Service", "kind: Servce")
+    huge_name = service("x").replace("{name: x}", "{name: " + "a" * 100_000 + "}")
+    write_repo(
+        tmp_path, {"catalog/services/typo.yaml": typo_kind, "catalog/services/x.yaml": huge_name}
+    )
+    result = lint_repo(tmp_path)
+    assert found(result) == [
+        ("catalog/services/typo.yaml", 2, 7, "schema"),
+        ("catalog/services/x.yaml", 3, 18, "schema"),
+    ]
+    assert max(len(d.message) for d in result.diagnostics) < 300

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from typing import Any, TypeVar
 
 from itsmcode.diagnostics import Diagnostic, Location, Severity
 from itsmcode.models import (
+    MODELS,
     SLA,
     ApprovalPolicy,
     Calendar,
@@ -20,9 +22,11 @@ from itsmcode.models import (
     StandardChange,
     Team,
 )
+from itsmcode.models.types import NAME_PATTERN
 from itsmcode.yamlio import YamlDocument
 
 E = TypeVar("E", bound=Entity)
+_NAME = re.compile(NAME_PATTERN)
 
 
 @dataclass
@@ -38,8 +42,11 @@ class Record:
     def kind(self) -> str | None:
         if self.entity is not None:
             return self.entity.kind
+        # A file that failed validation still names its kind and name, so references
+        # to it resolve; but only values that are themselves valid (the schema error
+        # reports the others), so no rule repeats a typo'd kind or a megabyte name.
         kind = self.document.data.get("kind") if self.document else None
-        return kind if isinstance(kind, str) else None
+        return kind if isinstance(kind, str) and kind in MODELS else None
 
     @property
     def name(self) -> str | None:
@@ -47,7 +54,7 @@ class Record:
             return self.entity.name
         meta = self.document.data.get("metadata") if self.document else None
         name = meta.get("name") if isinstance(meta, dict) else None
-        return name if isinstance(name, str) else None
+        return name if isinstance(name, str) and _NAME.match(name) else None
 
     def location(self, loc: Sequence[str | int] = (), *, key: bool = False) -> Location:
         """Where ``loc`` (a path of mapping keys and list indexes) is in this file."""

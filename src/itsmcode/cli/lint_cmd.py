@@ -54,6 +54,10 @@ def lint(
         _print_rules()
         return
     root = resolve_root(repo)
+    if at is None:  # with --at, paths name files as they were at that ref
+        missing = [str(p) for p in paths if not os.path.lexists(p)]
+        if missing:
+            raise ConfigError(f"no such file or directory: {', '.join(missing)}")
     relative = tuple(_relative(root, p) for p in paths)
     if now is not None and now.tzinfo is None:
         from datetime import timezone

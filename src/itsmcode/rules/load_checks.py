@@ -27,10 +27,12 @@ LOAD_CHECKS: dict[str, LoadCheck] = {
             """The file cannot be read as UTF-8 YAML text.
 
 Reported for files over the size limit (``spec.lint.maxFileSize``, default and minimum
-1 MiB), binary files, text that is not UTF-8 (UTF-16/32 included), symbolic links that
-point outside the repository, and anything that is not a regular file (a FIFO is never
-opened for reading, so it cannot hang the run). A UTF-8 byte order mark and CRLF line
-endings are fine.
+1 MiB), binary files, text that is not UTF-8 (UTF-16/32 included, with or without a
+byte order mark), symbolic links that point outside the repository, dangling links and
+link loops, kind folders that are links out of the repository, files that cannot be
+opened (permissions), and anything that is not a regular file: a directory named
+``x.yaml``, a FIFO, a socket or a device (a FIFO is never opened for reading, so it
+cannot hang the run). A UTF-8 byte order mark and CRLF line endings are fine.
 
 Passing: a UTF-8 file of a few kilobytes. Failing: a file saved as UTF-16, or
 ``catalog/services/x.yaml -> /etc/passwd``.
@@ -41,9 +43,12 @@ Passing: a UTF-8 file of a few kilobytes. Failing: a file saved as UTF-16, or
             Severity.ERROR,
             """The file is not a single, plain YAML 1.2 mapping.
 
-Syntax errors, tab indentation, more than one document (``---``), an empty file, a
-top level that is not a mapping, and tags (``!!python/object``, ``!custom``) are
-reported here. Values follow YAML 1.2: ``no``, ``on`` and ``NO`` are strings.
+Syntax errors, tab indentation, control characters, more than one document
+(``---``), an empty (or comments-only) file, a top level that is not a mapping, keys
+that are not strings (``1:``, ``true:``, ``~:`` — quote them), complex keys, merge
+keys (``<<``, which YAML 1.2 does not have), undefined aliases and tags
+(``!!python/object``, ``!custom``) are reported here. Values follow YAML 1.2: ``no``,
+``on`` and ``NO`` are strings.
 
 Passing::
 
@@ -77,8 +82,9 @@ Failing::
             "yaml-limits",
             Severity.ERROR,
             """The file is built to exhaust its reader: nesting deeper than 64 levels,
-aliases that expand to more than 250,000 nodes ("billion laughs"), or an alias
-that contains itself. Such files are refused, located at the offending node.
+aliases that expand to more than 250,000 nodes ("billion laughs"), an alias that
+contains itself, or a number of more than 1,000 digits. Such files are refused,
+located at the offending node.
 
 Passing: anchors and aliases used a few times. Failing::
 
