@@ -75,8 +75,10 @@ def members(team: str) -> list[str]:
 
 def team_text(name: str) -> str:
     lines = "".join(f"    - {{github: {m}, email: {m}@example.com}}\n" for m in members(name))
-    return ("apiVersion: itsmcode/v1\nkind: Team\n"
-            f"metadata: {{name: {name}}}\nspec:\n  members:\n{lines}")
+    return (
+        "apiVersion: itsmcode/v1\nkind: Team\n"
+        f"metadata: {{name: {name}}}\nspec:\n  members:\n{lines}"
+    )
 
 
 def service_text(i: int, tier: int, revision: int) -> str:
@@ -100,7 +102,7 @@ def change_text(n: int, service: int, when: datetime) -> str:
         "spec:\n  type: normal\n"
         f"  services: [svc-{service:04d}]\n  requester: {members(TEAMS[service % 5])[0]}\n"
         "  risk: low\n"
-        f"  window: {{start: \"{start.isoformat()}\", end: \"{end.isoformat()}\"}}\n"
+        f'  window: {{start: "{start.isoformat()}", end: "{end.isoformat()}"}}\n'
         "  plan: {implementation: Roll out., backout: Roll back.}\n  status: planned\n"
     )
 
@@ -150,10 +152,17 @@ def build(root: Path, commits: int, services: int, seed: int) -> None:
             stream.write(f"M 100644 inline catalog/services/svc-{i:04d}.yaml\n".encode())
             _data(stream, service_text(i, tiers[i], revision[i]))
         authors.append((n, author, touched))
-    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=stream.getvalue(),
-                   check=True, env=ENV)
-    log = subprocess.run(["git", "log", "--reverse", "--format=%H %T %P", "main"], cwd=root,
-                         capture_output=True, text=True, check=True, env=ENV).stdout.split("\n")
+    subprocess.run(
+        ["git", "fast-import", "--quiet"], cwd=root, input=stream.getvalue(), check=True, env=ENV
+    )
+    log = subprocess.run(
+        ["git", "log", "--reverse", "--format=%H %T %P", "main"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=ENV,
+    ).stdout.split("\n")
     rows = [line.split() for line in log if line]
     notes = io.BytesIO()
     notes.write(b"commit refs/notes/itsmcode\n")
@@ -168,14 +177,17 @@ def build(root: Path, commits: int, services: int, seed: int) -> None:
             commits=Commits(base=parent, head=sha, merge=sha, merge_tree=tree),
             policy=PolicyRef(path="processes/approval-policy.yaml", blob=None, commit=parent),
             decision="approved",
-            approvers=[Approval(login=a, submitted_at=stamp, commit=sha)
-                       for a in sorted(approvers)],
-            rules=[], evaluated_at=stamp,
+            approvers=[
+                Approval(login=a, submitted_at=stamp, commit=sha) for a in sorted(approvers)
+            ],
+            rules=[],
+            evaluated_at=stamp,
         )
         notes.write(f"N inline {sha}\n".encode())
         _data(notes, record.to_json())
-    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=notes.getvalue(),
-                   check=True, env=ENV)
+    subprocess.run(
+        ["git", "fast-import", "--quiet"], cwd=root, input=notes.getvalue(), check=True, env=ENV
+    )
     subprocess.run(["git", "checkout", "-q", "main"], cwd=root, check=True, env=ENV)
 
 
@@ -183,8 +195,22 @@ def floor(root: Path) -> tuple[float, int]:
     """git log --name-status over the range + reading and libyaml-parsing every changed blob."""
     began = time.perf_counter()
     log = subprocess.run(
-        ["git", "log", "--first-parent", "--raw", "--no-abbrev", "--no-renames", "-z",
-         "--format=%H", "main"], cwd=root, capture_output=True, check=True, env=ENV).stdout
+        [
+            "git",
+            "log",
+            "--first-parent",
+            "--raw",
+            "--no-abbrev",
+            "--no-renames",
+            "-z",
+            "--format=%H",
+            "main",
+        ],
+        cwd=root,
+        capture_output=True,
+        check=True,
+        env=ENV,
+    ).stdout
     shas = []
     for token in log.split(b"\0"):
         token = token.lstrip(b"\n")
@@ -192,15 +218,20 @@ def floor(root: Path) -> tuple[float, int]:
             new = token.split()[3].decode()
             if set(new) != {"0"}:
                 shas.append(new)
-    batch = subprocess.run(["git", "cat-file", "--batch"], cwd=root, capture_output=True,
-                           input="".join(f"{s}\n" for s in shas).encode(), check=True).stdout
+    batch = subprocess.run(
+        ["git", "cat-file", "--batch"],
+        cwd=root,
+        capture_output=True,
+        input="".join(f"{s}\n" for s in shas).encode(),
+        check=True,
+    ).stdout
     view = memoryview(batch)
     pos = 0
     parsed = 0
     while pos < len(batch):
         end = batch.index(b"\n", pos)
         size = int(batch[pos:end].split()[2])
-        data = bytes(view[end + 1:end + 1 + size])
+        data = bytes(view[end + 1 : end + 1 + size])
         yaml.load(data, Loader=yaml.CSafeLoader)
         parsed += 1
         pos = end + 1 + size + 1
@@ -229,16 +260,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         began = time.perf_counter()
         build(root, args.commits, args.services, args.seed)
-        print(f"built {args.commits} commits ({args.services} services) in "
-              f"{time.perf_counter() - began:.1f}s at {root}")
+        print(
+            f"built {args.commits} commits ({args.services} services) in "
+            f"{time.perf_counter() - began:.1f}s at {root}"
+        )
         floor_s, blobs = min(floor(root) for _ in range(3))
         audit_s, summary = min(audit(root) for _ in range(3))
         ratio = audit_s / floor_s
-        print(f"floor: {floor_s:.2f}s (git log --name-status + cat-file + CSafeLoader "
-              f"parse of {blobs} blobs)")
-        print(f"audit: {audit_s:.2f}s for {summary['changes']} changes "
-              f"({summary['changes'] / audit_s:,.0f} commits/s), "
-              f"{summary['violations']} violations")
+        print(
+            f"floor: {floor_s:.2f}s (git log --name-status + cat-file + CSafeLoader "
+            f"parse of {blobs} blobs)"
+        )
+        print(
+            f"audit: {audit_s:.2f}s for {summary['changes']} changes "
+            f"({summary['changes'] / audit_s:,.0f} commits/s), "
+            f"{summary['violations']} violations"
+        )
         verdict = "OK" if ratio <= 5 else "OVER TARGET"
         print(f"ratio: {ratio:.2f}x the floor (target <= 5x): {verdict}")
         return 0 if ratio <= 5 else 1

@@ -34,8 +34,10 @@ from itsmcode.repo_config import load_config
 
 GIT_ENV = {
     **os.environ,
-    "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
-    "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
 }
 CONFIG = """\
 apiVersion: itsmcode/v1
@@ -68,7 +70,7 @@ def service_text(i: int, deps: list[int], tier: int, rng: random.Random) -> str:
         f"  sla: {('gold', 'silver', 'bronze')[min(tier, 3) - 1]}\n"
         + ("  dependsOn:\n" + dep_lines if deps else "")
         + "  components:\n"
-        f"    - {{type: repository, ref: \"github.com/acme/svc-{i:05d}\"}}\n"
+        f'    - {{type: repository, ref: "github.com/acme/svc-{i:05d}"}}\n'
         "  reviewBy: 2027-06-30\n"
     )
 
@@ -117,7 +119,9 @@ def leaves(shape: dict[int, tuple[list[int], int]]) -> list[int]:
 
 
 def change_services(
-    root: Path, shape: dict[int, tuple[list[int], int]], count: int,
+    root: Path,
+    shape: dict[int, tuple[list[int], int]],
+    count: int,
     among: list[int] | None = None,
 ) -> None:
     """Commit a change of ``count`` service files: tier moves and a new dependency."""
@@ -148,7 +152,9 @@ def run_diff(root: Path, head: str = "HEAD") -> tuple[int, int]:
 def run_cli(root: Path, head: str = "HEAD") -> None:
     subprocess.run(
         [sys.executable, "-m", "itsmcode", "diff", "--format", "json", f"{head}~1", head],
-        cwd=root, check=True, stdout=subprocess.DEVNULL,
+        cwd=root,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
 
 
@@ -200,36 +206,46 @@ def main() -> int:
             cold, warm, n, cli = measure(root, "leaves")
             results.append((f"10 leaf services changed, {size:,} services", cold, warm, n, cli))
             cold, warm, n, cli = measure(root)
-            results.append((f"10 random services changed, {size:,} services",
-                            cold, warm, n, cli))
+            results.append((f"10 random services changed, {size:,} services", cold, warm, n, cli))
         big = base / f"big-change-{args.large}"
         shape = build_repo(big, args.large)
         change_services(big, shape, args.big_change)
         cold, warm, n, cli = measure(big)
-        results.append((f"{args.big_change:,}-entity change, {args.large:,} services",
-                        cold, warm, n, cli))
+        results.append(
+            (f"{args.big_change:,}-entity change, {args.large:,} services", cold, warm, n, cli)
+        )
         bare, blob_count = bare_parse_of_changed(big)
     finally:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)
-    print("| case | entities | impacted | cold (s) | warm, median of 3 (s) | "
-          "whole `itsm diff` process, warm (s) |")
+    print(
+        "| case | entities | impacted | cold (s) | warm, median of 3 (s) | "
+        "whole `itsm diff` process, warm (s) |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for label, cold, warm, (n, impacted), cli in results:
         print(f"| {label} | {n:,} | {impacted:,} | {cold:.3f} | {warm:.3f} | {cli:.3f} |")
-    print(f"| bare CSafeLoader parse of the same {blob_count:,} blobs (in memory) "
-          f"| | | | {bare:.3f} | |")
+    print(
+        f"| bare CSafeLoader parse of the same {blob_count:,} blobs (in memory) "
+        f"| | | | {bare:.3f} | |"
+    )
     small_leaf, small_random, large_leaf, large_random, big_warm = (r[2] for r in results)
     ratio_size = large_leaf / small_leaf
     ratio_random = large_random / small_random
     ratio_parse = big_warm / bare
     print()
-    print(f"10-file change (leaves), large / small repository: {ratio_size:.2f}x "
-          "(target <= 2x): " + ("met" if ratio_size <= 2 else "NOT met"))
-    print(f"10-file change (random: the blast radius grows with the graph), "
-          f"large / small: {ratio_random:.2f}x")
-    print(f"{args.big_change:,}-entity change / bare parse: {ratio_parse:.2f}x (target <= 3x): "
-          + ("met" if ratio_parse <= 3 else "NOT met"))
+    print(
+        f"10-file change (leaves), large / small repository: {ratio_size:.2f}x "
+        "(target <= 2x): " + ("met" if ratio_size <= 2 else "NOT met")
+    )
+    print(
+        f"10-file change (random: the blast radius grows with the graph), "
+        f"large / small: {ratio_random:.2f}x"
+    )
+    print(
+        f"{args.big_change:,}-entity change / bare parse: {ratio_parse:.2f}x (target <= 3x): "
+        + ("met" if ratio_parse <= 3 else "NOT met")
+    )
     return 0 if ratio_size <= 2 and ratio_parse <= 3 else 1
 
 

@@ -54,29 +54,128 @@ ONE_OFF_FREEZES = (
 )
 
 DOMAINS = (
-    "payments", "checkout", "identity", "search", "catalog", "orders", "fulfilment",
-    "inventory", "pricing", "marketing", "analytics", "platform", "network", "storage",
-    "messaging", "observability", "security", "billing", "support", "mobile",
+    "payments",
+    "checkout",
+    "identity",
+    "search",
+    "catalog",
+    "orders",
+    "fulfilment",
+    "inventory",
+    "pricing",
+    "marketing",
+    "analytics",
+    "platform",
+    "network",
+    "storage",
+    "messaging",
+    "observability",
+    "security",
+    "billing",
+    "support",
+    "mobile",
 )
 NOUNS = (
-    "api", "gateway", "worker", "scheduler", "store", "cache", "index", "ledger", "feed",
-    "portal", "router", "broker", "exporter", "importer", "service", "engine", "proxy",
-    "registry", "stream", "backend",
+    "api",
+    "gateway",
+    "worker",
+    "scheduler",
+    "store",
+    "cache",
+    "index",
+    "ledger",
+    "feed",
+    "portal",
+    "router",
+    "broker",
+    "exporter",
+    "importer",
+    "service",
+    "engine",
+    "proxy",
+    "registry",
+    "stream",
+    "backend",
 )
 WORDS = (
-    "handles", "serves", "stores", "routes", "indexes", "reconciles", "publishes",
-    "collects", "validates", "aggregates", "customer", "order", "payment", "session",
-    "event", "record", "request", "report", "batch", "nightly", "realtime", "partner",
-    "internal", "regional", "traffic", "data", "updates", "lookups", "and", "for", "the",
-    "with", "across", "every", "store", "region", "queue", "snapshot",
+    "handles",
+    "serves",
+    "stores",
+    "routes",
+    "indexes",
+    "reconciles",
+    "publishes",
+    "collects",
+    "validates",
+    "aggregates",
+    "customer",
+    "order",
+    "payment",
+    "session",
+    "event",
+    "record",
+    "request",
+    "report",
+    "batch",
+    "nightly",
+    "realtime",
+    "partner",
+    "internal",
+    "regional",
+    "traffic",
+    "data",
+    "updates",
+    "lookups",
+    "and",
+    "for",
+    "the",
+    "with",
+    "across",
+    "every",
+    "store",
+    "region",
+    "queue",
+    "snapshot",
 )
 FIRST_NAMES = (
-    "Alice", "Bob", "Chen", "Dana", "Emeka", "Fatima", "Gita", "Hugo", "Ines", "Jonas",
-    "Kofi", "Lena", "Mateo", "Nadia", "Oskar", "Priya", "Quinn", "Rosa", "Sven", "Tariq",
+    "Alice",
+    "Bob",
+    "Chen",
+    "Dana",
+    "Emeka",
+    "Fatima",
+    "Gita",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Oskar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tariq",
 )
 LAST_NAMES = (
-    "Martin", "Nguyen", "Wei", "Okafor", "Khan", "Rao", "Silva", "Berg", "Kowalski",
-    "Haddad", "Mensah", "Larsen", "Costa", "Ivanova", "Schmidt", "Tanaka",
+    "Martin",
+    "Nguyen",
+    "Wei",
+    "Okafor",
+    "Khan",
+    "Rao",
+    "Silva",
+    "Berg",
+    "Kowalski",
+    "Haddad",
+    "Mensah",
+    "Larsen",
+    "Costa",
+    "Ivanova",
+    "Schmidt",
+    "Tanaka",
 )
 COMPONENT_TYPES = ("repository", "database", "queue", "bucket", "cluster", "dashboard")
 #: Standard change templates: (name, maxRisk, tiers).
@@ -132,8 +231,9 @@ class Corpus:
 
     def build_teams(self) -> None:
         login_counter = 0
-        product_teams = [f"{DOMAINS[i % len(DOMAINS)]}-{i // len(DOMAINS) + 1:03d}"
-                         for i in range(self.n_teams)]
+        product_teams = [
+            f"{DOMAINS[i % len(DOMAINS)]}-{i // len(DOMAINS) + 1:03d}" for i in range(self.n_teams)
+        ]
         for name in ["engineering", *product_teams, *GOVERNANCE_TEAMS]:
             size = self.rng.randint(4, 9) if name != "engineering" else 3
             logins: list[str] = []
@@ -149,8 +249,9 @@ class Corpus:
 
     def build_services(self) -> None:
         n = self.n_services
-        owners = [t for t in self.teams if t.name not in GOVERNANCE_TEAMS
-                  and t.name != "engineering"]
+        owners = [
+            t for t in self.teams if t.name not in GOVERNANCE_TEAMS and t.name != "engineering"
+        ]
         retired_from = n - max(1, n // 100)  # the last 1% are retired: nothing depends on them
         for i in range(n):
             fraction = i / n
@@ -182,8 +283,11 @@ class Corpus:
             if len(chosen) >= count:
                 break
             # Mostly nearby services (a domain's own stack), sometimes a shared platform.
-            j = self.rng.randrange(max(0, i - 200), i) if self.rng.random() < 0.7 \
+            j = (
+                self.rng.randrange(max(0, i - 200), i)
+                if self.rng.random() < 0.7
                 else self.rng.randrange(0, i)
+            )
             dep = self.services[j]
             if dep.lifecycle == "retired" or dep.name in chosen:
                 continue
@@ -274,8 +378,11 @@ class Corpus:
         lines.append("  components:")
         for _ in range(rng.randint(1, 3)):
             kind = rng.choice(COMPONENT_TYPES)
-            ref = (f"github.com/example/{s.name}" if kind == "repository"
-                   else f"{kind}-{s.domain}-{rng.randint(1, 99):02d}")
+            ref = (
+                f"github.com/example/{s.name}"
+                if kind == "repository"
+                else f"{kind}-{s.domain}-{rng.randint(1, 99):02d}"
+            )
             lines += [f"    - type: {kind}", f'      ref: "{ref}"']
         year = rng.choice(REVIEW_YEARS)
         lines.append(f"  reviewBy: {year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
@@ -326,8 +433,14 @@ class Corpus:
         start = end = datetime(FIRST_DAY.year, 1, 1, tzinfo=BERLIN)
         for _ in range(50):
             day = self.rng.choice(days)
-            start = datetime(day.year, day.month, day.day, self.rng.randint(18, 23),
-                             self.rng.choice((0, 15, 30, 45)), tzinfo=BERLIN)
+            start = datetime(
+                day.year,
+                day.month,
+                day.day,
+                self.rng.randint(18, 23),
+                self.rng.choice((0, 15, 30, 45)),
+                tzinfo=BERLIN,
+            )
             end = start + timedelta(minutes=self.rng.choice((30, 60, 90, 120, 180)))
             if not any(_overlaps(busy.get(name, []), start, end) for name in touched):
                 break
@@ -358,8 +471,10 @@ class Corpus:
             )[0]
         else:
             status = rng.choices(("planned", "cancelled"), (95, 5))[0]
-        title = f"{rng.choice(('Upgrade', 'Migrate', 'Reconfigure', 'Resize', 'Patch'))} " \
-                f"{services[0].name}"
+        title = (
+            f"{rng.choice(('Upgrade', 'Migrate', 'Reconfigure', 'Resize', 'Patch'))} "
+            f"{services[0].name}"
+        )
         lines = [
             "apiVersion: itsmcode/v1",
             "kind: ChangeRequest",
@@ -419,7 +534,7 @@ def _overlaps(intervals: list[tuple[datetime, datetime]], start: datetime, end: 
     # Intervals are sorted by start; only those starting before ``end`` can overlap, and
     # windows are at most a few hours, so looking back a handful of entries is enough.
     k = bisect.bisect_left(intervals, (end, end))
-    return any(s < end and start < e for s, e in intervals[max(0, k - 8):k])
+    return any(s < end and start < e for s, e in intervals[max(0, k - 8) : k])
 
 
 def _change_days() -> list[date]:

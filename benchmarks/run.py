@@ -108,7 +108,11 @@ def measure(
         cpus.append(cpu)
         codes.update(exit_codes)
     return Timing(
-        label, shown, statistics.median(walls), statistics.median(cpus), repeat,
+        label,
+        shown,
+        statistics.median(walls),
+        statistics.median(cpus),
+        repeat,
         tuple(sorted(codes)),
     )
 
@@ -205,7 +209,10 @@ def phases(corpus: Path, repeat: int) -> dict[str, float]:
     for _ in range(repeat):
         done = subprocess.run(
             [sys.executable, "-c", PHASE_SCRIPT, str(corpus)],
-            capture_output=True, text=True, check=True, cwd=corpus,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=corpus,
         )
         runs.append(json.loads(done.stdout))
     keys = list(runs[0])
@@ -217,9 +224,7 @@ def ratio_row(target: str, cpu: float, wall: float, met_cpu: bool, met_wall: boo
     def verdict(met: bool) -> str:
         return "met" if met else "**NOT met**"
 
-    return (
-        f"| {target} | {cpu:.2f}x | {wall:.2f}x | {verdict(met_cpu)} | {verdict(met_wall)} |"
-    )
+    return f"| {target} | {cpu:.2f}x | {wall:.2f}x | {verdict(met_cpu)} | {verdict(met_wall)} |"
 
 
 def report(
@@ -250,25 +255,40 @@ def report(
     bare = timings.get("bare")
     if lint and cj:
         cpu, wall = cj.cpu / lint.cpu, cj.wall / lint.wall
-        lines.append(ratio_row(
-            "itsm lint >= 5x faster than check-jsonschema (check-jsonschema / lint)",
-            cpu, wall, cpu >= 5, wall >= 5,
-        ))
+        lines.append(
+            ratio_row(
+                "itsm lint >= 5x faster than check-jsonschema (check-jsonschema / lint)",
+                cpu,
+                wall,
+                cpu >= 5,
+                wall >= 5,
+            )
+        )
     if lint and bare:
         cpu, wall = lint.cpu / bare.cpu, lint.wall / bare.wall
-        lines.append(ratio_row(
-            "itsm lint within 2x of a bare CSafeLoader parse (lint / parse)",
-            cpu, wall, cpu <= 2, wall <= 2,
-        ))
+        lines.append(
+            ratio_row(
+                "itsm lint within 2x of a bare CSafeLoader parse (lint / parse)",
+                cpu,
+                wall,
+                cpu <= 2,
+                wall <= 2,
+            )
+        )
     for key, where in (("corpus", "corpus"), ("example", "example repository")):
         one = timings.get(f"one-{key}")
         yl = timings.get(f"yamllint-{key}")
         if one and yl:
             cpu, wall = one.cpu / yl.cpu, one.wall / yl.wall
-            lines.append(ratio_row(
-                f"one-file lint ({where}) costs <= yamllint (lint / yamllint)",
-                cpu, wall, cpu <= 1, wall <= 1,
-            ))
+            lines.append(
+                ratio_row(
+                    f"one-file lint ({where}) costs <= yamllint (lint / yamllint)",
+                    cpu,
+                    wall,
+                    cpu <= 1,
+                    wall <= 1,
+                )
+            )
     if stage_times:
         total = stage_times.get("lint() total", 0.0) or 1.0
         lines += [
@@ -297,8 +317,16 @@ def report(
 
 #: Phases in pipeline order; rules in between, in the order they ran.
 _PHASES = (
-    "import itsmcode.lint", "config", "discover", "read", "decode", "parse",
-    "parse: construct values", "validate", "Catalog", "load (all of the above)",
+    "import itsmcode.lint",
+    "config",
+    "discover",
+    "read",
+    "decode",
+    "parse",
+    "parse: construct values",
+    "validate",
+    "Catalog",
+    "load (all of the above)",
 )
 _AFTER_RULES = ("engine (rules + engine, less the rules)", "rules + engine", "lint() total")
 
@@ -339,8 +367,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--schema", type=Path, default=PROJECT / "schemas" / "itsmcode.schema.json")
-    parser.add_argument("--example", type=Path, default=PROJECT,
-                        help="small repository for the one-file lint (default: the project)")
+    parser.add_argument(
+        "--example",
+        type=Path,
+        default=PROJECT,
+        help="small repository for the one-file lint (default: the project)",
+    )
     parser.add_argument("--no-phases", action="store_true", help="skip the phase breakdown")
     parser.add_argument("--output", type=Path, help="also write the report here")
     args = parser.parse_args(argv)
@@ -350,8 +382,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(HERE))
         from generate_corpus import generate
 
-        print(f"generating {args.services} services, {args.changes} changes in {corpus}",
-              file=sys.stderr)
+        print(
+            f"generating {args.services} services, {args.changes} changes in {corpus}",
+            file=sys.stderr,
+        )
         generate(corpus, args.services, args.changes, args.seed, args.teams)
     files = corpus_files(corpus)
     listing = Path(tempfile.mkdtemp(prefix="itsm-bench-")) / "files.txt"
@@ -362,12 +396,15 @@ def main(argv: list[str] | None = None) -> int:
     timings: dict[str, Timing] = {}
     repeat = args.repeat
     print("timing itsm lint", file=sys.stderr)
-    timings["lint"] = measure("itsm lint (all rules)", [[itsm, "lint"]], corpus, repeat,
-                              shown="itsm lint")
+    timings["lint"] = measure(
+        "itsm lint (all rules)", [[itsm, "lint"]], corpus, repeat, shown="itsm lint"
+    )
     print("timing bare parse", file=sys.stderr)
     timings["bare"] = measure(
         "bare parse (PyYAML CSafeLoader)",
-        [[sys.executable, "-c", BARE_PARSE, str(listing)]], corpus, repeat,
+        [[sys.executable, "-c", BARE_PARSE, str(listing)]],
+        corpus,
+        repeat,
         shown="python -c 'yaml.load(f, CSafeLoader) for every file'",
     )
     check_jsonschema = _tool("check-jsonschema")
@@ -375,7 +412,11 @@ def main(argv: list[str] | None = None) -> int:
         commands = batches([check_jsonschema, "--schemafile", str(args.schema)], files)
         print(f"timing check-jsonschema ({len(commands)} batch(es))", file=sys.stderr)
         timings["check-jsonschema"] = measure(
-            "check-jsonschema (schema only)", commands, corpus, repeat, warm_up=False,
+            "check-jsonschema (schema only)",
+            commands,
+            corpus,
+            repeat,
+            warm_up=False,
             shown=f"check-jsonschema --schemafile schemas/itsmcode.schema.json <{len(files)} "
             f"files> ({len(commands)} batch{'es' if len(commands) > 1 else ''}, summed)",
         )
@@ -386,30 +427,37 @@ def main(argv: list[str] | None = None) -> int:
     one = one_service_file(corpus)
     if one:
         timings["one-corpus"] = measure(
-            "itsm lint one file (corpus)", [[itsm, "lint", one]], corpus, repeat,
+            "itsm lint one file (corpus)",
+            [[itsm, "lint", one]],
+            corpus,
+            repeat,
             shown=f"itsm lint {one}",
         )
     example: Path = args.example.resolve()
     one_example = one_service_file(example) if (example / "itsm.yaml").is_file() else None
     if one_example:
         timings["one-example"] = measure(
-            "itsm lint one file (example repository)", [[itsm, "lint", one_example]],
-            example, repeat, shown=f"itsm lint {one_example}",
+            "itsm lint one file (example repository)",
+            [[itsm, "lint", one_example]],
+            example,
+            repeat,
+            shown=f"itsm lint {one_example}",
         )
     if yamllint:
         for key, where, target in (("corpus", corpus, one), ("example", example, one_example)):
             if target:
                 timings[f"yamllint-{key}"] = measure(
-                    f"yamllint one file ({key})", [[yamllint, target]], where, repeat,
+                    f"yamllint one file ({key})",
+                    [[yamllint, target]],
+                    where,
+                    repeat,
                     shown=f"yamllint {target}",
                 )
     else:
         print("yamllint is not installed (pip install -e '.[bench]'): skipped", file=sys.stderr)
 
     stage_times = None if args.no_phases else phases(corpus, repeat)
-    lines = sum(
-        (corpus / f).read_bytes().count(b"\n") for f in files
-    )
+    lines = sum((corpus / f).read_bytes().count(b"\n") for f in files)
     services = sum(1 for f in files if f.startswith("catalog/services/"))
     changes = sum(1 for f in files if f.startswith("changes/"))
     info = {

@@ -41,10 +41,16 @@ def test_generated_corpus_lints_clean(tmp_path: Path) -> None:
     result = lint(tmp_path, LintOptions(now=NOW))
     assert result.files == count
     assert [d for d in result.diagnostics] == []
-    kinds = {path.split("/")[0] + "/" + path.split("/")[1] for path in _tree(tmp_path)
-             if "/" in path}
-    assert {"catalog/services", "catalog/teams", "catalog/slas", "catalog/calendars",
-            "processes/standard-changes"} <= kinds
+    kinds = {
+        path.split("/")[0] + "/" + path.split("/")[1] for path in _tree(tmp_path) if "/" in path
+    }
+    assert {
+        "catalog/services",
+        "catalog/teams",
+        "catalog/slas",
+        "catalog/calendars",
+        "processes/standard-changes",
+    } <= kinds
     assert any(path.startswith("changes/20") for path in _tree(tmp_path))
 
 
@@ -58,10 +64,26 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
 def test_run_script_reports_every_measurement(tmp_path: Path) -> None:
     corpus, output = tmp_path / "corpus", tmp_path / "report.md"
     done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "run.py"), "--corpus", str(corpus),
-         "--services", "20", "--changes", "8", "--teams", "4", "--repeat", "1",
-         "--output", str(output)],
-        capture_output=True, text=True, check=False, timeout=300,
+        [
+            sys.executable,
+            str(BENCHMARKS / "run.py"),
+            "--corpus",
+            str(corpus),
+            "--services",
+            "20",
+            "--changes",
+            "8",
+            "--teams",
+            "4",
+            "--repeat",
+            "1",
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     report = output.read_text(encoding="utf-8")

@@ -132,8 +132,9 @@ def test_field_rows_show_type_requiredness_default_and_description() -> None:
     standard = section(text, "## StandardChange")
     assert "| `tiers` | list of integer 1–4 | no | `[1, 2, 3, 4]` |" in standard
     policy = section(text, "## ApprovalPolicy")
-    assert re.search(r"\| `exemptTypes` \| list of `standard` .* \| no \| `\[emergency\]` \|",
-                     policy)
+    assert re.search(
+        r"\| `exemptTypes` \| list of `standard` .* \| no \| `\[emergency\]` \|", policy
+    )
     assert "| `window` | [duration](#value-types) | no | `30d` |" in section(text, "## SLA")
     problem = section(text, "## Problem")
     assert "When `status` is `risk-accepted`, `reviewBy` is required." in problem
@@ -155,7 +156,10 @@ def test_each_kind_example_is_valid(kind: str) -> None:
 def test_reference_links_resolve() -> None:
     pages = sorted(REFERENCE.glob("*.md"))
     assert {p.name for p in pages} >= {
-        "rules.md", "file-formats.md", "schemas.md", "data-model-deviations.md"
+        "rules.md",
+        "file-formats.md",
+        "schemas.md",
+        "data-model-deviations.md",
     }
     anchors = {p.name: _anchors(p.read_text(encoding="utf-8")) for p in pages}
     for path in pages:
@@ -192,6 +196,15 @@ def test_schemas_page_documents_editors_and_pre_commit() -> None:
 
 def test_deviations_page_covers_the_model_extensions() -> None:
     text = page("data-model-deviations.md")
-    for field in ("startedAt", "actions", "summary", "maxFileSize", "transition",
-                  "author", "tiers", "maxRisk", "exemptTypes"):
+    for field in (
+        "startedAt",
+        "actions",
+        "summary",
+        "maxFileSize",
+        "transition",
+        "author",
+        "tiers",
+        "maxRisk",
+        "exemptTypes",
+    ):
         assert f"`{field}" in text or f".{field}`" in text, field

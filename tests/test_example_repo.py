@@ -82,8 +82,10 @@ def test_three_slas_and_two_calendars_one_with_freezes(catalog: Catalog) -> None
     freezes = [f for c in calendars for f in c.spec.freezes]
     assert any(f.rrule for f in freezes), "a recurring freeze"
     assert any(
-        f.start and f.start.date().isoformat() == "2026-12-18"
-        and f.end and f.end.date().isoformat() == "2027-01-04"
+        f.start
+        and f.start.date().isoformat() == "2026-12-18"
+        and f.end
+        and f.end.date().isoformat() == "2027-01-04"
         for f in freezes
     ), "the year-end freeze"
     policy = catalog.all(ApprovalPolicy)
@@ -91,7 +93,12 @@ def test_three_slas_and_two_calendars_one_with_freezes(catalog: Catalog) -> None
     frozen = {c.name for c in calendars if c.spec.freezes}
     assert set(policy[0].spec.freeze.calendars) == frozen
     assert [r.name for r in policy[0].spec.rules] == [
-        "owners", "sla-loosened", "high-risk", "tier-1", "emergency", "governance",
+        "owners",
+        "sla-loosened",
+        "high-risk",
+        "tier-1",
+        "emergency",
+        "governance",
     ]
 
 

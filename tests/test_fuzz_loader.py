@@ -21,12 +21,14 @@ from itsmcode.yamlio import Limits
 
 LIMITS = Limits()
 KNOWN_RULES = {
-    "yaml-syntax", "yaml-limits", "duplicate-key", "file-unreadable", "schema",
+    "yaml-syntax",
+    "yaml-limits",
+    "duplicate-key",
+    "file-unreadable",
+    "schema",
     "calendar-valid",
 }
-FUZZ = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 SEEDS = [
     """\
@@ -146,23 +148,116 @@ def test_arbitrary_text(text: str) -> None:
 # -- YAML-ish text from tokens --------------------------------------------------------------
 
 FIELDS = [
-    "apiVersion", "kind", "metadata", "name", "spec", "type", "tier", "lifecycle", "owner",
-    "sla", "dependsOn", "service", "members", "github", "role", "targets", "P1", "response",
-    "resolution", "availability", "target", "window", "start", "end", "freezes", "rrule",
-    "timezone", "status", "approved", "approvedBy", "labels", "links", "title", "url",
+    "apiVersion",
+    "kind",
+    "metadata",
+    "name",
+    "spec",
+    "type",
+    "tier",
+    "lifecycle",
+    "owner",
+    "sla",
+    "dependsOn",
+    "service",
+    "members",
+    "github",
+    "role",
+    "targets",
+    "P1",
+    "response",
+    "resolution",
+    "availability",
+    "target",
+    "window",
+    "start",
+    "end",
+    "freezes",
+    "rrule",
+    "timezone",
+    "status",
+    "approved",
+    "approvedBy",
+    "labels",
+    "links",
+    "title",
+    "url",
 ]
 SCALARS = [
-    "itsmcode/v1", "Service", "Team", "SLA", "Calendar", "ChangeRequest", "Config",
-    "StandardChange", "ApprovalPolicy", "Incident", "Problem", "Servce",
-    "payments", "checkout", "live", "retired", "no", "yes", "on", "off", "NO", "true",
-    "false", "True", "~", "null", "", "0", "-1", "7", "99.95", "1e400", "-.inf", ".nan",
-    "0x1F", "0o17", "0b11", "1_000", "4h", "15m", "30d", "-1h", "99999999999999999999d",
-    "2026-11-24", "2026-02-30", "2026-11-24T10:00:00+01:00", "2026-11-24T10:00:00",
-    "9999-12-31T23:59:59+14:00", "Europe/Berlin", "Mars/Olympus", "FREQ=WEEKLY;BYDAY=FR",
-    "FREQ=SECONDLY;COUNT=99999999", "approved", "<<", "=", "?", "-", "|", ">-",
+    "itsmcode/v1",
+    "Service",
+    "Team",
+    "SLA",
+    "Calendar",
+    "ChangeRequest",
+    "Config",
+    "StandardChange",
+    "ApprovalPolicy",
+    "Incident",
+    "Problem",
+    "Servce",
+    "payments",
+    "checkout",
+    "live",
+    "retired",
+    "no",
+    "yes",
+    "on",
+    "off",
+    "NO",
+    "true",
+    "false",
+    "True",
+    "~",
+    "null",
+    "",
+    "0",
+    "-1",
+    "7",
+    "99.95",
+    "1e400",
+    "-.inf",
+    ".nan",
+    "0x1F",
+    "0o17",
+    "0b11",
+    "1_000",
+    "4h",
+    "15m",
+    "30d",
+    "-1h",
+    "99999999999999999999d",
+    "2026-11-24",
+    "2026-02-30",
+    "2026-11-24T10:00:00+01:00",
+    "2026-11-24T10:00:00",
+    "9999-12-31T23:59:59+14:00",
+    "Europe/Berlin",
+    "Mars/Olympus",
+    "FREQ=WEEKLY;BYDAY=FR",
+    "FREQ=SECONDLY;COUNT=99999999",
+    "approved",
+    "<<",
+    "=",
+    "?",
+    "-",
+    "|",
+    ">-",
 ]
-TAGS = ["!!str", "!!int", "!!float", "!!bool", "!!null", "!!seq", "!!map", "!!binary",
-        "!!python/object:os.system", "!custom", "!", "!<tag:x,2000:y>"]
+TAGS = [
+    "!!str",
+    "!!int",
+    "!!float",
+    "!!bool",
+    "!!null",
+    "!!seq",
+    "!!map",
+    "!!binary",
+    "!!python/object:os.system",
+    "!custom",
+    "!",
+    "!<tag:x,2000:y>",
+]
 
 
 @st.composite
@@ -174,8 +269,23 @@ def scalars(draw: st.DrawFn) -> str:
         text = draw(st.text(max_size=12))
         return "'" + text.replace("'", "''") + "'"
     if choice == 2:
-        escape = draw(st.sampled_from(["\\n", "\\t", "\\x1b", "\\u00e9", "\\U0001F600",
-                                       "\\0", "\\e", "\\ud800", "\\\"", "\\q", "\\"]))
+        escape = draw(
+            st.sampled_from(
+                [
+                    "\\n",
+                    "\\t",
+                    "\\x1b",
+                    "\\u00e9",
+                    "\\U0001F600",
+                    "\\0",
+                    "\\e",
+                    "\\ud800",
+                    '\\"',
+                    "\\q",
+                    "\\",
+                ]
+            )
+        )
         return f'"{draw(st.sampled_from(SCALARS))}{escape}"'
     if choice == 3:
         return draw(st.text(st.characters(exclude_categories=["Cs"]), max_size=8))
@@ -217,15 +327,29 @@ def lines(draw: st.DrawFn) -> str:
     if shape == 7:
         return f"{indent}# {draw(st.text(max_size=10))}"
     if shape == 8:
-        return draw(st.sampled_from(["---", "...", "%YAML 1.2", "%YAML 1.1", "%TAG ! tag:x,1:",
-                                     "? complex", ": value", "|", "  folded text"]))
+        return draw(
+            st.sampled_from(
+                [
+                    "---",
+                    "...",
+                    "%YAML 1.2",
+                    "%YAML 1.1",
+                    "%TAG ! tag:x,1:",
+                    "? complex",
+                    ": value",
+                    "|",
+                    "  folded text",
+                ]
+            )
+        )
     return indent + draw(st.text(max_size=20))
 
 
 @st.composite
 def yamlish(draw: st.DrawFn) -> bytes:
-    head = draw(st.sampled_from(["", "apiVersion: itsmcode/v1\nkind: Service\n",
-                                 "\ufeff", "---\n"]))
+    head = draw(
+        st.sampled_from(["", "apiVersion: itsmcode/v1\nkind: Service\n", "\ufeff", "---\n"])
+    )
     body = draw(st.lists(lines(), max_size=25))
     newline = draw(st.sampled_from(["\n", "\n", "\r\n", "\r", "\u2028", "\x85"]))
     text = head + newline.join(body) + draw(st.sampled_from(["", newline]))
@@ -279,13 +403,32 @@ def render(tree: Tree, indent: int, decorate: list[str]) -> str:
 
 @st.composite
 def block_entities(draw: st.DrawFn) -> bytes:
-    kind = draw(st.sampled_from(["Service", "Team", "SLA", "Calendar", "ChangeRequest",
-                                 "StandardChange", "ApprovalPolicy", "Incident", "Problem",
-                                 "Config", "Servce"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "Service",
+                "Team",
+                "SLA",
+                "Calendar",
+                "ChangeRequest",
+                "StandardChange",
+                "ApprovalPolicy",
+                "Incident",
+                "Problem",
+                "Config",
+                "Servce",
+            ]
+        )
+    )
     spec = draw(trees())
-    decorate = draw(st.lists(st.sampled_from(
-        ["", "", "", "&a ", "*a", "&b ", "*b", "!!str ", "!!int ", "!custom ", "&a !!map "]
-    ), max_size=10))
+    decorate = draw(
+        st.lists(
+            st.sampled_from(
+                ["", "", "", "&a ", "*a", "&b ", "*b", "!!str ", "!!int ", "!custom ", "&a !!map "]
+            ),
+            max_size=10,
+        )
+    )
     text = (
         f"apiVersion: itsmcode/v1\nkind: {kind}\nmetadata: {{name: {draw(scalars())}}}\n"
         f"spec:{render(spec, 2, decorate)}"
@@ -304,9 +447,47 @@ def test_block_entities_from_trees(raw: bytes) -> None:
 # -- valid entities, edited ---------------------------------------------------------------
 
 EDITS = [
-    "", " ", "\t", "\n", "  ", ":", ": ", "- ", "[", "]", "{", "}", ",", "'", '"', "&a ",
-    "*a", "!!", "!x ", "#", "|", ">", "?", "%", "@", "`", "\x00", "\x01", "\x1b", "\ufeff",
-    "é", "🙂", "\u2028", "no", "~", "0x", "1e9", "-1", "<<: *a", "9" * 30, "\r\n",
+    "",
+    " ",
+    "\t",
+    "\n",
+    "  ",
+    ":",
+    ": ",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "'",
+    '"',
+    "&a ",
+    "*a",
+    "!!",
+    "!x ",
+    "#",
+    "|",
+    ">",
+    "?",
+    "%",
+    "@",
+    "`",
+    "\x00",
+    "\x01",
+    "\x1b",
+    "\ufeff",
+    "é",
+    "🙂",
+    "\u2028",
+    "no",
+    "~",
+    "0x",
+    "1e9",
+    "-1",
+    "<<: *a",
+    "9" * 30,
+    "\r\n",
 ]
 
 
@@ -317,7 +498,7 @@ def edited_entities(draw: st.DrawFn) -> bytes:
         at = draw(st.integers(0, len(text)))
         cut = draw(st.integers(0, 6))
         insert = draw(st.one_of(st.sampled_from(EDITS), st.text(max_size=4)))
-        text = text[:at] + insert + text[at + cut:]
+        text = text[:at] + insert + text[at + cut :]
     return text.encode("utf-8", errors="surrogatepass")
 
 

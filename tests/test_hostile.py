@@ -58,11 +58,14 @@ CASES: dict[str, tuple[int, int, str, str]] = {
     "top-level-list.yaml": (2, 1, "yaml-syntax", "top level is a list; expected a mapping"),
     "top-level-scalar.yaml": (2, 1, "yaml-syntax", "top level is a scalar; expected a mapping"),
     "tag-python-object.yaml": (
-        5, 7, "yaml-syntax", "unsupported tag '!!python/object/apply:os.system'"
+        5,
+        7,
+        "yaml-syntax",
+        "unsupported tag '!!python/object/apply:os.system'",
     ),
     "tag-custom.yaml": (6, 10, "yaml-syntax", "unsupported tag '!team'"),
     "complex-key.yaml": (6, 5, "yaml-syntax", "a list cannot be a mapping key"),
-    "non-string-key.yaml": (7, 3, "yaml-syntax", 'mapping key 3 reads as a number, not a string'),
+    "non-string-key.yaml": (7, 3, "yaml-syntax", "mapping key 3 reads as a number, not a string"),
     "yaml11-boolean.yaml": (8, 14, "schema", "spec.lifecycle: invalid value 'no'; expected one of"),
     "control-characters.yaml": (6, 14, "yaml-syntax", "control character U+001B is not allowed"),
     "long-line.yaml": (4, 18, "schema", "metadata.name: invalid name 'xxxx"),
@@ -113,8 +116,9 @@ def diagnostics_of(doc: dict[str, object], path: str) -> list[dict[str, object]]
     return [d for d in diagnostics if d["path"] == path]
 
 
-def assert_run_went_on(doc: dict[str, object], found: list[tuple[str, int, int, str]],
-                       files: int) -> None:
+def assert_run_went_on(
+    doc: dict[str, object], found: list[tuple[str, int, int, str]], files: int
+) -> None:
     """The canary was reported, the healthy files were clean, every file was counted."""
     assert CANARY in found
     assert not [f for f in found if f[0] in HEALTHY], found
@@ -159,9 +163,7 @@ def test_corpus_has_a_file_per_failure_mode() -> None:
 def test_hostile_file_is_located_and_the_run_goes_on(tmp_path: Path, name: str) -> None:
     line, column, rule, fragment = CASES[name]
     root = repo_with(tmp_path, name)
-    assert_located(
-        root, f"{SERVICES}/{name}", line, column, rule, fragment, files=BASE_FILES + 1
-    )
+    assert_located(root, f"{SERVICES}/{name}", line, column, rule, fragment, files=BASE_FILES + 1)
 
 
 def test_bom_and_crlf_are_accepted_silently(tmp_path: Path) -> None:
@@ -217,7 +219,12 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
     root = base_repo(tmp_path)
     (root / SERVICES / "huge.yaml").write_bytes(b"a: " + b"x" * (1024 * 1024) + b"\n")
     message = assert_located(
-        root, f"{SERVICES}/huge.yaml", 1, 1, "file-unreadable", "over the limit of 1,048,576",
+        root,
+        f"{SERVICES}/huge.yaml",
+        1,
+        1,
+        "file-unreadable",
+        "over the limit of 1,048,576",
         files=BASE_FILES + 1,
     )
     assert "spec.lint.maxFileSize" in message
@@ -240,7 +247,12 @@ def test_100k_deep_flow_nesting(tmp_path: Path) -> None:
     depth = 100_000  # the 64th "[" (column 7 + 63) opens level 65
     (root / SERVICES / "deep.yaml").write_text("spec: " + "[" * depth + "]" * depth + "\n")
     assert_located(
-        root, f"{SERVICES}/deep.yaml", 1, 70, "yaml-limits", "nesting deeper than 64 levels",
+        root,
+        f"{SERVICES}/deep.yaml",
+        1,
+        70,
+        "yaml-limits",
+        "nesting deeper than 64 levels",
         files=BASE_FILES + 1,
     )
 
@@ -251,7 +263,12 @@ def test_100k_deep_block_nesting(tmp_path: Path) -> None:
     root = base_repo(tmp_path)
     (root / SERVICES / "deep.yaml").write_text("spec:\n" + "- " * 100_000 + "x\n")
     assert_located(
-        root, f"{SERVICES}/deep.yaml", 2, 127, "yaml-limits", "nesting deeper than 64 levels",
+        root,
+        f"{SERVICES}/deep.yaml",
+        2,
+        127,
+        "yaml-limits",
+        "nesting deeper than 64 levels",
         files=BASE_FILES + 1,
     )
 
@@ -262,7 +279,12 @@ def test_100k_deep_unclosed_flow_nesting(tmp_path: Path) -> None:
     root = base_repo(tmp_path)
     (root / SERVICES / "deep.yaml").write_text("spec: " + "{a: " * 100_000)
     assert_located(
-        root, f"{SERVICES}/deep.yaml", 1, 259, "yaml-limits", "nesting deeper than 64 levels",
+        root,
+        f"{SERVICES}/deep.yaml",
+        1,
+        259,
+        "yaml-limits",
+        "nesting deeper than 64 levels",
         files=BASE_FILES + 1,
     )
 
@@ -273,8 +295,13 @@ def test_symlink_pointing_outside_the_repository(tmp_path: Path) -> None:
     secret.write_text("password: hunter2\n")
     (root / SERVICES / "leak.yaml").symlink_to(secret)
     assert_located(
-        root, f"{SERVICES}/leak.yaml", 1, 1, "file-unreadable",
-        "symbolic link pointing outside the repository", files=BASE_FILES + 1,
+        root,
+        f"{SERVICES}/leak.yaml",
+        1,
+        1,
+        "file-unreadable",
+        "symbolic link pointing outside the repository",
+        files=BASE_FILES + 1,
     )
     result = run_cli(["lint", "--format", "json"], cwd=root)
     assert "hunter2" not in result.output
@@ -289,8 +316,13 @@ def test_folder_linked_outside_the_repository(tmp_path: Path) -> None:
     config = (root / "itsm.yaml").read_text().replace("[catalog]", "[catalog, change]")
     (root / "itsm.yaml").write_text(config)
     assert_located(
-        root, "changes/stolen.yaml", 1, 1, "file-unreadable",
-        "outside the repository (through a linked folder)", files=BASE_FILES + 1,
+        root,
+        "changes/stolen.yaml",
+        1,
+        1,
+        "file-unreadable",
+        "outside the repository (through a linked folder)",
+        files=BASE_FILES + 1,
     )
 
 
@@ -331,8 +363,13 @@ def test_directory_named_like_a_yaml_file(tmp_path: Path) -> None:
         "spec: {type: technical, tier: 9, lifecycle: retired, owner: payments}\n"
     )
     message = assert_located(
-        root, f"{SERVICES}/archive.yaml", 1, 1, "file-unreadable",
-        "a directory named like a YAML file", files=BASE_FILES + 2,
+        root,
+        f"{SERVICES}/archive.yaml",
+        1,
+        1,
+        "file-unreadable",
+        "a directory named like a YAML file",
+        files=BASE_FILES + 2,
     )
     assert "rename it" in message
     _, _, found = lint_json(root)
@@ -349,7 +386,12 @@ def test_unreadable_file(tmp_path: Path) -> None:
     locked.chmod(0)
     try:
         assert_located(
-            root, f"{SERVICES}/locked.yaml", 1, 1, "file-unreadable", "permission denied",
+            root,
+            f"{SERVICES}/locked.yaml",
+            1,
+            1,
+            "file-unreadable",
+            "permission denied",
             files=BASE_FILES + 1,
         )
     finally:
@@ -364,7 +406,11 @@ def run_process(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env.pop("ITSM_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "itsmcode", "lint", *args],
-        cwd=root, capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT, env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=SUBPROCESS_TIMEOUT,
+        env=env,
         check=False,
     )
 

@@ -66,8 +66,13 @@ def test_init_lints_clean_for_each_practice_subset(tmp_path: Path, practices: st
     assert "name: acme-it" in config
     for practice, path in PRACTICE_PATHS.items():
         assert (repo / path).exists() == (practice in chosen), path
-    for path in ("itsm.yaml", "README.md", "catalog/teams/platform.yaml",
-                 "catalog/services/website.yaml", "catalog/calendars/business-hours.yaml"):
+    for path in (
+        "itsm.yaml",
+        "README.md",
+        "catalog/teams/platform.yaml",
+        "catalog/services/website.yaml",
+        "catalog/calendars/business-hours.yaml",
+    ):
         assert f"created  {path}" in result.output
 
     report = lint_strict(repo)
@@ -85,8 +90,14 @@ def test_default_practices_bring_every_example_the_brief_promises(tmp_path: Path
         if line.startswith("kind: ")
     }
     assert kinds == {
-        "Config", "Team", "Service", "SLA", "Calendar",
-        "ChangeRequest", "StandardChange", "ApprovalPolicy",
+        "Config",
+        "Team",
+        "Service",
+        "SLA",
+        "Calendar",
+        "ChangeRequest",
+        "StandardChange",
+        "ApprovalPolicy",
     }
     assert "practices: [catalog, sla, change]" in (tmp_path / "itsm.yaml").read_text()
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")

@@ -127,8 +127,10 @@ def test_github_format_is_chosen_under_github_actions(tmp_path: Path) -> None:
     errors_repo(tmp_path)
     auto = run_cli(["lint"], cwd=tmp_path, env={"GITHUB_ACTIONS": "true"})
     assert auto.exit_code == 1
-    assert any(line.startswith("::error file=catalog/services/api.yaml,line=8,col=10,")
-               for line in auto.stdout.splitlines())
+    assert any(
+        line.startswith("::error file=catalog/services/api.yaml,line=8,col=10,")
+        for line in auto.stdout.splitlines()
+    )
     explicit = run_cli(["lint", "--format", "json"], cwd=tmp_path, env={"GITHUB_ACTIONS": "true"})
     assert json.loads(explicit.stdout)["summary"]["errors"] == 1
     local = run_cli(["lint"], cwd=tmp_path, env={"GITHUB_ACTIONS": ""})
@@ -187,7 +189,10 @@ def _lint_on_a_tty(root: Path, env_update: dict[str, str | None], *args: str) ->
     try:
         proc = subprocess.Popen(
             [sys.executable, "-m", "itsmcode", "lint", *args],
-            cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=follower,
+            cwd=root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=follower,
             stderr=subprocess.PIPE,
         )
         os.close(follower)

@@ -49,8 +49,10 @@ def lint(root: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int
 
 # --- text -------------------------------------------------------------------------
 
-TEXT_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning) "
-                       r"\[(?P<rule>[a-z0-9-]+)\] (?P<msg>.+)$")
+TEXT_LINE = re.compile(
+    r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning) "
+    r"\[(?P<rule>[a-z0-9-]+)\] (?P<msg>.+)$"
+)
 
 
 def test_text_one_line_per_diagnostic_then_summary(tmp_path: Path) -> None:
@@ -151,8 +153,11 @@ def _unescape_data(value: str) -> str:
 
 def _unescape_property(value: str) -> str:
     return (
-        value.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":")
-        .replace("%2C", ",").replace("%25", "%")
+        value.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%25", "%")
     )
 
 
@@ -233,8 +238,9 @@ def test_github_caps_annotations_at_ten_each_and_says_how_many_more(tmp_path: Pa
 
 
 def test_github_notice_counts_only_what_was_left_out(tmp_path: Path) -> None:
-    files = {f"catalog/services/s{i:02d}.yaml": service(f"s{i:02d}", owner="nobody")
-             for i in range(11)}
+    files = {
+        f"catalog/services/s{i:02d}.yaml": service(f"s{i:02d}", owner="nobody") for i in range(11)
+    }
     write_repo(tmp_path, files)
     _, out = lint(tmp_path, "--format", "github")
     notices = [c for c in runner_commands(out) if c[0] == "notice"]
@@ -257,7 +263,7 @@ def test_github_escapes_data_and_properties(tmp_path: Path) -> None:
     raw = [line for line in out.splitlines() if line.startswith("::error ")]
     assert len(raw) == 2  # the newline did not split a command
     for line in raw:
-        props = line[len("::error "):].split("::", 1)[0]
+        props = line[len("::error ") :].split("::", 1)[0]
         # ':' and ',' inside a property value would end it: they must be escaped.
         assert "file=catalog/services/we%2Cird%3A50%25.yaml," in props
     assert "pay%25ments:x,y%0Anext" in next(line for line in raw if "[schema]" in line)
@@ -305,8 +311,11 @@ def test_github_job_summary_shows_html_and_links_from_files_as_text(tmp_path: Pa
     write_repo(tmp_path, {"catalog/services/api.yaml": service("api", extra=extra)})
     summary = tmp_path / "summary.md"
     lint(tmp_path, "--format", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
-    (row,) = [line for line in summary.read_text(encoding="utf-8").splitlines()
-              if line.startswith("| catalog")]
+    (row,) = [
+        line
+        for line in summary.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| catalog")
+    ]
     assert "<img" not in row and "&lt;img src=x onerror=alert(1)&gt;" in row
     assert "](" not in row.replace("\\](", "")  # no live link: the brackets are escaped
     assert "\\[click\\](https://evil.example)" in row
@@ -376,9 +385,7 @@ def test_sarif_is_valid_against_the_official_schema(
     tmp_path: Path, sarif_validator: jsonschema.Draft4Validator
 ) -> None:
     mixed_repo(tmp_path, 2)
-    (tmp_path / "catalog/services/we,ird 50%#.yaml").write_text(
-        service("weird"), encoding="utf-8"
-    )
+    (tmp_path / "catalog/services/we,ird 50%#.yaml").write_text(service("weird"), encoding="utf-8")
     log = sarif(tmp_path)
     errors = sorted(sarif_validator.iter_errors(log), key=str)
     assert errors == [], [e.message for e in errors]
@@ -436,10 +443,15 @@ def test_sarif_results_locations_and_levels(tmp_path: Path) -> None:
         physical = location["physicalLocation"]
         assert physical["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
         region = physical["region"]
-        summary.append((
-            physical["artifactLocation"]["uri"], region["startLine"], region["startColumn"],
-            result["ruleId"], result["level"],
-        ))
+        summary.append(
+            (
+                physical["artifactLocation"]["uri"],
+                region["startLine"],
+                region["startColumn"],
+                result["ruleId"],
+                result["level"],
+            )
+        )
     assert summary == [
         ("catalog/services/svc00.yaml", 3, 18, "name-matches-file", "warning"),
         ("catalog/services/svc00.yaml", 8, 10, "ref-exists", "error"),
@@ -533,9 +545,7 @@ def test_github_and_sarif_paths_are_relative_to_the_git_checkout(tmp_path: Path)
     assert uris == {"ops/itsm/catalog/services/svc00.yaml"}
     # Text and JSON keep repository-relative paths, as documented.
     _, text = lint(repo, "--format", "json")
-    assert {d["path"] for d in json.loads(text)["diagnostics"]} == {
-        "catalog/services/svc00.yaml"
-    }
+    assert {d["path"] for d in json.loads(text)["diagnostics"]} == {"catalog/services/svc00.yaml"}
 
 
 def test_github_paths_follow_github_workspace(tmp_path: Path) -> None:

@@ -50,9 +50,18 @@ spec:
 def check_jsonschema(schema_file: Path, *files: Path) -> subprocess.CompletedProcess[str]:
     """Run the real check-jsonschema CLI, as an editor hook or CI job would."""
     return subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema_file),
-         *map(str, files)],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--schemafile",
+            str(schema_file),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -189,11 +198,19 @@ def test_check_jsonschema_accepts_good_files(exported: Path, tmp_path: Path) -> 
     service_file = service(
         "payments-api", extra="dependsOn: [{service: ledger}]\nreviewBy: 2027-03-01\n"
     )
-    files = write_repo(tmp_path, {"catalog/services/payments-api.yaml": service_file,
-                                  "changes/2026/chg-2026-0042.yaml": CHANGE})
-    paths = [files / "catalog/services/payments-api.yaml",
-             files / "changes/2026/chg-2026-0042.yaml",
-             files / "itsm.yaml", files / "catalog/teams/payments.yaml"]
+    files = write_repo(
+        tmp_path,
+        {
+            "catalog/services/payments-api.yaml": service_file,
+            "changes/2026/chg-2026-0042.yaml": CHANGE,
+        },
+    )
+    paths = [
+        files / "catalog/services/payments-api.yaml",
+        files / "changes/2026/chg-2026-0042.yaml",
+        files / "itsm.yaml",
+        files / "catalog/teams/payments.yaml",
+    ]
     result = check_jsonschema(exported / "itsmcode.schema.json", *paths)
     assert result.returncode == 0, result.stdout + result.stderr
     per_kind = check_jsonschema(exported / "changerequest.schema.json", paths[1])
@@ -245,11 +262,16 @@ def _load(text: str) -> Any:
 
 #: kind -> (file, the start of a valid file whose ``spec`` the case's snippet completes)
 BODIES = {
-    "change": ("changes/c.yaml", "kind: ChangeRequest\nmetadata: {name: c}\nspec:\n"
-               "  type: normal\n  services: [payments-api]\n  requester: alice\n  risk: low\n"),
+    "change": (
+        "changes/c.yaml",
+        "kind: ChangeRequest\nmetadata: {name: c}\nspec:\n"
+        "  type: normal\n  services: [payments-api]\n  requester: alice\n  risk: low\n",
+    ),
     "sla": ("catalog/slas/s.yaml", "kind: SLA\nmetadata: {name: s}\nspec:\n"),
-    "problem": ("problems/p.yaml",
-                "kind: Problem\nmetadata: {name: p}\nspec:\n  services: [payments-api]\n"),
+    "problem": (
+        "problems/p.yaml",
+        "kind: Problem\nmetadata: {name: p}\nspec:\n  services: [payments-api]\n",
+    ),
 }
 START, END = "2026-12-02T22:00:00+01:00", "2026-12-02T23:00:00Z"
 
@@ -285,6 +307,7 @@ def test_schema_and_loader_agree(tmp_path: Path, kind: str, snippet: str, valid:
 
 def test_a_modeline_is_just_a_comment_to_lint(tmp_path: Path) -> None:
     modeline = "# yaml-language-server: $schema=../../schemas/service.schema.json\n"
-    root = write_repo(tmp_path, {"catalog/services/payments-api.yaml":
-                                 modeline + service("payments-api")})
+    root = write_repo(
+        tmp_path, {"catalog/services/payments-api.yaml": modeline + service("payments-api")}
+    )
     assert lint_repo(root).diagnostics == []

@@ -15,11 +15,13 @@ from itsmcode.source import discover, read
 from itsmcode.yamlio import UNREADABLE
 
 MiB = 1024 * 1024
-LAYOUT = Layout(folders={
-    "Service": "catalog/services",
-    "Team": "catalog/teams",
-    "ApprovalPolicy": "processes/approval-policy.yaml",
-})
+LAYOUT = Layout(
+    folders={
+        "Service": "catalog/services",
+        "Team": "catalog/teams",
+        "ApprovalPolicy": "processes/approval-policy.yaml",
+    }
+)
 
 
 def touch(root: Path, path: str, text: str = "a: 1\n") -> Path:
@@ -41,20 +43,34 @@ def problem_of(root: Path, path: str, max_size: int = MiB) -> str:
 
 
 def test_discover_scans_each_kind_folder_recursively_and_sorts(tmp_path: Path) -> None:
-    for path in ("itsm.yaml", "catalog/services/b.yaml", "catalog/services/a.yml",
-                 "catalog/services/deep/er/c.yaml", "catalog/teams/t.yaml",
-                 "processes/approval-policy.yaml"):
+    for path in (
+        "itsm.yaml",
+        "catalog/services/b.yaml",
+        "catalog/services/a.yml",
+        "catalog/services/deep/er/c.yaml",
+        "catalog/teams/t.yaml",
+        "processes/approval-policy.yaml",
+    ):
         touch(tmp_path, path)
     assert discover(tmp_path, LAYOUT) == [
-        "catalog/services/a.yml", "catalog/services/b.yaml", "catalog/services/deep/er/c.yaml",
-        "catalog/teams/t.yaml", "itsm.yaml", "processes/approval-policy.yaml",
+        "catalog/services/a.yml",
+        "catalog/services/b.yaml",
+        "catalog/services/deep/er/c.yaml",
+        "catalog/teams/t.yaml",
+        "itsm.yaml",
+        "processes/approval-policy.yaml",
     ]
 
 
 def test_discover_skips_hidden_and_non_yaml_files_and_other_folders(tmp_path: Path) -> None:
-    for path in ("catalog/services/.hidden.yaml", "catalog/services/.git/x.yaml",
-                 "catalog/services/notes.md", "catalog/services/x.yaml.bak",
-                 "docs/x.yaml", "catalog/x.yaml"):
+    for path in (
+        "catalog/services/.hidden.yaml",
+        "catalog/services/.git/x.yaml",
+        "catalog/services/notes.md",
+        "catalog/services/x.yaml.bak",
+        "docs/x.yaml",
+        "catalog/x.yaml",
+    ):
         touch(tmp_path, path)
     touch(tmp_path, "catalog/services/ok.yaml")
     assert discover(tmp_path, LAYOUT) == ["catalog/services/ok.yaml"]
@@ -75,7 +91,8 @@ def test_discover_does_not_follow_linked_folders(tmp_path: Path) -> None:
 def test_discover_lists_a_directory_named_like_yaml_and_what_it_holds(tmp_path: Path) -> None:
     touch(tmp_path, "catalog/services/old.yaml/inner.yaml")
     assert discover(tmp_path, LAYOUT) == [
-        "catalog/services/old.yaml", "catalog/services/old.yaml/inner.yaml"
+        "catalog/services/old.yaml",
+        "catalog/services/old.yaml/inner.yaml",
     ]
 
 
@@ -84,7 +101,9 @@ def test_discover_lists_links_and_special_files_for_read_to_judge(tmp_path: Path
     (tmp_path / "catalog/services/link.yaml").symlink_to("/nonexistent/x.yaml")
     os.mkfifo(tmp_path / "catalog/services/pipe.yaml")
     assert discover(tmp_path, LAYOUT) == [
-        "catalog/services/link.yaml", "catalog/services/ok.yaml", "catalog/services/pipe.yaml"
+        "catalog/services/link.yaml",
+        "catalog/services/ok.yaml",
+        "catalog/services/pipe.yaml",
     ]
 
 
@@ -138,8 +157,9 @@ def test_read_refuses_a_file_that_grows_past_the_limit(
 def test_fifo_is_refused_without_opening_it(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.yaml")
     result: list[str] = []
-    worker = threading.Thread(target=lambda: result.append(problem_of(tmp_path, "pipe.yaml")),
-                              daemon=True)
+    worker = threading.Thread(
+        target=lambda: result.append(problem_of(tmp_path, "pipe.yaml")), daemon=True
+    )
     worker.start()
     worker.join(timeout=10)
     assert not worker.is_alive(), "read() blocked on a FIFO"
@@ -219,9 +239,7 @@ def test_link_outside_the_repository_is_refused(tmp_path: Path) -> None:
     (root / "a.yaml").symlink_to(tmp_path / "secret.yaml")
     (root / "b.yaml").symlink_to("../secret.yaml")
     for name in ("a.yaml", "b.yaml"):
-        assert problem_of(root, name) == (
-            "symbolic link pointing outside the repository; not read"
-        )
+        assert problem_of(root, name) == ("symbolic link pointing outside the repository; not read")
 
 
 def test_link_chain_that_ends_outside_is_refused(tmp_path: Path) -> None:
@@ -259,8 +277,10 @@ def test_sibling_with_a_common_prefix_is_outside(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("target", "message"),
-    [("loop.yaml", "symbolic link loop; fix or remove the link"),
-     ("missing.yaml", "symbolic link to a missing file; fix or remove the link")],
+    [
+        ("loop.yaml", "symbolic link loop; fix or remove the link"),
+        ("missing.yaml", "symbolic link to a missing file; fix or remove the link"),
+    ],
 )
 def test_broken_links(tmp_path: Path, target: str, message: str) -> None:
     (tmp_path / "loop.yaml").symlink_to(target)

@@ -29,8 +29,7 @@ spec:
 
 
 def load(text: str) -> Record:
-    return load_record("catalog/services/api.yaml", textwrap.dedent(text).encode(), None,
-                       Limits())
+    return load_record("catalog/services/api.yaml", textwrap.dedent(text).encode(), None, Limits())
 
 
 def problems(text: str) -> list[tuple[int, int, str, str]]:
@@ -46,8 +45,13 @@ def test_a_valid_entity() -> None:
 
 def test_missing_kind_is_located_at_the_top() -> None:
     assert problems("apiVersion: itsmcode/v1\nmetadata: {name: api}\n") == [
-        (1, 1, "schema", "missing 'kind'; one of: Config, Team, Service, SLA, Calendar, "
-         "ChangeRequest, StandardChange, ApprovalPolicy, Incident, Problem"),
+        (
+            1,
+            1,
+            "schema",
+            "missing 'kind'; one of: Config, Team, Service, SLA, Calendar, "
+            "ChangeRequest, StandardChange, ApprovalPolicy, Incident, Problem",
+        ),
     ]
 
 
@@ -66,9 +70,16 @@ def test_null_kind_is_a_missing_kind() -> None:
 @pytest.mark.parametrize("kind", ["[Service]", "{a: 1}", "1", "true"])
 def test_kind_that_is_not_a_string(kind: str) -> None:
     found = problems(SERVICE.replace("kind: Service", f"kind: {kind}"))
-    assert found == [(2, 7, "schema", "kind must be a string, one of: Config, Team, Service, "
-                      "SLA, Calendar, ChangeRequest, StandardChange, ApprovalPolicy, Incident, "
-                      "Problem")]
+    assert found == [
+        (
+            2,
+            7,
+            "schema",
+            "kind must be a string, one of: Config, Team, Service, "
+            "SLA, Calendar, ChangeRequest, StandardChange, ApprovalPolicy, Incident, "
+            "Problem",
+        )
+    ]
 
 
 def test_unknown_field_is_located_at_its_key_with_a_suggestion() -> None:
@@ -81,8 +92,13 @@ def test_unknown_field_is_located_at_its_key_with_a_suggestion() -> None:
 def test_wrong_type_deep_inside_spec() -> None:
     text = SERVICE + "  dependsOn:\n    - {service: db, type: hard}\n    - {service: 7}\n"
     assert problems(text) == [
-        (11, 17, "schema", "spec.dependsOn[1].service: expected a name as a string such as "
-         "'payments-api', got int"),
+        (
+            11,
+            17,
+            "schema",
+            "spec.dependsOn[1].service: expected a name as a string such as "
+            "'payments-api', got int",
+        ),
     ]
 
 
@@ -94,15 +110,25 @@ def test_string_where_a_number_belongs() -> None:
 
 def test_yaml11_boolean_is_the_string_it_looks_like() -> None:
     assert problems(SERVICE.replace("lifecycle: live", "lifecycle: no")) == [
-        (7, 14, "schema", "spec.lifecycle: invalid value 'no'; expected one of: planned, "
-         "live, deprecated, retired"),
+        (
+            7,
+            14,
+            "schema",
+            "spec.lifecycle: invalid value 'no'; expected one of: planned, "
+            "live, deprecated, retired",
+        ),
     ]
 
 
 def test_enumeration_with_a_suggestion() -> None:
     assert problems(SERVICE.replace("lifecycle: live", "lifecycle: lve")) == [
-        (7, 14, "schema", "spec.lifecycle: invalid value 'lve' (did you mean 'live'?); "
-         "expected one of: planned, live, deprecated, retired"),
+        (
+            7,
+            14,
+            "schema",
+            "spec.lifecycle: invalid value 'lve' (did you mean 'live'?); "
+            "expected one of: planned, live, deprecated, retired",
+        ),
     ]
 
 
@@ -156,9 +182,7 @@ def test_a_status_that_is_not_a_string_is_a_schema_problem(status: str) -> None:
     assert any(message.startswith("spec.status:") for *_, message in found)
 
 
-def test_a_validator_bug_is_a_located_problem_not_a_crash(
-    monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_validator_bug_is_a_located_problem_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
     def explode(cls: type, data: object) -> object:
         raise OverflowError("date value out of range")
 

@@ -74,13 +74,19 @@ def step(workflow: str, job: str, name: str) -> dict[str, Any]:
 
 def test_actionlint_with_shellcheck_reports_nothing() -> None:
     if shutil.which("shellcheck") is None:
-        pytest.skip("shellcheck is not installed (apt-get install shellcheck); actionlint "
-                    "would skip the run: scripts, so this check would prove little")
+        pytest.skip(
+            "shellcheck is not installed (apt-get install shellcheck); actionlint "
+            "would skip the run: scripts, so this check would prove little"
+        )
     files = sorted(str(p) for p in WORKFLOWS.glob("*.yml"))
     assert files, "no workflows found"
     done = subprocess.run(
         [tool("actionlint"), "-no-color", *files],
-        cwd=PROJECT, capture_output=True, text=True, timeout=300, check=False,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip() == ""
@@ -97,7 +103,11 @@ def test_actionlint_does_run_shellcheck() -> None:
     assert broken != text
     done = subprocess.run(
         [tool("actionlint"), "-no-color", "-"],
-        input=broken, capture_output=True, text=True, timeout=300, check=False,
+        input=broken,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 1
     assert "SC2086" in done.stdout
@@ -108,7 +118,12 @@ def test_zizmor_offline_reports_nothing(tmp_path: Path) -> None:
     env["XDG_CACHE_HOME"] = str(tmp_path)
     done = subprocess.run(
         [tool("zizmor"), "--offline", "--no-progress", WORKFLOW_DIR],
-        cwd=PROJECT, capture_output=True, text=True, timeout=300, check=False, env=env,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No findings to report" in done.stdout, done.stdout
@@ -196,7 +211,12 @@ def test_the_gate_runs_only_the_base_branch_definition() -> None:
     gate = load("approval.yml")
     assert set(gate["on"]) == {"pull_request_target", "workflow_run"}
     assert set(gate["on"]["pull_request_target"]["types"]) >= {
-        "opened", "synchronize", "reopened", "edited", "labeled", "unlabeled",
+        "opened",
+        "synchronize",
+        "reopened",
+        "edited",
+        "labeled",
+        "unlabeled",
     }
     trigger = load("approval-review.yml")
     assert gate["on"]["workflow_run"]["workflows"] == [trigger["name"]]
@@ -258,7 +278,7 @@ def test_the_gate_fails_closed() -> None:
     assert re.search(r"approved\)\s*\n\s*state=success", script)
     assert re.search(r"\*\)\s*\n\s*state=error", script)
     check = step("approval.yml", "evaluate", "check")["run"]
-    assert "0) echo \"decision=approved\"" in check
+    assert '0) echo "decision=approved"' in check
 
 
 def test_the_status_context_is_the_documented_one() -> None:
@@ -302,14 +322,23 @@ def _git(cwd: Path, *args: str) -> str:
 def _publish(clone: Path, sha: str, note: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     script = step("record.yml", "publish", "Push refs/notes/itsmcode")["run"]
     env = {
-        "PATH": os.environ["PATH"], "HOME": str(tmp_path), "GH_TOKEN": "not-a-token",
-        "SHA": sha, "NOTE": note, "RUNNER_TEMP": str(tmp_path),
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "GH_TOKEN": "not-a-token",
+        "SHA": sha,
+        "NOTE": note,
+        "RUNNER_TEMP": str(tmp_path),
         "GITHUB_SERVER_URL": "https://github.invalid",
         "GIT_CONFIG_NOSYSTEM": "1",
     }
     return subprocess.run(
-        ["bash", "-e", "-c", script], cwd=clone, env=env, capture_output=True, text=True,
-        timeout=120, check=False,
+        ["bash", "-e", "-c", script],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -368,7 +397,7 @@ def test_publish_survives_a_concurrent_push(
         f'[ -e "{tmp_path}/raced" ] && exit 0\n'
         f'touch "{tmp_path}/raced"\n'
         f'cd "{other}" && git -c user.name=o -c user.email=o@example.com '
-        f'notes --ref=itsmcode add -m other {shas[2]} && '
+        f"notes --ref=itsmcode add -m other {shas[2]} && "
         "git push -q origin refs/notes/itsmcode\n",
         encoding="utf-8",
     )
@@ -444,7 +473,7 @@ def test_init_never_overwrites_a_workflow(tmp_path: Path) -> None:
 # from the test, against real git repositories, the real `itsm`, and a fake `gh` that
 # answers from canned API responses and logs every call.
 
-FAKE_GH = '''\
+FAKE_GH = """\
 import json, os, subprocess, sys
 args = sys.argv[2:]  # after "api"
 jq = method = None
@@ -481,7 +510,7 @@ done = subprocess.run(["jq", "-r", jq], input=text, capture_output=True, text=Tr
 sys.stdout.write(done.stdout)
 sys.stderr.write(done.stderr)
 sys.exit(done.returncode)
-'''
+"""
 
 REPO = "acme/itsm"
 EXPRESSION = re.compile(r"\$\{\{\s*(.+?)\s*\}\}")
@@ -504,8 +533,9 @@ class Runner:
         # Retry loops wait for GitHub; a test does not.
         (bin_dir / "sleep").write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
         (bin_dir / "sleep").chmod(0o755)
-        self.path = os.pathsep.join([str(bin_dir), str(Path(sys.executable).parent),
-                                     os.environ["PATH"]])
+        self.path = os.pathsep.join(
+            [str(bin_dir), str(Path(sys.executable).parent), os.environ["PATH"]]
+        )
         self.log = tmp / "gh.log"
         self.summary = tmp / "summary.md"
         self.outputs: dict[str, dict[str, str]] = {}
@@ -537,20 +567,33 @@ class Runner:
             return EXPRESSION.sub(lambda m: context[m.group(1)], str(value))
 
         env = {
-            "PATH": self.path, "HOME": str(self.tmp), "GIT_CONFIG_NOSYSTEM": "1",
-            "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(self.summary),
-            "RUNNER_TEMP": str(temp), "GITHUB_REPOSITORY": REPO,
-            "GITHUB_SERVER_URL": "https://github.invalid", "GITHUB_ACTIONS": "true",
+            "PATH": self.path,
+            "HOME": str(self.tmp),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GITHUB_OUTPUT": str(output),
+            "GITHUB_STEP_SUMMARY": str(self.summary),
+            "RUNNER_TEMP": str(temp),
+            "GITHUB_REPOSITORY": REPO,
+            "GITHUB_SERVER_URL": "https://github.invalid",
+            "GITHUB_ACTIONS": "true",
             "GITHUB_EVENT_PATH": context.get("event_path", ""),
-            "FAKE_GH_DIR": str(self.api), "FAKE_GH_LOG": str(self.log),
-            "GIT_AUTHOR_NAME": "runner", "GIT_AUTHOR_EMAIL": "runner@example.com",
-            "GIT_COMMITTER_NAME": "runner", "GIT_COMMITTER_EMAIL": "runner@example.com",
+            "FAKE_GH_DIR": str(self.api),
+            "FAKE_GH_LOG": str(self.log),
+            "GIT_AUTHOR_NAME": "runner",
+            "GIT_AUTHOR_EMAIL": "runner@example.com",
+            "GIT_COMMITTER_NAME": "runner",
+            "GIT_COMMITTER_EMAIL": "runner@example.com",
         }
         env.update({k: fill(v) for k, v in (definition.get("env") or {}).items()})
         env.update({k: fill(v) for k, v in (s.get("env") or {}).items()})
         done = subprocess.run(
-            ["bash", "-e", "-c", s["run"]], cwd=cwd, env=env, capture_output=True,
-            text=True, timeout=300, check=False,
+            ["bash", "-e", "-c", s["run"]],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
         self.outputs[s.get("id", name)] = parse_outputs(output.read_text(encoding="utf-8"))
         return done
@@ -595,14 +638,20 @@ class PullRequestRepo:
             (work / path).parent.mkdir(parents=True, exist_ok=True)
             (work / path).write_text(text, encoding="utf-8")
         self.git("add", "-A")
-        self.git("-c", f"user.name={author}", "-c", "user.email=a@example.com",
-                 "commit", "-qm", "change")
+        self.git(
+            "-c", f"user.name={author}", "-c", "user.email=a@example.com", "commit", "-qm", "change"
+        )
         self.head = self.git("rev-parse", "HEAD")
         self.work = work
         self.origin = tmp / "origin.git"
         _git(tmp, "init", "-q", "--bare", "-b", "main", str(self.origin))
-        self.git("push", "-q", str(self.origin), "main:refs/heads/main",
-                 f"feature:refs/pull/{self.NUMBER}/head")
+        self.git(
+            "push",
+            "-q",
+            str(self.origin),
+            "main:refs/heads/main",
+            f"feature:refs/pull/{self.NUMBER}/head",
+        )
         # What actions/checkout leaves: the trusted branch, full history, no credentials.
         self.checkout = tmp / "checkout"
         _git(tmp, "clone", "-q", str(self.origin), str(self.checkout))
@@ -612,37 +661,52 @@ class PullRequestRepo:
 
     def pull_request(self) -> dict[str, Any]:
         return {
-            "number": self.NUMBER, "user": {"login": self.author}, "labels": [],
+            "number": self.NUMBER,
+            "user": {"login": self.author},
+            "labels": [],
             "base": {"ref": "main", "sha": self.base},
             "head": {"ref": "feature", "sha": self.head, "repo": {"full_name": REPO}},
-            "merged_at": None, "merge_commit_sha": None,
+            "merged_at": None,
+            "merge_commit_sha": None,
         }
 
     def event(self) -> Path:
         path = self.tmp / "event.json"
-        payload = {"action": "synchronize", "number": self.NUMBER,
-                   "pull_request": self.pull_request(), "sender": {"login": self.author}}
+        payload = {
+            "action": "synchronize",
+            "number": self.NUMBER,
+            "pull_request": self.pull_request(),
+            "sender": {"login": self.author},
+        }
         path.write_text(json.dumps(payload), encoding="utf-8")
         return path
 
     def approval(self, login: str, review_id: int) -> dict[str, Any]:
-        return {"id": review_id, "user": {"login": login}, "state": "APPROVED",
-                "commit_id": self.head, "submitted_at": "2026-11-24T08:00:00Z"}
+        return {
+            "id": review_id,
+            "user": {"login": login},
+            "state": "APPROVED",
+            "commit_id": self.head,
+            "submitted_at": "2026-11-24T08:00:00Z",
+        }
 
 
 def run_gate(runner: Runner, pr: PullRequestRepo, reviews: list[dict[str, Any]]) -> str:
     """The three jobs of approval.yml on a pull_request_target event; the status set."""
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/reviews", reviews)
     context = {
-        "github.token": "not-a-token", "github.event_name": "pull_request_target",
+        "github.token": "not-a-token",
+        "github.event_name": "pull_request_target",
         "github.event.pull_request.number": str(pr.NUMBER),
         "github.event.pull_request.head.sha": pr.head,
         "github.event.pull_request.base.ref": "main",
         "github.event.workflow_run.head_sha": "",
         "github.event.workflow_run.head_repository.owner.login": "",
         "github.event.workflow_run.head_branch": "",
-        "github.server_url": "https://github.invalid", "github.repository": REPO,
-        "github.run_id": "1", "event_path": str(pr.event()),
+        "github.server_url": "https://github.invalid",
+        "github.repository": REPO,
+        "github.run_id": "1",
+        "event_path": str(pr.event()),
     }
     done = runner.run("approval.yml", "resolve", "pr", pr.tmp, context)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -652,8 +716,9 @@ def run_gate(runner: Runner, pr: PullRequestRepo, reviews: list[dict[str, Any]])
     for name in ("refs", "Fetch the pull request and its reviews", "check"):
         done = runner.run("approval.yml", "evaluate", name, pr.checkout, context)
         assert done.returncode == 0, f"{name}: {done.stdout}{done.stderr}"
-        context.update({f"steps.{name}.outputs.{k}": v
-                        for k, v in runner.outputs.get(name, {}).items()})
+        context.update(
+            {f"steps.{name}.outputs.{k}": v for k, v in runner.outputs.get(name, {}).items()}
+        )
     assert context["steps.refs.outputs.base"] == pr.base
     context["needs.evaluate.outputs.decision"] = runner.outputs["check"]["decision"]
     context["needs.evaluate.result"] = "success"
@@ -711,11 +776,15 @@ def test_gate_refuses_a_pull_request_that_rewrites_the_policy_and_the_gate(
         "apiVersion: itsmcode/v1\nkind: Team\nmetadata:\n  name: cab\nspec:\n  members:\n"
         "    - {github: mallory}\n    - {github: alice}\n"
     )
-    pr = PullRequestRepo(tmp_path, "mallory", {
-        "processes/approval-policy.yaml": open_policy,
-        ".github/workflows/approval.yml": always_pass,
-        "catalog/teams/cab.yaml": cab,
-    })
+    pr = PullRequestRepo(
+        tmp_path,
+        "mallory",
+        {
+            "processes/approval-policy.yaml": open_policy,
+            ".github/workflows/approval.yml": always_pass,
+            "catalog/teams/cab.yaml": cab,
+        },
+    )
     # The author approves their own pull request, which their policy would allow.
     assert run_gate(Runner(tmp_path), pr, [pr.approval("mallory", 1)]) == "failure"
 
@@ -728,14 +797,17 @@ def test_gate_on_a_review_finds_the_pull_request_through_the_api(tmp_path: Path)
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}", pr.pull_request())
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/reviews", [pr.approval("alice", 3)])
     context = {
-        "github.token": "t", "github.event_name": "workflow_run",
-        "github.event.pull_request.number": "", "github.event.pull_request.head.sha": "",
+        "github.token": "t",
+        "github.event_name": "workflow_run",
+        "github.event.pull_request.number": "",
+        "github.event.pull_request.head.sha": "",
         "github.event.pull_request.base.ref": "",
         "github.event.workflow_run.head_sha": pr.head,
         "github.event.workflow_run.head_repository.owner.login": "fork-owner",
         # A branch name is the pull request's to choose: it must stay data.
         "github.event.workflow_run.head_branch": 'x";touch${IFS}pwned;"$(touch pwned)',
-        "github.server_url": "https://github.invalid", "github.repository": REPO,
+        "github.server_url": "https://github.invalid",
+        "github.repository": REPO,
         "github.run_id": "2",
     }
     done = runner.run("approval.yml", "resolve", "pr", tmp_path, context)
@@ -743,11 +815,14 @@ def test_gate_on_a_review_finds_the_pull_request_through_the_api(tmp_path: Path)
     assert runner.outputs["pr"] == {"number": "7", "head": pr.head, "base-ref": "main"}
     assert not (tmp_path / "pwned").exists()
     query = runner.calls("GET")[0]
-    assert query["fields"] == [["state", "open"],
-                               ["head", 'fork-owner:x";touch${IFS}pwned;"$(touch pwned)']]
+    assert query["fields"] == [
+        ["state", "open"],
+        ["head", 'fork-owner:x";touch${IFS}pwned;"$(touch pwned)'],
+    ]
     context.update({f"needs.resolve.outputs.{k}": v for k, v in runner.outputs["pr"].items()})
-    done = runner.run("approval.yml", "evaluate", "Fetch the pull request and its reviews",
-                      pr.checkout, context)
+    done = runner.run(
+        "approval.yml", "evaluate", "Fetch the pull request and its reviews", pr.checkout, context
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     event = json.loads((tmp_path / "runner-temp" / "event.json").read_text(encoding="utf-8"))
     assert event["pull_request"]["user"]["login"] == "carol"
@@ -757,13 +832,16 @@ def test_gate_on_a_review_of_an_outdated_head_evaluates_nothing(tmp_path: Path) 
     runner = Runner(tmp_path)
     runner.respond(f"repos/{REPO}/pulls", [])
     context = {
-        "github.token": "t", "github.event_name": "workflow_run",
-        "github.event.pull_request.number": "", "github.event.pull_request.head.sha": "",
+        "github.token": "t",
+        "github.event_name": "workflow_run",
+        "github.event.pull_request.number": "",
+        "github.event.pull_request.head.sha": "",
         "github.event.pull_request.base.ref": "",
         "github.event.workflow_run.head_sha": "1" * 40,
         "github.event.workflow_run.head_repository.owner.login": "acme",
         "github.event.workflow_run.head_branch": "feature",
-        "github.server_url": "https://github.invalid", "github.repository": REPO,
+        "github.server_url": "https://github.invalid",
+        "github.repository": REPO,
         "github.run_id": "3",
     }
     done = runner.run("approval.yml", "resolve", "pr", tmp_path, context)
@@ -775,20 +853,31 @@ def test_gate_on_a_review_of_an_outdated_head_evaluates_nothing(tmp_path: Path) 
 def test_report_maps_anything_but_approved_to_failure_or_error(tmp_path: Path) -> None:
     runner = Runner(tmp_path)
     states = {}
-    for decision, result in [("approved", "success"), ("not-approved", "success"),
-                             ("", "failure"), ("", "cancelled"), ("APPROVED", "success")]:
+    for decision, result in [
+        ("approved", "success"),
+        ("not-approved", "success"),
+        ("", "failure"),
+        ("", "cancelled"),
+        ("APPROVED", "success"),
+    ]:
         context = {
-            "github.token": "t", "needs.resolve.outputs.head": "a" * 40,
-            "needs.evaluate.outputs.decision": decision, "needs.evaluate.result": result,
-            "github.server_url": "https://github.invalid", "github.repository": REPO,
+            "github.token": "t",
+            "needs.resolve.outputs.head": "a" * 40,
+            "needs.evaluate.outputs.decision": decision,
+            "needs.evaluate.result": result,
+            "github.server_url": "https://github.invalid",
+            "github.repository": REPO,
             "github.run_id": "4",
         }
         done = runner.run("approval.yml", "report", "Set the commit status", tmp_path, context)
         assert done.returncode == 0, done.stdout + done.stderr
         states[(decision, result)] = dict(runner.calls("POST")[-1]["fields"])["state"]
     assert states == {
-        ("approved", "success"): "success", ("not-approved", "success"): "failure",
-        ("", "failure"): "error", ("", "cancelled"): "error", ("APPROVED", "success"): "error",
+        ("approved", "success"): "success",
+        ("not-approved", "success"): "failure",
+        ("", "failure"): "error",
+        ("", "cancelled"): "error",
+        ("APPROVED", "success"): "error",
     }
 
 
@@ -796,13 +885,24 @@ def test_record_writes_and_pushes_the_note_of_the_merge(tmp_path: Path) -> None:
     pr = PullRequestRepo(tmp_path, "carol", {"catalog/services/website.yaml": website("Shop")})
     # The merge lands on main at the origin; the runner's checkout is that commit.
     pr.git("checkout", "-q", "main")
-    pr.git("-c", "user.name=m", "-c", "user.email=m@example.com",
-           "merge", "-q", "--no-ff", "-m", "Merge #7", "feature")
+    pr.git(
+        "-c",
+        "user.name=m",
+        "-c",
+        "user.email=m@example.com",
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge #7",
+        "feature",
+    )
     merge = pr.git("rev-parse", "HEAD")
     pr.git("push", "-q", str(pr.origin), "main:refs/heads/main")
     _git(pr.checkout, "pull", "-q", "--ff-only")
-    merged = dict(pr.pull_request(), merged_at="2026-11-24T09:00:00Z", merge_commit_sha=merge,
-                  merged=True)
+    merged = dict(
+        pr.pull_request(), merged_at="2026-11-24T09:00:00Z", merge_commit_sha=merge, merged=True
+    )
     runner = Runner(tmp_path)
     runner.respond(f"repos/{REPO}/commits/{merge}/pulls", [merged])
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}", merged)
@@ -829,8 +929,9 @@ def test_record_of_a_direct_push_records_nothing(tmp_path: Path) -> None:
     sha = "b" * 40
     runner.respond(f"repos/{REPO}/commits/{sha}/pulls", [])
     assert load("record.yml")["jobs"]["publish"]["if"] == "needs.decide.outputs.number != ''"
-    done = runner.run("record.yml", "decide", "pr", tmp_path,
-                      {"github.token": "t", "github.sha": sha})
+    done = runner.run(
+        "record.yml", "decide", "pr", tmp_path, {"github.token": "t", "github.sha": sha}
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert runner.outputs["pr"] == {}
     assert "pushed directly" in done.stdout

@@ -38,8 +38,24 @@ def problem(text: str, limits: Limits | None = None) -> YamlProblem:
 
 @pytest.mark.parametrize(
     "scalar",
-    ["no", "No", "NO", "yes", "Yes", "YES", "on", "On", "ON", "off", "Off", "OFF", "y", "n",
-     "Y", "N"],
+    [
+        "no",
+        "No",
+        "NO",
+        "yes",
+        "Yes",
+        "YES",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+        "y",
+        "n",
+        "Y",
+        "N",
+    ],
 )
 def test_yaml11_booleans_stay_strings(scalar: str) -> None:
     assert value(scalar) == scalar
@@ -47,8 +63,14 @@ def test_yaml11_booleans_stay_strings(scalar: str) -> None:
 
 @pytest.mark.parametrize(
     ("scalar", "expected"),
-    [("true", True), ("True", True), ("TRUE", True),
-     ("false", False), ("False", False), ("FALSE", False)],
+    [
+        ("true", True),
+        ("True", True),
+        ("TRUE", True),
+        ("false", False),
+        ("False", False),
+        ("FALSE", False),
+    ],
 )
 def test_core_booleans(scalar: str, expected: bool) -> None:
     assert value(scalar) is expected
@@ -61,8 +83,17 @@ def test_near_booleans_are_strings(scalar: str) -> None:
 
 @pytest.mark.parametrize(
     ("scalar", "expected"),
-    [("0", 0), ("42", 42), ("-17", -17), ("+5", 5), ("007", 7),
-     ("0o17", 15), ("0o0", 0), ("0x1F", 31), ("0xff", 255)],
+    [
+        ("0", 0),
+        ("42", 42),
+        ("-17", -17),
+        ("+5", 5),
+        ("007", 7),
+        ("0o17", 15),
+        ("0o0", 0),
+        ("0x1F", 31),
+        ("0xff", 255),
+    ],
 )
 def test_integers(scalar: str, expected: int) -> None:
     result = value(scalar)
@@ -82,8 +113,15 @@ def test_yaml11_and_malformed_integers_are_strings(scalar: str) -> None:
 
 @pytest.mark.parametrize(
     ("scalar", "expected"),
-    [("1.5", 1.5), ("-0.25", -0.25), (".5", 0.5), ("1.", 1.0), ("1e3", 1000.0),
-     ("2.5E-2", 0.025), ("+1.0", 1.0)],
+    [
+        ("1.5", 1.5),
+        ("-0.25", -0.25),
+        (".5", 0.5),
+        ("1.", 1.0),
+        ("1e3", 1000.0),
+        ("2.5E-2", 0.025),
+        ("+1.0", 1.0),
+    ],
 )
 def test_floats(scalar: str, expected: float) -> None:
     result = value(scalar)
@@ -93,8 +131,14 @@ def test_floats(scalar: str, expected: float) -> None:
 
 @pytest.mark.parametrize(
     ("scalar", "expected"),
-    [(".inf", math.inf), (".Inf", math.inf), (".INF", math.inf), ("+.inf", math.inf),
-     ("-.inf", -math.inf), ("-.INF", -math.inf)],
+    [
+        (".inf", math.inf),
+        (".Inf", math.inf),
+        (".INF", math.inf),
+        ("+.inf", math.inf),
+        ("-.inf", -math.inf),
+        ("-.INF", -math.inf),
+    ],
 )
 def test_infinity(scalar: str, expected: float) -> None:
     assert value(scalar) == expected
@@ -121,8 +165,8 @@ def test_near_nulls_are_strings(scalar: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "quoted", ["'no'", '"yes"', "'true'", '"42"', "'0x1F'", '"1.5"', "'~'", '"null"', "''",
-               "'.inf'"],
+    "quoted",
+    ["'no'", '"yes"', "'true'", '"42"', "'0x1F'", '"1.5"', "'~'", '"null"', "''", "'.inf'"],
 )
 def test_quoted_scalars_stay_strings(quoted: str) -> None:
     assert value(quoted) == quoted[1:-1]
@@ -141,8 +185,15 @@ def test_dates_and_times_stay_strings() -> None:
 
 @pytest.mark.parametrize(
     ("tagged", "expected"),
-    [("!!str 42", "42"), ("!!str true", "true"), ("!!int 42", 42), ("!!float 1", 1.0),
-     ("!!bool false", False), ("!!null ~", None), ("!!float -" + "9" * 400, -math.inf)],
+    [
+        ("!!str 42", "42"),
+        ("!!str true", "true"),
+        ("!!int 42", 42),
+        ("!!float 1", 1.0),
+        ("!!bool false", False),
+        ("!!null ~", None),
+        ("!!float -" + "9" * 400, -math.inf),
+    ],
 )
 def test_core_tags_are_allowed(tagged: str, expected: Any) -> None:
     result = value(tagged)
@@ -152,18 +203,20 @@ def test_core_tags_are_allowed(tagged: str, expected: Any) -> None:
 
 @pytest.mark.parametrize(
     ("tagged", "message"),
-    [("!!int abc", "'abc' is not a valid !!int"),
-     ("!!bool yes", "'yes' is not a valid !!bool"),
-     ("!!int true", "'true' is not a valid !!int"),
-     ("!!seq x", "'!!seq' tags a scalar; remove the tag"),
-     ("!!str [a]", "'!!str' tags a list; remove the tag"),
-     ("!!python/object:os.system {}", "unsupported tag '!!python/object:os.system'"),
-     ("!!python/name:os.system ''", "unsupported tag '!!python/name:os.system'"),
-     ("!!binary aGk=", "unsupported tag '!!binary'"),
-     ("!!timestamp 2001-12-14", "unsupported tag '!!timestamp'"),
-     ("!!set {a}", "unsupported tag '!!set'"),
-     ("!custom x", "unsupported tag '!custom'"),
-     ("!<tag:example.com,2000:x> 1", "unsupported tag 'tag:example.com,2000:x'")],
+    [
+        ("!!int abc", "'abc' is not a valid !!int"),
+        ("!!bool yes", "'yes' is not a valid !!bool"),
+        ("!!int true", "'true' is not a valid !!int"),
+        ("!!seq x", "'!!seq' tags a scalar; remove the tag"),
+        ("!!str [a]", "'!!str' tags a list; remove the tag"),
+        ("!!python/object:os.system {}", "unsupported tag '!!python/object:os.system'"),
+        ("!!python/name:os.system ''", "unsupported tag '!!python/name:os.system'"),
+        ("!!binary aGk=", "unsupported tag '!!binary'"),
+        ("!!timestamp 2001-12-14", "unsupported tag '!!timestamp'"),
+        ("!!set {a}", "unsupported tag '!!set'"),
+        ("!custom x", "unsupported tag '!custom'"),
+        ("!<tag:example.com,2000:x> 1", "unsupported tag 'tag:example.com,2000:x'"),
+    ],
 )
 def test_other_tags_are_refused(tagged: str, message: str) -> None:
     found = problem(f"v: {tagged}\n")
@@ -181,8 +234,14 @@ def test_float_tag_on_a_huge_integer_is_infinite_not_an_error() -> None:
 
 @pytest.mark.parametrize(
     ("key", "kind"),
-    [("1", "a number"), ("1.5", "a number"), ("true", "a boolean"), ("~", "null"),
-     ("null", "null"), (".nan", "a number")],
+    [
+        ("1", "a number"),
+        ("1.5", "a number"),
+        ("true", "a boolean"),
+        ("~", "null"),
+        ("null", "null"),
+        (".nan", "a number"),
+    ],
 )
 def test_keys_must_be_strings(key: str, kind: str) -> None:
     found = problem(f"a: 1\n{key}: 2\n")
@@ -193,14 +252,20 @@ def test_keys_must_be_strings(key: str, kind: str) -> None:
 
 def test_quoted_and_word_keys_are_strings() -> None:
     assert parse("'1': a\nno: b\non: c\n\"true\": d\n").data == {
-        "1": "a", "no": "b", "on": "c", "true": "d"
+        "1": "a",
+        "no": "b",
+        "on": "c",
+        "true": "d",
     }
 
 
 @pytest.mark.parametrize(
     ("text", "kind", "line", "column"),
-    [("? [a, b]\n: c\n", "list", 1, 3), ("{a: 1}: x\n", "mapping", 1, 1),
-     ("? {a: 1}\n: x\n", "mapping", 1, 3)],
+    [
+        ("? [a, b]\n: c\n", "list", 1, 3),
+        ("{a: 1}: x\n", "mapping", 1, 1),
+        ("? {a: 1}\n: x\n", "mapping", 1, 3),
+    ],
 )
 def test_complex_keys_are_refused(text: str, kind: str, line: int, column: int) -> None:
     found = problem(text)
@@ -244,31 +309,36 @@ def doc() -> YamlDocument:
 
 @pytest.mark.parametrize(
     ("loc", "key", "expected"),
-    [((), False, (1, 1)),
-     (("kind",), False, (2, 7)),
-     (("kind",), True, (2, 1)),
-     (("metadata", "name"), False, (3, 18)),
-     (("metadata", "name"), True, (3, 12)),
-     (("metadata", "labels", "team"), False, (3, 38)),
-     (("spec", "dependsOn"), True, (5, 3)),
-     (("spec", "dependsOn", 0), False, (6, 7)),
-     (("spec", "dependsOn", 0, "type"), False, (7, 13)),
-     (("spec", "dependsOn", 0, "type"), True, (7, 7)),
-     (("spec", "dependsOn", 1, "service"), False, (8, 17)),
-     (("spec", "dependsOn", 1, "type"), True, (8, 24))],
+    [
+        ((), False, (1, 1)),
+        (("kind",), False, (2, 7)),
+        (("kind",), True, (2, 1)),
+        (("metadata", "name"), False, (3, 18)),
+        (("metadata", "name"), True, (3, 12)),
+        (("metadata", "labels", "team"), False, (3, 38)),
+        (("spec", "dependsOn"), True, (5, 3)),
+        (("spec", "dependsOn", 0), False, (6, 7)),
+        (("spec", "dependsOn", 0, "type"), False, (7, 13)),
+        (("spec", "dependsOn", 0, "type"), True, (7, 7)),
+        (("spec", "dependsOn", 1, "service"), False, (8, 17)),
+        (("spec", "dependsOn", 1, "type"), True, (8, 24)),
+    ],
 )
-def test_locate(doc: YamlDocument, loc: tuple[str | int, ...], key: bool,
-                expected: tuple[int, int]) -> None:
+def test_locate(
+    doc: YamlDocument, loc: tuple[str | int, ...], key: bool, expected: tuple[int, int]
+) -> None:
     assert doc.locate(loc, key=key) == expected
 
 
 @pytest.mark.parametrize(
     ("loc", "expected"),
-    [(("spec", "owner"), (5, 3)),  # missing field: the mapping that should hold it
-     (("spec", "dependsOn", 7), (6, 5)),  # index out of range: the list
-     (("spec", "dependsOn", "x"), (6, 5)),  # a key into a list: the list
-     (("kind", "deeper"), (2, 7)),  # below a scalar: the scalar
-     (("nowhere", "at", "all"), (1, 1))],
+    [
+        (("spec", "owner"), (5, 3)),  # missing field: the mapping that should hold it
+        (("spec", "dependsOn", 7), (6, 5)),  # index out of range: the list
+        (("spec", "dependsOn", "x"), (6, 5)),  # a key into a list: the list
+        (("kind", "deeper"), (2, 7)),  # below a scalar: the scalar
+        (("nowhere", "at", "all"), (1, 1)),
+    ],
 )
 def test_locate_a_missing_path_answers_the_deepest_node_found(
     doc: YamlDocument, loc: tuple[str | int, ...], expected: tuple[int, int]
@@ -287,7 +357,7 @@ def test_positions_ignore_bom_and_crlf() -> None:
 
 
 def test_columns_count_characters_not_bytes() -> None:
-    document = parse("title: \"héllo wörld\"\nname: ünïcødé\nemoji: 🙂\nafter: x\n")
+    document = parse('title: "héllo wörld"\nname: ünïcødé\nemoji: 🙂\nafter: x\n')
     assert document.locate(("name",)) == (2, 7)
     assert document.locate(("emoji",)) == (3, 8)
     assert problem("a: 😀😀 b: c\n").column == 8
@@ -357,10 +427,12 @@ def test_moderate_alias_use_is_fine_and_the_bound_is_configurable() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["a: " + "[" * 70 + "]" * 70 + "\n",
-     "".join("  " * i + f"k{i}:\n" for i in range(70)),
-     "a: " + "[" * 5000 + "]" * 5000 + "\n",  # past the event-stream pre-check's bound
-     "a:\n" + "- " * 5000 + "x\n"],
+    [
+        "a: " + "[" * 70 + "]" * 70 + "\n",
+        "".join("  " * i + f"k{i}:\n" for i in range(70)),
+        "a: " + "[" * 5000 + "]" * 5000 + "\n",  # past the event-stream pre-check's bound
+        "a:\n" + "- " * 5000 + "x\n",
+    ],
 )
 def test_nesting_limit(text: str) -> None:
     found = problem(text)
@@ -397,16 +469,18 @@ def test_numbers_longer_than_a_thousand_digits_are_refused() -> None:
 
 @pytest.mark.parametrize(
     ("text", "line", "column", "message"),
-    [("a: 1\n---\nb: 2\n", 2, 1, "more than one YAML document; put one entity in each file"),
-     ("a:\n\tb: 1\n", 2, 1, "tab character; indent YAML with spaces"),
-     ("- a\n", 1, 1, "top level is a list; expected a mapping"),
-     ("just text\n", 1, 1, "top level is a scalar; expected a mapping"),
-     ("---\n", 2, 1, "top level is a scalar"),
-     ("a: [1, 2\n", 2, 1, "did not find expected ',' or ']'"),
-     ("a: b\x07c\n", 1, 5, "control character U+0007 is not allowed in YAML; remove it"),
-     ("é: b\x01\n", 1, 5, "control character U+0001"),
-     ("a: \"\\ud800\"\n", 1, 7, "found invalid Unicode character escape code"),
-     ("a: b: c\n", 1, 5, "mapping values are not allowed in this context")],
+    [
+        ("a: 1\n---\nb: 2\n", 2, 1, "more than one YAML document; put one entity in each file"),
+        ("a:\n\tb: 1\n", 2, 1, "tab character; indent YAML with spaces"),
+        ("- a\n", 1, 1, "top level is a list; expected a mapping"),
+        ("just text\n", 1, 1, "top level is a scalar; expected a mapping"),
+        ("---\n", 2, 1, "top level is a scalar"),
+        ("a: [1, 2\n", 2, 1, "did not find expected ',' or ']'"),
+        ("a: b\x07c\n", 1, 5, "control character U+0007 is not allowed in YAML; remove it"),
+        ("é: b\x01\n", 1, 5, "control character U+0001"),
+        ('a: "\\ud800"\n', 1, 7, "found invalid Unicode character escape code"),
+        ("a: b: c\n", 1, 5, "mapping values are not allowed in this context"),
+    ],
 )
 def test_syntax_problems_are_located(text: str, line: int, column: int, message: str) -> None:
     found = problem(text)
@@ -436,12 +510,14 @@ def test_decode_accepts_utf8_with_and_without_bom() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "line", "column", "message"),
-    [("a: 1\n".encode("utf-16"), 1, 1, "file is UTF-16-encoded; save it as UTF-8"),
-     ("a: 1\n".encode("utf-16-be"), 1, 1, "file looks UTF-16-encoded; save it as UTF-8"),
-     ("a: 1\n".encode("utf-32"), 1, 1, "file is UTF-32-encoded; save it as UTF-8"),
-     (b"a: 1\nb: caf\xe9\n", 2, 7, "invalid UTF-8 (byte 0xe9); save the file as UTF-8"),
-     (b"a: \xc3\n", 1, 4, "invalid UTF-8 (byte 0xc3)"),
-     (b"\x7fELF\x02\x01\x01\x00\x00", 1, 8, "binary file (contains a NUL byte)")],
+    [
+        ("a: 1\n".encode("utf-16"), 1, 1, "file is UTF-16-encoded; save it as UTF-8"),
+        ("a: 1\n".encode("utf-16-be"), 1, 1, "file looks UTF-16-encoded; save it as UTF-8"),
+        ("a: 1\n".encode("utf-32"), 1, 1, "file is UTF-32-encoded; save it as UTF-8"),
+        (b"a: 1\nb: caf\xe9\n", 2, 7, "invalid UTF-8 (byte 0xe9); save the file as UTF-8"),
+        (b"a: \xc3\n", 1, 4, "invalid UTF-8 (byte 0xc3)"),
+        (b"\x7fELF\x02\x01\x01\x00\x00", 1, 8, "binary file (contains a NUL byte)"),
+    ],
 )
 def test_decode_problems(raw: bytes, line: int, column: int, message: str) -> None:
     with pytest.raises(YamlProblem) as caught:

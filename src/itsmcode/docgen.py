@@ -469,7 +469,7 @@ class _Formats:
             )
         if "if" in definition and "then" in definition:
             condition = definition["if"]["properties"]
-            (field_name, test), = condition.items()
+            ((field_name, test),) = condition.items()
             needed = ", ".join(f"`{f}`" for f in definition["then"].get("required", []))
             rows += ["", f"When `{field_name}` is `{test['const']}`, {needed} is required."]
         return rows
@@ -533,7 +533,8 @@ def file_formats_markdown() -> str:
     envelope_rows = envelope.table(envelope.document, "")
     # The envelope's ``kind`` and ``spec`` differ per kind; say so instead of Service's.
     kind_row = (
-        "| `kind` | one of " + ", ".join(f"[`{kind}`](#{kind.lower()})" for kind in MODELS)
+        "| `kind` | one of "
+        + ", ".join(f"[`{kind}`](#{kind.lower()})" for kind in MODELS)
         + " | yes |  | Which kind of entity the file holds. |"
     )
     envelope_rows = [
@@ -541,9 +542,7 @@ def file_formats_markdown() -> str:
         for row in envelope_rows
         if not row.startswith("| `spec`")
     ]
-    envelope_rows.append(
-        "| `spec` | object | yes (no for Config) |  | The kind's fields, below. |"
-    )
+    envelope_rows.append("| `spec` | object | yes (no for Config) |  | The kind's fields, below. |")
     envelope_parts = [*envelope_rows, *envelope.sections("Metadata", "metadata")]
     kinds_rows = [
         f"| [{kind}](#{kind.lower()}) | {_kind_location(kind)} | {_practices(kind)} | "

@@ -123,9 +123,7 @@ def parse_event(payload: Any, name: str | None = None, source: str = "event") ->
         elif "after" in payload and "ref" in payload:
             name = "push"
         else:
-            raise PayloadError(
-                f"{source}: not a pull_request, pull_request_review or push payload"
-            )
+            raise PayloadError(f"{source}: not a pull_request, pull_request_review or push payload")
     action = payload.get("action") if isinstance(payload.get("action"), str) else None
     if name == "push":
         after = payload.get("after")
@@ -213,8 +211,7 @@ def effective_approvers(
     return {
         login: review
         for login, review in latest.items()
-        if review.state == "APPROVED"
-        and (not invalidate_on_push or review.commit_id == head_sha)
+        if review.state == "APPROVED" and (not invalidate_on_push or review.commit_id == head_sha)
     }
 
 

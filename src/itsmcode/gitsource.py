@@ -74,7 +74,10 @@ class GitRepo:
         self._executable = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
         self.toplevel = root.resolve()
         code, out, stderr = self._run(
-            "rev-parse", "--is-bare-repository", "--absolute-git-dir", "--show-toplevel",
+            "rev-parse",
+            "--is-bare-repository",
+            "--absolute-git-dir",
+            "--show-toplevel",
             ok=(0, 128),
         )
         if code != 0:
@@ -154,9 +157,7 @@ class GitRepo:
         if code == 0 and out.strip():
             return out.decode().split()[0]
         if self.is_shallow():
-            raise GitError(
-                f"no merge base of {a[:12]} and {b[:12]} in this clone; {_SHALLOW_HINT}"
-            )
+            raise GitError(f"no merge base of {a[:12]} and {b[:12]} in this clone; {_SHALLOW_HINT}")
         raise GitError(f"{a[:12]} and {b[:12]} have no common ancestor; compare them with A..B")
 
     def commit_before(self, when: str) -> str:
@@ -176,8 +177,10 @@ class GitRepo:
 
     def tree_id(self, commit: str, folder: str) -> str | None:
         """The id of a folder's tree at a commit (``None`` when it does not exist)."""
-        spec = f"{commit}:{self.prefix}{folder}".rstrip("/") if (self.prefix or folder) else (
-            f"{commit}^{{tree}}"
+        spec = (
+            f"{commit}:{self.prefix}{folder}".rstrip("/")
+            if (self.prefix or folder)
+            else (f"{commit}^{{tree}}")
         )
         code, out, _ = self._run("rev-parse", "--verify", "--quiet", spec, ok=(0, 1, 128))
         return out.decode().strip() if code == 0 else None
@@ -210,14 +213,22 @@ class GitRepo:
         if not specs:
             return []
         _, out, _ = self._run(
-            "diff-tree", "-r", "-z", "--no-renames", "--raw", "--full-index", old, new,
-            "--", *specs,
+            "diff-tree",
+            "-r",
+            "-z",
+            "--no-renames",
+            "--raw",
+            "--full-index",
+            old,
+            new,
+            "--",
+            *specs,
         )
         return self._parse_raw(out)
 
-    def worktree_changes(self, commit: str, paths: Iterable[str]) -> tuple[
-        list[TreeChange], list[str]
-    ]:
+    def worktree_changes(
+        self, commit: str, paths: Iterable[str]
+    ) -> tuple[list[TreeChange], list[str]]:
         """Candidates for differing between ``commit`` and the work tree under ``paths``.
 
         Tracked files come from ``git diff-index``, which trusts the index's stat
@@ -265,7 +276,7 @@ class GitRepo:
 
     def _relative(self, raw_path: bytes) -> str:
         path = raw_path.decode("utf-8", "surrogateescape")
-        return path[len(self.prefix):] if self.prefix and path.startswith(self.prefix) else path
+        return path[len(self.prefix) :] if self.prefix and path.startswith(self.prefix) else path
 
     # -- blobs -------------------------------------------------------------------
     def read_blobs(self, shas: Iterable[str], max_size: int) -> dict[str, Blob]:
@@ -276,18 +287,18 @@ class GitRepo:
         """
         return {k: v for k, v in self._batch(shas, max_size, missing_ok=False).items() if v}
 
-    def read_files(self, commit_paths: Iterable[tuple[str, str]], max_size: int) -> dict[
-        tuple[str, str], Blob | None
-    ]:
+    def read_files(
+        self, commit_paths: Iterable[tuple[str, str]], max_size: int
+    ) -> dict[tuple[str, str], Blob | None]:
         """Files by (commit, ITSM-relative path) in one stream; None where absent."""
         keys = list(commit_paths)
         names = {f"{commit}:{self.prefix}{path}": (commit, path) for commit, path in keys}
         found = self._batch(names, max_size, missing_ok=True)
         return {names[name]: blob for name, blob in found.items()}
 
-    def _batch(self, names: Iterable[str], max_size: int, *, missing_ok: bool) -> dict[
-        str, Blob | None
-    ]:
+    def _batch(
+        self, names: Iterable[str], max_size: int, *, missing_ok: bool
+    ) -> dict[str, Blob | None]:
         wanted = sorted(set(names))
         if not wanted:
             return {}
@@ -336,7 +347,8 @@ class GitRepo:
                             break
                         remaining -= len(chunk)
                     blobs[sha] = Blob(
-                        sha, None,
+                        sha,
+                        None,
                         f"file is {size} bytes, over the {max_size}-byte limit "
                         "(spec.lint.maxFileSize in itsm.yaml)",
                     )

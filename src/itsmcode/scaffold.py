@@ -155,9 +155,7 @@ def write(root: Path, files: Sequence[ScaffoldFile]) -> WriteResult:
     return WriteResult(created, skipped)
 
 
-def _values(
-    practices: Sequence[str], *, name: str, timezone: str, today: date
-) -> dict[str, str]:
+def _values(practices: Sequence[str], *, name: str, timezone: str, today: date) -> dict[str, str]:
     zone = ZoneInfo(timezone)
     change_day = _next_change_day(today)
     year = str(change_day.year)

@@ -159,8 +159,7 @@ def combined_schema(models: Iterable[type[Entity]] | None = None) -> dict[str, A
         **_header(
             COMBINED,
             "itsmcode entity",
-            "Any itsmcode file (apiVersion itsmcode/v1), validated against the schema of "
-            "its kind.",
+            "Any itsmcode file (apiVersion itsmcode/v1), validated against the schema of its kind.",
         ),
         "type": "object",
         "required": ["apiVersion", "kind", "metadata"],

@@ -110,8 +110,11 @@ def _problems(model: type[BaseModel], exc: ValidationError) -> Iterator[Problem 
             expected = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
             hint = did_you_mean(value, expected) if isinstance(value, str) else ""
             yield Problem(
-                SCHEMA, loc, f"{dotted}: invalid value {_shown(value)}{hint}; expected one of: "
-                + ", ".join(expected), False,
+                SCHEMA,
+                loc,
+                f"{dotted}: invalid value {_shown(value)}{hint}; expected one of: "
+                + ", ".join(expected),
+                False,
             )
         elif kind in RULE_ERROR_TYPES:
             yield Problem(kind, loc, show_message(f"{dotted}: {_quoted_input(error)}"), False)
@@ -157,8 +160,13 @@ def _shown(value: object) -> str:
 
 def _type_name(value: object) -> str:
     return {
-        str: "string", int: "integer", float: "number", bool: "boolean",
-        list: "list", dict: "mapping", type(None): "null",
+        str: "string",
+        int: "integer",
+        float: "number",
+        bool: "boolean",
+        list: "list",
+        dict: "mapping",
+        type(None): "null",
     }.get(type(value), type(value).__name__)
 
 
@@ -215,8 +223,7 @@ def _without_authorization(value: Any) -> Any:
         return {
             k: _without_authorization(v)
             for k, v in value.items()
-            if k not in AUTHORIZATION_FIELDS
-            and not (k == "status" and _is_authorization_status(v))
+            if k not in AUTHORIZATION_FIELDS and not (k == "status" and _is_authorization_status(v))
         }
     if isinstance(value, list):
         return [_without_authorization(v) for v in value]

@@ -190,9 +190,7 @@ def decode(raw: bytes) -> str:
     """Bytes to text: UTF-8 with or without BOM; anything else is a located problem."""
     for bom, name in _UTF16_32_BOMS:
         if raw.startswith(bom):
-            raise YamlProblem(
-                UNREADABLE, f"file is {name}-encoded; save it as UTF-8", 1, 1
-            )
+            raise YamlProblem(UNREADABLE, f"file is {name}-encoded; save it as UTF-8", 1, 1)
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         if _looks_utf16(raw):
@@ -423,8 +421,7 @@ class _Constructor:
                 # as an ordinary key and the fields would silently not be merged.
                 raise self._problem(
                     SYNTAX,
-                    "merge key '<<' is not supported (YAML 1.2 has no merge); "
-                    "write the fields out",
+                    "merge key '<<' is not supported (YAML 1.2 has no merge); write the fields out",
                     key_node,
                 )
             key = self.value(key_node, depth + 1)
@@ -435,7 +432,7 @@ class _Constructor:
                 raise self._problem(
                     SYNTAX,
                     f"mapping key {shown or '(empty)'} reads as {_type_name(key)}, not a "
-                    f"string; keys are strings (quote it: \"{shown}\")",
+                    f'string; keys are strings (quote it: "{shown}")',
                     key_node,
                 )
             if key in result:
@@ -461,8 +458,10 @@ class _Constructor:
         is_int = _INT.fullmatch(text) or _INT_OCT.fullmatch(text) or _INT_HEX.fullmatch(text)
         if (is_int or _FLOAT.fullmatch(text)) and len(text) > _MAX_NUMBER_DIGITS:
             raise self._problem(
-                LIMITS, f"number {show(text)} has {len(text)} digits; numbers are limited "
-                f"to {_MAX_NUMBER_DIGITS} (quote it if it is text)", node,
+                LIMITS,
+                f"number {show(text)} has {len(text)} digits; numbers are limited "
+                f"to {_MAX_NUMBER_DIGITS} (quote it if it is text)",
+                node,
             )
         if _INT.fullmatch(text):
             return int(text)
@@ -490,15 +489,16 @@ class _Constructor:
             raise self._unsupported_tag(node)
         expected = tag.rsplit(":", 1)[1]
         kinds: dict[str, type | tuple[type, ...]] = {
-            "int": int, "float": (int, float), "bool": bool, "null": type(None)
+            "int": int,
+            "float": (int, float),
+            "bool": bool,
+            "null": type(None),
         }
         value = self.scalar(node)
         if not isinstance(value, kinds[expected]) or (
             expected == "int" and isinstance(value, bool)
         ):
-            raise self._problem(
-                SYNTAX, f"'{show(node.value)}' is not a valid !!{expected}", node
-            )
+            raise self._problem(SYNTAX, f"'{show(node.value)}' is not a valid !!{expected}", node)
         if expected == "float" and isinstance(value, int):
             try:
                 return float(value)

@@ -46,15 +46,20 @@ spec:
 
 
 def team(name: str, *logins: str) -> str:
-    members = "".join(f"    - {{github: {login}, email: {login}@example.com}}\n"
-                      for login in logins)
-    return (f"apiVersion: itsmcode/v1\nkind: Team\nmetadata: {{name: {name}}}\n"
-            f"spec:\n  members:\n{members}")
+    members = "".join(
+        f"    - {{github: {login}, email: {login}@example.com}}\n" for login in logins
+    )
+    return (
+        f"apiVersion: itsmcode/v1\nkind: Team\nmetadata: {{name: {name}}}\n"
+        f"spec:\n  members:\n{members}"
+    )
 
 
 def service(name: str, tier: int = 3, owner: str = "payments") -> str:
-    return (f"apiVersion: itsmcode/v1\nkind: Service\nmetadata: {{name: {name}}}\n"
-            f"spec:\n  type: technical\n  tier: {tier}\n  lifecycle: live\n  owner: {owner}\n")
+    return (
+        f"apiVersion: itsmcode/v1\nkind: Service\nmetadata: {{name: {name}}}\n"
+        f"spec:\n  type: technical\n  tier: {tier}\n  lifecycle: live\n  owner: {owner}\n"
+    )
 
 
 POLICY = """\
@@ -77,16 +82,25 @@ spec:
 """
 
 #: The same policy, stricter: every service change also needs the CAB.
-STRICT_POLICY = POLICY + """\
+STRICT_POLICY = (
+    POLICY
+    + """\
     - name: cab-for-services
       when: {kinds: [Service]}
       require: {teams: [cab], count: 1}
 """
+)
 
 
-def change(name: str, *, type_: str = "normal", status: str = "planned",
-           start: str = "2026-10-05T22:00:00+00:00", end: str = "2026-10-05T23:00:00+00:00",
-           extra: str = "") -> str:
+def change(
+    name: str,
+    *,
+    type_: str = "normal",
+    status: str = "planned",
+    start: str = "2026-10-05T22:00:00+00:00",
+    end: str = "2026-10-05T23:00:00+00:00",
+    extra: str = "",
+) -> str:
     body = f"""\
 apiVersion: itsmcode/v1
 kind: ChangeRequest
@@ -140,11 +154,17 @@ class History:
     def git(self, *args: str, when: datetime | None = None, who: str = "admin") -> str:
         stamp = (when or self.clock).isoformat()
         env = {
-            **self.env, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
+            **self.env,
+            "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_DATE": stamp,
         }
         done = subprocess.run(
             ["git", "-c", f"user.name={who}", "-c", f"user.email={who}@example.com", *args],
-            cwd=self.root, capture_output=True, text=True, env=env, check=False,
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
         )
         assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
         return done.stdout.strip()
@@ -162,8 +182,9 @@ class History:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
 
-    def commit(self, message: str, files: dict[str, str | None], who: str = "admin",
-               *extra: str) -> str:
+    def commit(
+        self, message: str, files: dict[str, str | None], who: str = "admin", *extra: str
+    ) -> str:
         self.tick()
         self.write(files)
         self.git("add", "-A")
@@ -173,8 +194,9 @@ class History:
     def rev(self, ref: str) -> str:
         return self.git("rev-parse", ref)
 
-    def pull_request(self, number: int, author: str, files: dict[str, str | None],
-                     hours: float = 1) -> Merged:
+    def pull_request(
+        self, number: int, author: str, files: dict[str, str | None], hours: float = 1
+    ) -> Merged:
         """A branch with one commit by ``author``, merged with --no-ff as GitHub does."""
         base = self.rev("main")
         branch = f"pr-{number}"
@@ -182,23 +204,41 @@ class History:
         head = self.commit(f"change for #{number}", files, who=author)
         self.git("checkout", "-q", "main")
         self.tick(hours)
-        self.git("merge", "-q", "--no-ff", branch, "-m",
-                 f"Merge pull request #{number} from acme/{branch}", who="github")
+        self.git(
+            "merge",
+            "-q",
+            "--no-ff",
+            branch,
+            "-m",
+            f"Merge pull request #{number} from acme/{branch}",
+            who="github",
+        )
         merge = self.rev("HEAD")
         return Merged(number, base, head, merge, self.rev("HEAD^{tree}"))
 
-    def record(self, merged: Merged, author: str, approvers: list[str], *,
-               decision: str = "approved", **changes: Any) -> ApprovalRecord:
+    def record(
+        self,
+        merged: Merged,
+        author: str,
+        approvers: list[str],
+        *,
+        decision: str = "approved",
+        **changes: Any,
+    ) -> ApprovalRecord:
         """The approval record ``itsm policy record`` would write for a merge."""
         record = ApprovalRecord(
             pull_request=PullRequestFacts(number=merged.number, author=author, base_ref="main"),
-            commits=Commits(base=merged.base, head=merged.head, merge=merged.merge,
-                            merge_tree=merged.tree),
-            policy=PolicyRef(path="processes/approval-policy.yaml", blob=None,
-                             commit=merged.base),
+            commits=Commits(
+                base=merged.base, head=merged.head, merge=merged.merge, merge_tree=merged.tree
+            ),
+            policy=PolicyRef(path="processes/approval-policy.yaml", blob=None, commit=merged.base),
             decision=decision,
-            approvers=[Approval(login=a, submitted_at=self.clock - timedelta(minutes=30),
-                                commit=merged.head) for a in approvers],
+            approvers=[
+                Approval(
+                    login=a, submitted_at=self.clock - timedelta(minutes=30), commit=merged.head
+                )
+                for a in approvers
+            ],
             rules=[],
             evaluated_at=self.clock,
         )

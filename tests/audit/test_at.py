@@ -31,8 +31,9 @@ def test_date_resolves_along_the_first_parent(tmp_path: Path) -> None:
     first = h.commit("initial", dict(base_files()))
     # A pull request whose commit is written on day 2 but merged only on day 4.
     h.tick(24)
-    merged = h.pull_request(1, "alice", {"catalog/services/cache.yaml": service("cache", 2)},
-                            hours=48)
+    merged = h.pull_request(
+        1, "alice", {"catalog/services/cache.yaml": service("cache", 2)}, hours=48
+    )
     day3 = (h.clock - timedelta(hours=20)).date().isoformat()
     # On day 3 the branch still held only the initial commit (not the PR's own commit).
     assert resolve_at(h.root, day3) == first

@@ -12,8 +12,17 @@ from tests.helpers import run_cli
 def test_help_describes_every_option() -> None:
     audit = run_cli(["audit", "--help"])
     assert audit.exit_code == 0
-    for option in ("--since", "--until", "--range", "--branch", "--ledger",
-                   "--fail-on-violation", "--format", "--notes-ref", "--now"):
+    for option in (
+        "--since",
+        "--until",
+        "--range",
+        "--branch",
+        "--ledger",
+        "--fail-on-violation",
+        "--format",
+        "--notes-ref",
+        "--now",
+    ):
         assert option in audit.stdout
     history = run_cli(["history", "--help"])
     assert history.exit_code == 0 and "KIND NAME" in history.stdout
@@ -33,8 +42,7 @@ def test_text_report(tmp_path: Path) -> None:
     assert f"{merged.merge[:12]} 2026-10-01T12:00:00+00:00 PR #1 signature: unsigned" in out
     assert "  Service ledger: spec.tier 3 -> 2\n" in out
     assert "  approved by: bob (2026-10-01T11:30:00+00:00)\n" in out
-    assert "  recorded decision: approved; re-evaluated with " \
-           "processes/approval-policy.yaml@" in out
+    assert "  recorded decision: approved; re-evaluated with processes/approval-policy.yaml@" in out
     assert "2 changes (1 pull requests, 1 direct commits), 2 violations" in out
     assert result.stderr == ""  # no progress bar without a terminal
 
@@ -69,8 +77,9 @@ def test_branch_defaults_to_head_without_main(tmp_path: Path) -> None:
 def test_itsm_root_in_a_subfolder(tmp_path: Path) -> None:
     h = History(tmp_path / "repo")
     h.commit("initial", {f"ops/itsm/{p}": t for p, t in base_files().items()})
-    merged = h.pull_request(1, "alice", {"ops/itsm/catalog/services/ledger.yaml":
-                                         service("ledger", 2)})
+    merged = h.pull_request(
+        1, "alice", {"ops/itsm/catalog/services/ledger.yaml": service("ledger", 2)}
+    )
     h.approve(merged, "alice", ["bob"])
     result = run_cli(["audit", "--format", "json"], cwd=h.root / "ops" / "itsm")
     assert result.exit_code == 0, result.output

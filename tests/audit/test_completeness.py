@@ -26,8 +26,9 @@ def history(tmp_path: Path) -> History:
 
 def test_ledger_accepts_appended_history(history: History, tmp_path: Path) -> None:
     ledger = tmp_path / "audit-ledger.json"
-    first = history.itsm("audit", "--ledger", str(ledger), "--fail-on-violation",
-                         "--range", "HEAD~1..HEAD")
+    first = history.itsm(
+        "audit", "--ledger", str(ledger), "--fail-on-violation", "--range", "HEAD~1..HEAD"
+    )
     assert first.exit_code == 0, first.output
     history.pull_request(2, "alice", {"catalog/services/cache.yaml": service("cache", 2)})
     second = history.itsm("audit", "--ledger", str(ledger), "--format", "json")
@@ -48,8 +49,9 @@ def test_ledger_detects_rewritten_history(history: History, tmp_path: Path) -> N
     history.commit("quietly different", {"catalog/services/ledger.yaml": service("ledger", 1)})
     history.git("reflog", "expire", "--expire=now", "--all")
     history.git("gc", "-q", "--prune=now")
-    result = history.itsm("audit", "--ledger", str(ledger), "--format", "json",
-                          "--fail-on-violation")
+    result = history.itsm(
+        "audit", "--ledger", str(ledger), "--format", "json", "--fail-on-violation"
+    )
     assert result.exit_code == 1
     assert "itsm: WARNING: history-rewritten" in result.stderr
     assert audited[:12] in result.stderr
@@ -57,8 +59,14 @@ def test_ledger_detects_rewritten_history(history: History, tmp_path: Path) -> N
     assert [v["control"] for v in doc["violations"]] == ["history-rewritten"]
     # Reported even without --fail-on-violation, and it still exits 0 then.
     again_ledger = tmp_path / "copy.json"
-    again_ledger.write_text(json.dumps({"schema": "itsmcode/audit-ledger/v1", "entries": [
-        {"branch": "main", "head": audited, "auditedAt": "earlier"}]}))
+    again_ledger.write_text(
+        json.dumps(
+            {
+                "schema": "itsmcode/audit-ledger/v1",
+                "entries": [{"branch": "main", "head": audited, "auditedAt": "earlier"}],
+            }
+        )
+    )
     plain = history.itsm("audit", "--ledger", str(again_ledger))
     assert plain.exit_code == 0
     assert "VIOLATION history-rewritten" in plain.stdout
@@ -91,8 +99,10 @@ def test_export_header_in_every_format(history: History) -> None:
         assert result.exit_code == 0, result.output
         out = result.stdout
         assert head in out, fmt
-        assert "itsm audit --notes-ref refs/notes/itsmcode --now 2026-12-01T00:00:00Z " \
-               f"--format {fmt}" in out, fmt
+        assert (
+            "itsm audit --notes-ref refs/notes/itsmcode --now 2026-12-01T00:00:00Z "
+            f"--format {fmt}" in out
+        ), fmt
         assert "0.1.0" in out and "2026-12-01T00:00:00+00:00" in out, fmt
     doc = history.audit_json()
     header = doc["header"]
@@ -125,17 +135,19 @@ def test_no_notes_ref_flags_every_row(tmp_path: Path) -> None:
     h.commit("initial", dict(base_files()))
     h.pull_request(1, "alice", {"catalog/services/cache.yaml": service("cache", 2)})
     doc = h.audit_json()
-    assert all("no-approval-record" in [v["control"] for v in r["violations"]]
-               for r in doc["rows"])
+    assert all("no-approval-record" in [v["control"] for v in r["violations"]] for r in doc["rows"])
     assert doc["header"]["notesCommit"] is None
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--branch", "nope"), "unknown revision 'nope'"),
-    (("--range", "nope..HEAD"), "unknown revision 'nope'"),
-    (("--range", "HEAD"), "give two revisions as A..B"),
-    (("--since", "yesterday"), "not a date"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--branch", "nope"), "unknown revision 'nope'"),
+        (("--range", "nope..HEAD"), "unknown revision 'nope'"),
+        (("--range", "HEAD"), "give two revisions as A..B"),
+        (("--since", "yesterday"), "not a date"),
+    ],
+)
 def test_usage_errors_are_one_line(history: History, args: tuple[str, ...], message: str) -> None:
     result = history.itsm("audit", *args)
     assert result.exit_code == 2
@@ -145,8 +157,12 @@ def test_usage_errors_are_one_line(history: History, args: tuple[str, ...], mess
 
 def test_shallow_clone_is_refused_clearly(history: History, tmp_path: Path) -> None:
     clone = tmp_path / "shallow"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{history.root}", str(clone)],
-                   check=True, capture_output=True, env=history.env)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{history.root}", str(clone)],
+        check=True,
+        capture_output=True,
+        env=history.env,
+    )
     result = History.__new__(History)
     result.root = clone
     out = result.itsm("audit")
@@ -161,25 +177,58 @@ def test_signed_and_unsigned_commits(tmp_path: Path) -> None:
     home.mkdir(mode=0o700)
     env = {"GNUPGHOME": str(home)}
     made = subprocess.run(
-        ["gpg", "--batch", "--passphrase", "", "--quick-gen-key",
-         "Signer <signer@example.com>", "ed25519", "sign", "never"],
-        env={**History(tmp_path / "probe").env, **env}, capture_output=True, text=True,
+        [
+            "gpg",
+            "--batch",
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            "Signer <signer@example.com>",
+            "ed25519",
+            "sign",
+            "never",
+        ],
+        env={**History(tmp_path / "probe").env, **env},
+        capture_output=True,
+        text=True,
     )
     if made.returncode != 0:
         pytest.skip(f"gpg cannot create a key here: {made.stderr.strip()[:200]}")
     h = History(tmp_path / "repo", env=env)
     unsigned = h.commit("initial", dict(base_files()))
-    signed = h.commit("signed change", {"catalog/services/cache.yaml": service("cache", 2)},
-                      "admin", "-S", "--gpg-sign=signer@example.com")
+    signed = h.commit(
+        "signed change",
+        {"catalog/services/cache.yaml": service("cache", 2)},
+        "admin",
+        "-S",
+        "--gpg-sign=signer@example.com",
+    )
     # A signature by a key this machine does not know.
     other = tmp_path / "other-gnupg"
     other.mkdir(mode=0o700)
     h.env["GNUPGHOME"] = str(other)
-    subprocess.run(["gpg", "--batch", "--passphrase", "", "--quick-gen-key",
-                    "Stranger <stranger@example.com>", "ed25519", "sign", "never"],
-                   env=h.env, capture_output=True, check=True)
-    stranger = h.commit("stranger", {"catalog/services/cache.yaml": service("cache", 3)},
-                        "admin", "--gpg-sign=stranger@example.com")
+    subprocess.run(
+        [
+            "gpg",
+            "--batch",
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            "Stranger <stranger@example.com>",
+            "ed25519",
+            "sign",
+            "never",
+        ],
+        env=h.env,
+        capture_output=True,
+        check=True,
+    )
+    stranger = h.commit(
+        "stranger",
+        {"catalog/services/cache.yaml": service("cache", 3)},
+        "admin",
+        "--gpg-sign=stranger@example.com",
+    )
     # git verifies signatures (%G?) with the keyring of the audit's environment.
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GNUPGHOME", str(home))

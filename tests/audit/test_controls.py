@@ -26,78 +26,137 @@ class Scenario:
         h = self.h = History(root)
         self.initial = h.commit("initial catalog", dict(base_files()))
         # 1. An approved pull request: an owner (bob) approves alice's change.
-        self.approved = h.pull_request(1, "alice", {"catalog/services/ledger.yaml":
-                                                    service("ledger", tier=2)})
+        self.approved = h.pull_request(
+            1, "alice", {"catalog/services/ledger.yaml": service("ledger", tier=2)}
+        )
         h.approve(self.approved, "alice", ["bob"])
         # 2. Self-approved: alice approves her own pull request.
-        self.self_approved = h.pull_request(2, "alice", {"catalog/services/cache.yaml":
-                                                         service("cache", tier=2)})
+        self.self_approved = h.pull_request(
+            2, "alice", {"catalog/services/cache.yaml": service("cache", tier=2)}
+        )
         h.approve(self.self_approved, "alice", ["alice"])
         # 3. A direct push to main.
-        self.direct = h.commit("hotfix straight on main",
-                               {"catalog/services/cache.yaml": service("cache", tier=1)},
-                               who="bob")
+        self.direct = h.commit(
+            "hotfix straight on main",
+            {"catalog/services/cache.yaml": service("cache", tier=1)},
+            who="bob",
+        )
         # 4. A merged pull request without any note.
-        self.missing = h.pull_request(4, "alice", {"catalog/services/ledger.yaml":
-                                                   service("ledger", tier=1)})
+        self.missing = h.pull_request(
+            4, "alice", {"catalog/services/ledger.yaml": service("ledger", tier=1)}
+        )
         # 5. A note that is not an approval record at all.
-        self.malformed = h.pull_request(5, "bob", {"catalog/services/cache.yaml":
-                                                   service("cache", tier=3)})
+        self.malformed = h.pull_request(
+            5, "bob", {"catalog/services/cache.yaml": service("cache", tier=3)}
+        )
         h.note(self.malformed.merge, '{"decision": "approved"}')
         # 6. A validly shaped note naming someone who cannot approve (not in any team).
-        self.forged = h.pull_request(6, "alice", {"catalog/services/ledger.yaml":
-                                                  service("ledger", tier=3)})
+        self.forged = h.pull_request(
+            6, "alice", {"catalog/services/ledger.yaml": service("ledger", tier=3)}
+        )
         h.approve(self.forged, "alice", ["mallory"])
         # 7. The policy tightens (governance approves, as the old policy demands) ...
-        self.policy_change = h.pull_request(7, "gina", {
-            "processes/approval-policy.yaml": STRICT_POLICY})
+        self.policy_change = h.pull_request(
+            7, "gina", {"processes/approval-policy.yaml": STRICT_POLICY}
+        )
         h.approve(self.policy_change, "gina", ["hank", "ivan"])
         # ... so the same kind of approval as #1 is no longer enough.
-        self.after_policy = h.pull_request(8, "alice", {"catalog/services/ledger.yaml":
-                                                        service("ledger", tier=2)})
+        self.after_policy = h.pull_request(
+            8, "alice", {"catalog/services/ledger.yaml": service("ledger", tier=2)}
+        )
         h.approve(self.after_policy, "alice", ["bob"])
-        self.after_policy_ok = h.pull_request(9, "alice", {"catalog/services/ledger.yaml":
-                                                           service("ledger", tier=3)})
+        self.after_policy_ok = h.pull_request(
+            9, "alice", {"catalog/services/ledger.yaml": service("ledger", tier=3)}
+        )
         h.approve(self.after_policy_ok, "alice", ["bob", "carol"])
         # 10. An emergency change whose review comes five days later (due within 48h).
-        self.emergency = h.pull_request(10, "alice", {"changes/2026/chg-10.yaml": change(
-            "chg-10", type_="emergency", status="completed", extra="""
+        self.emergency = h.pull_request(
+            10,
+            "alice",
+            {
+                "changes/2026/chg-10.yaml": change(
+                    "chg-10",
+                    type_="emergency",
+                    status="completed",
+                    extra="""
             outcome: {finishedAt: "2026-10-05T22:30:00+00:00"}
-            """)})
+            """,
+                )
+            },
+        )
         h.approve(self.emergency, "alice", ["bob", "erin"])
         h.tick(24 * 5)
-        self.late_review = h.pull_request(11, "carol", {"changes/2026/chg-10.yaml": change(
-            "chg-10", type_="emergency", status="completed", extra="""
+        self.late_review = h.pull_request(
+            11,
+            "carol",
+            {
+                "changes/2026/chg-10.yaml": change(
+                    "chg-10",
+                    type_="emergency",
+                    status="completed",
+                    extra="""
             outcome: {finishedAt: "2026-10-05T22:30:00+00:00"}
             review: {summary: Looked at it., reviewedAt: 2026-10-20}
-            """)})
+            """,
+                )
+            },
+        )
         h.approve(self.late_review, "carol", ["bob", "erin"])
         # 12. An emergency change reviewed in time, and one never reviewed.
-        self.emergency_ok = h.pull_request(12, "alice", {"changes/2026/chg-12.yaml": change(
-            "chg-12", type_="emergency", status="in-progress")})
+        self.emergency_ok = h.pull_request(
+            12,
+            "alice",
+            {"changes/2026/chg-12.yaml": change("chg-12", type_="emergency", status="in-progress")},
+        )
         h.approve(self.emergency_ok, "alice", ["bob", "erin"])
-        self.timely_review = h.pull_request(13, "carol", {"changes/2026/chg-12.yaml": change(
-            "chg-12", type_="emergency", status="in-progress", extra="""
+        self.timely_review = h.pull_request(
+            13,
+            "carol",
+            {
+                "changes/2026/chg-12.yaml": change(
+                    "chg-12",
+                    type_="emergency",
+                    status="in-progress",
+                    extra="""
             review: {summary: Fine., reviewedAt: 2026-10-21}
-            """)})
+            """,
+                )
+            },
+        )
         h.approve(self.timely_review, "carol", ["bob", "erin"])
-        self.never_reviewed = h.pull_request(14, "alice", {"changes/2026/chg-14.yaml": change(
-            "chg-14", type_="emergency", status="in-progress")})
+        self.never_reviewed = h.pull_request(
+            14,
+            "alice",
+            {"changes/2026/chg-14.yaml": change("chg-14", type_="emergency", status="in-progress")},
+        )
         h.approve(self.never_reviewed, "alice", ["bob", "erin"])
         # 15. Implemented outside its window: finished a day after the window closed.
-        self.outside = h.pull_request(15, "alice", {"changes/2026/chg-15.yaml": change(
-            "chg-15", status="completed", extra="""
+        self.outside = h.pull_request(
+            15,
+            "alice",
+            {
+                "changes/2026/chg-15.yaml": change(
+                    "chg-15",
+                    status="completed",
+                    extra="""
             outcome: {finishedAt: "2026-10-06T23:30:00+00:00"}
-            """)})
+            """,
+                )
+            },
+        )
         h.approve(self.outside, "alice", ["bob"])
         # 16. A note copied from another merge: it describes different content.
-        self.mismatch = h.pull_request(16, "alice", {"catalog/services/cache.yaml":
-                                                     service("cache", tier=4)})
+        self.mismatch = h.pull_request(
+            16, "alice", {"catalog/services/cache.yaml": service("cache", tier=4)}
+        )
         copied = h.record(self.approved, "alice", ["bob"])
         h.note(self.mismatch.merge, copied.to_json())
         # 17. A squash-merged pull request, found from "(#17)" in the message.
-        self.squash = h.commit("Tidy cache (#17)", {"catalog/services/cache.yaml":
-                                                     service("cache", tier=3)}, who="alice")
+        self.squash = h.commit(
+            "Tidy cache (#17)",
+            {"catalog/services/cache.yaml": service("cache", tier=3)},
+            who="alice",
+        )
 
 
 @pytest.fixture(scope="module")
@@ -132,14 +191,25 @@ def test_approved_pull_request_has_full_evidence_and_no_violation(
     assert [a["login"] for a in r["approvers"]] == ["bob"]
     assert r["approvers"][0]["submittedAt"].startswith("2026-10-01")
     assert r["recordedDecision"] == "approved" and r["reevaluatedDecision"] == "approved"
-    assert r["entities"] == [{
-        "status": "modified", "kind": "Service", "name": "ledger",
-        "path": "catalog/services/ledger.yaml", "oldPath": None, "oldName": None,
-        "summary": "spec.tier 3 -> 2",
-    }]
+    assert r["entities"] == [
+        {
+            "status": "modified",
+            "kind": "Service",
+            "name": "ledger",
+            "path": "catalog/services/ledger.yaml",
+            "oldPath": None,
+            "oldName": None,
+            "summary": "spec.tier 3 -> 2",
+        }
+    ]
     assert r["signature"] == "unsigned"
-    assert {"policy": "base", "name": "owners", "status": "satisfied", "approvedBy": ["bob"],
-            "missing": []} in r["rules"]
+    assert {
+        "policy": "base",
+        "name": "owners",
+        "status": "satisfied",
+        "approvedBy": ["bob"],
+        "missing": [],
+    } in r["rules"]
 
 
 def test_self_approval(scenario: Scenario, doc: dict[str, Any]) -> None:
@@ -190,9 +260,16 @@ def test_policy_in_force_at_the_parent_decides(scenario: Scenario, doc: dict[str
 def test_policy_change_needs_the_old_policys_approvers(tmp_path: Path) -> None:
     h = History(tmp_path / "repo")
     h.commit("initial catalog", dict(base_files()))
-    weakened = h.pull_request(1, "gina", {"processes/approval-policy.yaml": (
-        "apiVersion: itsmcode/v1\nkind: ApprovalPolicy\nmetadata: {name: approval-policy}\n"
-        "spec:\n  defaultRule: {require: {count: 1}}\n")})
+    weakened = h.pull_request(
+        1,
+        "gina",
+        {
+            "processes/approval-policy.yaml": (
+                "apiVersion: itsmcode/v1\nkind: ApprovalPolicy\nmetadata: {name: approval-policy}\n"
+                "spec:\n  defaultRule: {require: {count: 1}}\n"
+            )
+        },
+    )
     h.approve(weakened, "gina", ["bob"])
     doc = h.audit_json()
     r = row(doc, weakened.merge)
@@ -222,8 +299,10 @@ def test_emergency_not_yet_due_is_not_a_violation(scenario: Scenario) -> None:
 def test_implemented_outside_window(scenario: Scenario, doc: dict[str, Any]) -> None:
     r = row(doc, merge(scenario.outside))
     assert controls(doc, merge(scenario.outside)) == ["implemented-outside-window"]
-    assert "chg-15 finished at 2026-10-06T23:30:00+00:00, after its window" in (
-        r["violations"][0]["reason"])
+    assert (
+        "chg-15 finished at 2026-10-06T23:30:00+00:00, after its window"
+        in (r["violations"][0]["reason"])
+    )
     assert r["changeRequests"] == ["chg-15"]
     # chg-10 finished inside its window.
     assert "implemented-outside-window" not in controls(doc, merge(scenario.emergency))
@@ -250,8 +329,12 @@ def test_exit_status(scenario: Scenario) -> None:
     assert scenario.h.itsm("audit", "--format", "csv").exit_code == 0
     failing = scenario.h.itsm("audit", "--fail-on-violation", "--format", "csv")
     assert failing.exit_code == 1
-    clean = scenario.h.itsm("audit", "--fail-on-violation", "--range",
-                            f"{scenario.approved.base}..{scenario.approved.merge}")
+    clean = scenario.h.itsm(
+        "audit",
+        "--fail-on-violation",
+        "--range",
+        f"{scenario.approved.base}..{scenario.approved.merge}",
+    )
     assert clean.exit_code == 0, clean.output
     assert "1 changes (1 pull requests, 0 direct commits), 0 violations" in clean.stdout
 
@@ -273,11 +356,11 @@ def test_the_merger_may_approve_but_a_commit_author_may_not(tmp_path: Path) -> N
     # bob approves and presses "merge": the merge commit's author is bob. Fine.
     base = h.rev("main")
     h.git("checkout", "-q", "-b", "pr-1")
-    head = h.commit("alice's change", {"catalog/services/ledger.yaml": service("ledger", 2)},
-                    who="alice")
+    head = h.commit(
+        "alice's change", {"catalog/services/ledger.yaml": service("ledger", 2)}, who="alice"
+    )
     h.git("checkout", "-q", "main")
-    h.git("merge", "-q", "--no-ff", "pr-1", "-m", "Merge pull request #1 from acme/pr-1",
-          who="bob")
+    h.git("merge", "-q", "--no-ff", "pr-1", "-m", "Merge pull request #1 from acme/pr-1", who="bob")
     merged = Merged(1, base, head, h.rev("HEAD"), h.rev("HEAD^{tree}"))
     h.approve(merged, "alice", ["bob"])
     # alice opens #2, but the commit in it is bob's, and bob approves it.

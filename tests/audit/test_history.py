@@ -17,17 +17,26 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> History:
     h.commit("initial catalog", dict(base_files()))
     tier = h.pull_request(1, "alice", {"catalog/services/ledger.yaml": service("ledger", 2)})
     h.approve(tier, "alice", ["bob"])
-    renamed = h.pull_request(2, "alice", {
-        "catalog/services/ledger.yaml": None,
-        "catalog/services/ledger-core.yaml": service("ledger-core", 2),
-    })
+    renamed = h.pull_request(
+        2,
+        "alice",
+        {
+            "catalog/services/ledger.yaml": None,
+            "catalog/services/ledger-core.yaml": service("ledger-core", 2),
+        },
+    )
     h.approve(renamed, "alice", ["bob"])
-    h.commit("Move ledger-core to core/ (#3)", {
-        "catalog/services/ledger-core.yaml": None,
-        "catalog/services/core/ledger-core.yaml": service("ledger-core", 2),
-    }, who="bob")
-    owner = h.pull_request(4, "bob", {
-        "catalog/services/core/ledger-core.yaml": service("ledger-core", 2, owner="cab")})
+    h.commit(
+        "Move ledger-core to core/ (#3)",
+        {
+            "catalog/services/ledger-core.yaml": None,
+            "catalog/services/core/ledger-core.yaml": service("ledger-core", 2),
+        },
+        who="bob",
+    )
+    owner = h.pull_request(
+        4, "bob", {"catalog/services/core/ledger-core.yaml": service("ledger-core", 2, owner="cab")}
+    )
     h.approve(owner, "bob", ["alice", "carol"])
     # A new, unrelated service takes the freed name.
     h.commit("A new ledger", {"catalog/services/ledger.yaml": service("ledger", 4)})
@@ -57,7 +66,8 @@ def test_history_follows_renames_and_moves(history: History) -> None:
     assert events[2]["oldName"] == "ledger"
     assert events[3]["oldPath"] == "catalog/services/ledger-core.yaml"
     assert {"path": "spec.owner", "op": "changed", "old": "payments", "new": "cab"} in (
-        events[4]["fields"])
+        events[4]["fields"]
+    )
     assert events[4]["author"] == "github <github@example.com>"
 
 

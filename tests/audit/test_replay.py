@@ -17,11 +17,18 @@ def test_incremental_catalogs_match_full_loads(tmp_path: Path) -> None:
     h.commit("initial", dict(base_files()))
     h.commit("edit", {"catalog/services/cache.yaml": service("cache", 2)})
     h.commit("team", {"catalog/teams/cab.yaml": team("cab", "carol", "zoe")})
-    h.commit("move", {"catalog/services/cache.yaml": None,
-                      "catalog/services/x/cache.yaml": service("cache", 2)})
+    h.commit(
+        "move",
+        {"catalog/services/cache.yaml": None, "catalog/services/x/cache.yaml": service("cache", 2)},
+    )
     h.commit("broken", {"catalog/services/ledger.yaml": "kind: Service\nspec: [\n"})
-    h.commit("policy", {"processes/approval-policy.yaml": STRICT_POLICY,
-                        "changes/2026/chg-1.yaml": change("chg-1")})
+    h.commit(
+        "policy",
+        {
+            "processes/approval-policy.yaml": STRICT_POLICY,
+            "changes/2026/chg-1.yaml": change("chg-1"),
+        },
+    )
     h.commit("remove", {"catalog/services/ledger.yaml": None})
     repo = AuditGit(h.root)
     commits = repo.first_parent_log(["main"])
@@ -34,7 +41,8 @@ def test_incremental_catalogs_match_full_loads(tmp_path: Path) -> None:
             assert incremental.names(kind) == full.names(kind), (step.commit.subject, kind)
             for name in full.names(kind):
                 assert [r.path for r in incremental.records_named(kind, name)] == [
-                    r.path for r in full.records_named(kind, name)]
+                    r.path for r in full.records_named(kind, name)
+                ]
         assert [r.path for r in incremental.records] == [r.path for r in full.records]
         assert incremental.member_logins == full.member_logins
         assert [s.name for s in incremental.all(Service)] == [s.name for s in full.all(Service)]

@@ -14,9 +14,12 @@ from click.testing import Result
 from tests.helpers import CONFIG, TEAM, run_cli, service
 
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
-    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
-    "GIT_CONFIG_NOSYSTEM": "1", "HOME": os.environ.get("HOME", "/tmp"),
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "HOME": os.environ.get("HOME", "/tmp"),
 }
 
 SLA_GOLD = """\
@@ -31,9 +34,15 @@ spec:
 """
 
 
-def change(name: str, *, status: str = "planned", type_: str = "normal",
-           services: str = "[ledger]", window: str = "2026-12-02T22:00:00+01:00",
-           extra: str = "") -> str:
+def change(
+    name: str,
+    *,
+    status: str = "planned",
+    type_: str = "normal",
+    services: str = "[ledger]",
+    window: str = "2026-12-02T22:00:00+01:00",
+    extra: str = "",
+) -> str:
     body = f"""\
 apiVersion: itsmcode/v1
 kind: ChangeRequest
@@ -58,16 +67,24 @@ def base_files() -> dict[str, str]:
         "catalog/slas/gold.yaml": SLA_GOLD,
         "catalog/services/ledger.yaml": service("ledger", tier=1, extra="sla: gold\n"),
         "catalog/services/cache.yaml": service("cache", tier=3),
-        "catalog/services/api.yaml": service("api", tier=2, extra="""
+        "catalog/services/api.yaml": service(
+            "api",
+            tier=2,
+            extra="""
             dependsOn:
               - {service: ledger, type: hard}
               - {service: cache, type: soft}
-            """),
-        "catalog/services/web.yaml": service("web", tier=1, extra="""
+            """,
+        ),
+        "catalog/services/web.yaml": service(
+            "web",
+            tier=1,
+            extra="""
             sla: gold
             dependsOn:
               - {service: api, type: hard}
-            """),
+            """,
+        ),
         "changes/2026/chg-1.yaml": change("chg-1"),
     }
 
@@ -81,8 +98,12 @@ class GitRepo:
 
     def git(self, *args: str, cwd: Path | None = None) -> str:
         done = subprocess.run(
-            ["git", *args], cwd=cwd or self.root, capture_output=True, text=True,
-            env={**os.environ, **GIT_ENV}, check=True,
+            ["git", *args],
+            cwd=cwd or self.root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **GIT_ENV},
+            check=True,
         )
         return done.stdout.strip()
 

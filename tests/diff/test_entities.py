@@ -24,7 +24,12 @@ def test_clean_work_tree_has_no_differences(repo: GitRepo) -> None:
 
 def test_untracked_file_is_added_and_deleted_file_removed(repo: GitRepo) -> None:
     # Different enough from cache.yaml that, as with git, it is no rename.
-    repo.write({"catalog/services/queue.yaml": service("queue", tier=1, extra="""
+    repo.write(
+        {
+            "catalog/services/queue.yaml": service(
+                "queue",
+                tier=1,
+                extra="""
         support: payments
         sla: gold
         dependsOn:
@@ -34,7 +39,10 @@ def test_untracked_file_is_added_and_deleted_file_removed(repo: GitRepo) -> None
           - {type: repository, ref: "github.com/acme/queue"}
           - {type: database, ref: "pg-queue-prod"}
         reviewBy: 2027-03-01
-        """)})
+        """,
+            )
+        }
+    )
     repo.delete("catalog/services/cache.yaml")
     doc = repo.diff_json()
     statuses = {(e["status"], e["kind"], e["name"], e["path"]) for e in doc["entities"]}
@@ -51,7 +59,10 @@ def test_moved_keeps_kind_and_name_with_a_new_path(repo: GitRepo) -> None:
     doc = repo.diff_json("HEAD~1", head)
     (moved,) = doc["entities"]
     assert (moved["status"], moved["name"], moved["oldPath"], moved["path"]) == (
-        "moved", "cache", "catalog/services/cache.yaml", "catalog/services/archive/cache.yaml"
+        "moved",
+        "cache",
+        "catalog/services/cache.yaml",
+        "catalog/services/archive/cache.yaml",
     )
     assert moved["fields"] == [] and moved["oldName"] is None
 
@@ -181,7 +192,11 @@ def test_name_changed_inside_the_same_file_is_a_rename(repo: GitRepo) -> None:
     repo.write({"catalog/services/cache.yaml": service("redis", tier=3)})
     (renamed,) = repo.diff_json()["entities"]
     assert (renamed["status"], renamed["oldName"], renamed["name"], renamed["oldPath"]) == (
-        "renamed", "cache", "redis", None)
+        "renamed",
+        "cache",
+        "redis",
+        None,
+    )
     assert field_ops(renamed) == [("metadata.name", "changed")]
 
 
@@ -212,8 +227,10 @@ def test_oversized_blob_is_a_problem_not_a_read(repo: GitRepo) -> None:
     repo.commit("huge", {"catalog/services/cache.yaml": huge})
     (changed,) = repo.diff_json("HEAD~1..HEAD")["entities"]
     (problem,) = changed["problems"]["head"]
-    assert problem["rule"] == "file-unreadable" and "over the 1048576-byte limit" in (
-        problem["message"])
+    assert (
+        problem["rule"] == "file-unreadable"
+        and "over the 1048576-byte limit" in (problem["message"])
+    )
     assert changed["fields"] == []
 
 
@@ -226,5 +243,9 @@ def test_base_before_the_itsm_repository_existed(tmp_path: Path) -> None:
     doc = fresh.diff_json("HEAD~1..HEAD")
     assert {e["status"] for e in doc["entities"]} == {"added"}
     assert {e["name"] for e in doc["entities"] if e["kind"] == "Service"} == {
-        "ledger", "cache", "api", "web"}
+        "ledger",
+        "cache",
+        "api",
+        "web",
+    }
     assert {i["service"] for i in doc["impact"]} == {"ledger", "cache", "api", "web"}

@@ -37,12 +37,18 @@ def example(tmp_path: Path) -> GitRepo:
         assert old in text, (path, old)
         target.write_text(text.replace(old, new, 1), encoding="utf-8")
 
-    edit("catalog/slas/gold.yaml", "P2: {response: 30m, resolution: 8h}",
-         "P2: {response: 1h, resolution: 8h}")
+    edit(
+        "catalog/slas/gold.yaml",
+        "P2: {response: 30m, resolution: 8h}",
+        "P2: {response: 1h, resolution: 8h}",
+    )
     edit("catalog/services/payments-api.yaml", "tier: 1", "tier: 2")
     edit("changes/2026/chg-2026-0043.yaml", "status: planned", "status: in-progress")
-    edit("changes/2026/chg-2026-0043.yaml", 'start: "2026-12-02T10:00:00+01:00"',
-         'start: "2026-12-02T09:00:00+01:00"')
+    edit(
+        "changes/2026/chg-2026-0043.yaml",
+        'start: "2026-12-02T10:00:00+01:00"',
+        'start: "2026-12-02T09:00:00+01:00"',
+    )
     repo.commit("pull request")
     return repo
 
@@ -51,8 +57,12 @@ def test_example_history_in_json(example: GitRepo) -> None:
     doc = example.diff_json("main...pr")
     jsonschema.Draft202012Validator(DIFF_SCHEMA).validate(doc)
     types = {(e["name"], m["type"]) for e in doc["entities"] for m in e["meanings"]}
-    assert {("gold", "sla.loosened"), ("payments-api", "tier.lowered"),
-            ("chg-2026-0043", "status.transition"), ("chg-2026-0043", "window.moved")} <= types
+    assert {
+        ("gold", "sla.loosened"),
+        ("payments-api", "tier.lowered"),
+        ("chg-2026-0043", "status.transition"),
+        ("chg-2026-0043", "window.moved"),
+    } <= types
     assert doc["diagnostics"] == []
     impacted = {i["service"]: i for i in doc["impact"]}
     assert impacted["payments-api"]["affected"] and impacted["payments-api"]["tier"] == 2

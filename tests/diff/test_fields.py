@@ -14,10 +14,22 @@ def ops(old: Any, new: Any) -> list[tuple[str, str, Any, Any]]:
 
 
 def test_dependency_edit_is_addressed_by_the_service_key() -> None:
-    old = {"spec": {"dependsOn": [{"service": "ledger", "type": "hard"},
-                                  {"service": "cache", "type": "soft"}]}}
-    new = {"spec": {"dependsOn": [{"service": "ledger", "type": "soft"},
-                                  {"service": "cache", "type": "soft"}]}}
+    old = {
+        "spec": {
+            "dependsOn": [
+                {"service": "ledger", "type": "hard"},
+                {"service": "cache", "type": "soft"},
+            ]
+        }
+    }
+    new = {
+        "spec": {
+            "dependsOn": [
+                {"service": "ledger", "type": "soft"},
+                {"service": "cache", "type": "soft"},
+            ]
+        }
+    }
     assert ops(old, new) == [("spec.dependsOn[service=ledger].type", "changed", "hard", "soft")]
 
 
@@ -33,7 +45,8 @@ def test_insert_in_the_middle_is_an_add_not_a_cascade_of_edits() -> None:
 
 def test_scalar_lists_are_sets_with_order() -> None:
     assert ops({"s": ["a", "b"]}, {"s": ["b", "c"]}) == [
-        ("s[=a]", "removed", "a", None), ("s[=c]", "added", None, "c"),
+        ("s[=a]", "removed", "a", None),
+        ("s[=c]", "added", None, "c"),
     ]
     assert ops({"s": ["a", "b"]}, {"s": ["b", "a"]}) == [("s", "reordered", ["a", "b"], ["b", "a"])]
 
@@ -49,7 +62,8 @@ def test_logins_match_case_insensitively() -> None:
 
 def test_lists_without_identity_fall_back_to_positions_and_odd_keys_are_quoted() -> None:
     assert ops({"h": [{"days": ["mon"]}]}, {"h": [{"days": ["tue"]}]}) == [
-        ("h[0].days[=mon]", "removed", "mon", None), ("h[0].days[=tue]", "added", None, "tue"),
+        ("h[0].days[=mon]", "removed", "mon", None),
+        ("h[0].days[=tue]", "added", None, "tue"),
     ]
     assert ops({"labels": {"app.io/x": "1"}}, {"labels": {"app.io/x": "2"}}) == [
         ('labels["app.io/x"]', "changed", "1", "2"),
@@ -59,24 +73,37 @@ def test_lists_without_identity_fall_back_to_positions_and_odd_keys_are_quoted()
 
 
 def test_identity_keys_through_the_cli(repo: GitRepo) -> None:
-    repo.write({
-        "catalog/services/api.yaml": service("api", tier=2, extra="""
+    repo.write(
+        {
+            "catalog/services/api.yaml": service(
+                "api",
+                tier=2,
+                extra="""
             dependsOn:
               - {service: cache, type: hard}
               - {service: ledger, type: hard}
-            """),
-        "catalog/teams/payments.yaml": TEAM.replace("{github: bob}", "{github: bob, role: lead}"),
-        "catalog/services/web.yaml": service("web", tier=1, extra="""
+            """,
+            ),
+            "catalog/teams/payments.yaml": TEAM.replace(
+                "{github: bob}", "{github: bob, role: lead}"
+            ),
+            "catalog/services/web.yaml": service(
+                "web",
+                tier=1,
+                extra="""
             sla: gold
             dependsOn:
               - {service: api, type: hard}
             components:
               - {type: repository, ref: "github.com/acme/web"}
-            """),
-    })
+            """,
+            ),
+        }
+    )
     doc = repo.diff_json()
     assert field_ops(entity(doc, "api")) == [
-        ("spec.dependsOn[service=cache].type", "changed"), ("spec.dependsOn", "reordered"),
+        ("spec.dependsOn[service=cache].type", "changed"),
+        ("spec.dependsOn", "reordered"),
     ]
     assert field_ops(entity(doc, "payments")) == [("spec.members[github=bob].role", "added")]
     assert field_ops(entity(doc, "web")) == [("spec.components", "added")]

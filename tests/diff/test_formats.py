@@ -20,16 +20,23 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "diff.md"
 def changed(repo: GitRepo) -> GitRepo:
     """Every kind of change at once, committed as HEAD on top of the initial catalog."""
     repo.delete("catalog/services/cache.yaml")
-    repo.commit("many changes", {
-        "catalog/slas/gold.yaml": SLA_GOLD.replace("99.95", "99.9"),
-        "catalog/services/api.yaml": service("api", tier=1, extra="""
+    repo.commit(
+        "many changes",
+        {
+            "catalog/slas/gold.yaml": SLA_GOLD.replace("99.95", "99.9"),
+            "catalog/services/api.yaml": service(
+                "api",
+                tier=1,
+                extra="""
             dependsOn:
               - {service: ledger, type: soft}
-            """),
-        "catalog/services/queue.yaml": service("queue", tier=4, lifecycle="planned"),
-        "changes/2026/chg-1.yaml": change("chg-1", status="completed"),
-        "catalog/services/web.yaml": "kind: Service\nmetadata: {name: web\n",
-    })
+            """,
+            ),
+            "catalog/services/queue.yaml": service("queue", tier=4, lifecycle="planned"),
+            "changes/2026/chg-1.yaml": change("chg-1", status="completed"),
+            "catalog/services/web.yaml": "kind: Service\nmetadata: {name: web\n",
+        },
+    )
     return repo
 
 

@@ -52,11 +52,18 @@ def test_shallow_clone_without_the_base_says_fetch_depth_0(repo: GitRepo, tmp_pa
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit("third", {"catalog/services/cache.yaml": service("cache", tier=1)})
     clone = GitRepo(tmp_path / "clone")
-    repo.git("clone", "-q", "--depth", "1", "--no-single-branch", f"file://{repo.root}",
-             str(clone.root), cwd=tmp_path)
+    repo.git(
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--no-single-branch",
+        f"file://{repo.root}",
+        str(clone.root),
+        cwd=tmp_path,
+    )
     assert_clean_error(clone.itsm("diff", "HEAD~1"), "shallow clone", "fetch-depth: 0")
-    assert_clean_error(clone.itsm("diff", "origin/main...HEAD"), "shallow clone",
-                       "fetch-depth: 0")
+    assert_clean_error(clone.itsm("diff", "origin/main...HEAD"), "shallow clone", "fetch-depth: 0")
     # What the clone does have can still be compared.
     assert clone.itsm("diff", "origin/main..HEAD", "--format", "json").exit_code == 0
 

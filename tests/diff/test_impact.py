@@ -38,16 +38,27 @@ def test_change_request_affects_the_services_it_names(repo: GitRepo) -> None:
 
 
 def test_a_new_dependency_widens_the_radius_on_the_head_side(repo: GitRepo) -> None:
-    repo.write({
-        "catalog/services/cache.yaml": service("cache", tier=3, extra="""
+    repo.write(
+        {
+            "catalog/services/cache.yaml": service(
+                "cache",
+                tier=3,
+                extra="""
             dependsOn:
               - {service: ledger, type: hard}
-            """),
-        "catalog/services/queue.yaml": service("queue", tier=4, lifecycle="planned", extra="""
+            """,
+            ),
+            "catalog/services/queue.yaml": service(
+                "queue",
+                tier=4,
+                lifecycle="planned",
+                extra="""
             dependsOn:
               - {service: cache, type: hard}
-            """),
-    })
+            """,
+            ),
+        }
+    )
     found = impact(repo.diff_json())
     assert found["queue"] == (4, True, [])
     assert found["cache"][1] is True

@@ -19,7 +19,10 @@ def test_show_from_the_work_tree_with_resolved_references(repo: GitRepo) -> None
     assert doc["resolved"]["spec.owner"]["path"] == "catalog/teams/payments.yaml"
     ledger = doc["resolved"]["spec.dependsOn[0].service"]
     assert (ledger["name"], ledger["tier"], ledger["path"]) == (
-        "ledger", 1, "catalog/services/ledger.yaml")
+        "ledger",
+        1,
+        "catalog/services/ledger.yaml",
+    )
     assert doc["dependents"] == ["web"]
 
 

@@ -32,21 +32,32 @@ spec:
 def team(name: str, *members: str) -> str:
     lines = "".join(
         f"    - {{github: {m.split(':')[0]}"
-        + (f", email: {m.split(':')[1]}" if ":" in m else "") + "}\n"
+        + (f", email: {m.split(':')[1]}" if ":" in m else "")
+        + "}\n"
         for m in members
     )
-    return (f"apiVersion: itsmcode/v1\nkind: Team\nmetadata: {{name: {name}}}\n"
-            f"spec:\n  members:\n{lines}")
+    return (
+        f"apiVersion: itsmcode/v1\nkind: Team\nmetadata: {{name: {name}}}\n"
+        f"spec:\n  members:\n{lines}"
+    )
 
 
 def service(name: str, tier: int, owner: str, extra: str = "") -> str:
-    return (f"apiVersion: itsmcode/v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n"
-            f"  type: technical\n  tier: {tier}\n  lifecycle: live\n  owner: {owner}\n"
-            + textwrap.indent(textwrap.dedent(extra), "  "))
+    return (
+        f"apiVersion: itsmcode/v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n"
+        f"  type: technical\n  tier: {tier}\n  lifecycle: live\n  owner: {owner}\n"
+        + textwrap.indent(textwrap.dedent(extra), "  ")
+    )
 
 
-def change(name: str, *, type: str = "normal", risk: str = "low",
-           services: str = "[wiki]", status: str = "planned") -> str:
+def change(
+    name: str,
+    *,
+    type: str = "normal",
+    risk: str = "low",
+    services: str = "[wiki]",
+    status: str = "planned",
+) -> str:
     return f"""\
 apiVersion: itsmcode/v1
 kind: ChangeRequest
@@ -126,11 +137,11 @@ BASE_FILES = {
     "catalog/teams/governance.yaml": team("governance", "gina", "gus"),
     "catalog/teams/oncall.yaml": team("oncall", "olga"),
     "catalog/teams/service-management.yaml": team("service-management", "sven"),
-    "catalog/services/payments-api.yaml": service("payments-api", 1, "payments",
-                                                  "sla: gold\n"),
+    "catalog/services/payments-api.yaml": service("payments-api", 1, "payments", "sla: gold\n"),
     "catalog/services/wiki.yaml": service("wiki", 4, "platform", "sla: bronze\n"),
     "catalog/services/checkout.yaml": service(
-        "checkout", 2, "platform", "dependsOn:\n  - {service: payments-api, type: hard}\n"),
+        "checkout", 2, "platform", "dependsOn:\n  - {service: payments-api, type: hard}\n"
+    ),
     "catalog/slas/gold.yaml": SLA_GOLD,
     "catalog/slas/bronze.yaml": SLA_BRONZE,
     "catalog/calendars/change-freezes.yaml": CALENDAR,
@@ -157,8 +168,9 @@ class PRRepo:
 
     def git(self, *args: str) -> str:
         env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-        done = subprocess.run(["git", *args], cwd=self.root, capture_output=True, text=True,
-                              env=env, check=True)
+        done = subprocess.run(
+            ["git", *args], cwd=self.root, capture_output=True, text=True, env=env, check=True
+        )
         return done.stdout.strip()
 
     def apply(self, files: dict[str, str | None]) -> None:
@@ -170,15 +182,29 @@ class PRRepo:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
 
-    def commit(self, message: str, email: str = "alice@users.noreply.github.com",
-               name: str = "Alice") -> str:
+    def commit(
+        self, message: str, email: str = "alice@users.noreply.github.com", name: str = "Alice"
+    ) -> str:
         self.git("add", "-A")
-        self.git("-c", f"user.name={name}", "-c", f"user.email={email}", "commit", "-q",
-                 "--allow-empty", "-m", message)
+        self.git(
+            "-c",
+            f"user.name={name}",
+            "-c",
+            f"user.email={email}",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            message,
+        )
         return self.git("rev-parse", "HEAD")
 
-    def push(self, files: dict[str, str | None], message: str = "change",
-             email: str = "alice@users.noreply.github.com") -> str:
+    def push(
+        self,
+        files: dict[str, str | None],
+        message: str = "change",
+        email: str = "alice@users.noreply.github.com",
+    ) -> str:
         """Commit on the PR branch; returns the new head."""
         self.apply(files)
         self.head = self.commit(message, email)
@@ -190,9 +216,14 @@ class PRRepo:
         return self.head
 
     # -- GitHub-shaped inputs ------------------------------------------------------
-    def event(self, author: str = "alice", labels: tuple[str, ...] = (),
-              sender: str | None = None, action: str = "synchronize",
-              review: dict[str, Any] | None = None) -> Path:
+    def event(
+        self,
+        author: str = "alice",
+        labels: tuple[str, ...] = (),
+        sender: str | None = None,
+        action: str = "synchronize",
+        review: dict[str, Any] | None = None,
+    ) -> Path:
         """A pull_request (or, with ``review``, pull_request_review) webhook payload."""
         user = {"login": author, "id": 1, "type": "User", "site_admin": False}
         payload: dict[str, Any] = {
@@ -204,13 +235,19 @@ class PRRepo:
                 "state": "open",
                 "title": "A change",
                 "user": user,
-                "labels": [{"id": i, "name": n, "color": "ededed", "default": False}
-                           for i, n in enumerate(labels)],
+                "labels": [
+                    {"id": i, "name": n, "color": "ededed", "default": False}
+                    for i, n in enumerate(labels)
+                ],
                 "merged": False,
                 "merge_commit_sha": None,
                 "head": {"label": "acme:pr", "ref": "pr", "sha": self.head, "user": user},
-                "base": {"label": "acme:main", "ref": "main", "sha": self.base,
-                         "user": {"login": "acme", "id": 2, "type": "Organization"}},
+                "base": {
+                    "label": "acme:main",
+                    "ref": "main",
+                    "sha": self.base,
+                    "user": {"login": "acme", "id": 2, "type": "Organization"},
+                },
             },
             "repository": {"full_name": "acme/itsm"},
             "sender": {"login": sender or author, "id": 3, "type": "User"},
@@ -228,27 +265,45 @@ class PRRepo:
         for i, entry in enumerate(entries):
             login, state = entry[0], entry[1]
             commit = entry[2] if len(entry) > 2 else self.head
-            items.append({
-                "id": 100 + i,
-                "node_id": f"PRR_{i}",
-                "user": {"login": login, "id": 10 + i, "type": "User"},
-                "body": "",
-                "state": state,
-                "html_url": f"https://github.com/acme/itsm/pull/7#pullrequestreview-{100 + i}",
-                "pull_request_url": "https://api.github.com/repos/acme/itsm/pulls/7",
-                "author_association": "MEMBER",
-                "submitted_at": f"2026-11-20T10:{i:02d}:00Z",
-                "commit_id": commit,
-            })
+            items.append(
+                {
+                    "id": 100 + i,
+                    "node_id": f"PRR_{i}",
+                    "user": {"login": login, "id": 10 + i, "type": "User"},
+                    "body": "",
+                    "state": state,
+                    "html_url": f"https://github.com/acme/itsm/pull/7#pullrequestreview-{100 + i}",
+                    "pull_request_url": "https://api.github.com/repos/acme/itsm/pulls/7",
+                    "author_association": "MEMBER",
+                    "submitted_at": f"2026-11-20T10:{i:02d}:00Z",
+                    "commit_id": commit,
+                }
+            )
         path = self.root.parent / f"reviews-{len(list(self.root.parent.glob('reviews-*')))}.json"
         path.write_text(json.dumps(items), encoding="utf-8")
         return path
 
-    def check(self, *extra: str, reviews: Path | None = None, event: Path | None = None,
-              now: str = QUIET, fmt: str = "json") -> tuple[int, Any, Result]:
+    def check(
+        self,
+        *extra: str,
+        reviews: Path | None = None,
+        event: Path | None = None,
+        now: str = QUIET,
+        fmt: str = "json",
+    ) -> tuple[int, Any, Result]:
         """Run ``itsm policy check``; (exit code, parsed JSON or text, click result)."""
-        args = ["policy", "check", "--repo", str(self.root), "--now", now, "--format", fmt,
-                "--event", str(event or self.event())]
+        args = [
+            "policy",
+            "check",
+            "--repo",
+            str(self.root),
+            "--now",
+            now,
+            "--format",
+            fmt,
+            "--event",
+            str(event or self.event()),
+        ]
         if reviews is not None:
             args += ["--reviews", str(reviews)]
         result = run_cli([*args, *extra], env={"GITHUB_STEP_SUMMARY": ""})
@@ -262,6 +317,5 @@ def rules(data: Any, source: int = 0) -> dict[str, str]:
 
 
 def rule(data: Any, name: str, source: int = 0) -> dict[str, Any]:
-    found: dict[str, Any] = next(r for r in data["decisions"][source]["rules"]
-                                 if r["name"] == name)
+    found: dict[str, Any] = next(r for r in data["decisions"][source]["rules"] if r["name"] == name)
     return found

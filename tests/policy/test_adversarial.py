@@ -32,16 +32,21 @@ def edit_wiki(repo: PRRepo) -> str:
 
 
 def edit_payments(repo: PRRepo) -> str:
-    return repo.push({PAYMENTS: service("payments-api", 1, "payments",
-                                        "sla: gold\ndescription: edited\n")})
+    return repo.push(
+        {PAYMENTS: service("payments-api", 1, "payments", "sla: gold\ndescription: edited\n")}
+    )
 
 
 # -- 1. policy, teams and calendars come from the base commit -------------------------
 def test_pr_that_weakens_the_policy_is_judged_by_the_base_policy(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
     weak = POLICY.split("  rules:")[0] + "  rules: []\n"
-    repo.push({POLICY_PATH: weak, PAYMENTS: service("payments-api", 1, "payments",
-                                                     "sla: gold\ndescription: x\n")})
+    repo.push(
+        {
+            POLICY_PATH: weak,
+            PAYMENTS: service("payments-api", 1, "payments", "sla: gold\ndescription: x\n"),
+        }
+    )
     code, data, _ = repo.check(reviews=repo.reviews(("pat", "APPROVED")))
     assert code == 1
     base = rules(data)
@@ -56,8 +61,9 @@ def test_pr_that_tightens_the_policy_must_also_satisfy_the_head_policy(
     tmp_path: Path,
 ) -> None:
     repo = PRRepo(tmp_path / "r")
-    stricter = POLICY.replace("defaultRule: {require: {count: 1}}",
-                              "defaultRule: {require: {count: 1, teams: [cab]}}")
+    stricter = POLICY.replace(
+        "defaultRule: {require: {count: 1}}", "defaultRule: {require: {count: 1, teams: [cab]}}"
+    )
     repo.push({POLICY_PATH: stricter, "README.md": "hello\n"})
     reviews = repo.reviews(("gina", "APPROVED"), ("gus", "APPROVED"))
     code, data, _ = repo.check(reviews=reviews)
@@ -70,8 +76,9 @@ def test_pr_adding_its_author_to_a_team_gains_nothing(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
     repo.push({"catalog/teams/cab.yaml": team("cab", "carol", "dave", "mallory")})
     edit_payments(repo)
-    code, data, _ = repo.check(reviews=repo.reviews(("mallory", "APPROVED")),
-                               event=repo.event(author="pat"))
+    code, data, _ = repo.check(
+        reviews=repo.reviews(("mallory", "APPROVED")), event=repo.event(author="pat")
+    )
     assert code == 1
     assert rules(data)["tier-1"] == "pending"
     assert "mallory" not in rule(data, "tier-1")["candidates"]
@@ -82,8 +89,9 @@ def test_pr_adding_its_author_to_a_team_gains_nothing(tmp_path: Path) -> None:
 def test_author_self_approval_does_not_count(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
     edit_wiki(repo)
-    code, data, _ = repo.check(reviews=repo.reviews(("pat", "APPROVED")),
-                               event=repo.event(author="pat"))
+    code, data, _ = repo.check(
+        reviews=repo.reviews(("pat", "APPROVED")), event=repo.event(author="pat")
+    )
     assert code == 1
     assert rules(data)["owners"] == "pending"
     ignored = data["decisions"][0]["ignoredApprovals"]
@@ -95,8 +103,9 @@ def test_author_self_approval_does_not_count(tmp_path: Path) -> None:
 def test_author_approval_in_different_case_does_not_count(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
     edit_wiki(repo)
-    code, data, _ = repo.check(reviews=repo.reviews(("PAT", "APPROVED")),
-                               event=repo.event(author="Pat"))
+    code, data, _ = repo.check(
+        reviews=repo.reviews(("PAT", "APPROVED")), event=repo.event(author="Pat")
+    )
     assert code == 1
     assert rule(data, "owners")["approvers"] == []
 
@@ -110,9 +119,9 @@ def test_lookalike_unicode_login_never_matches_a_member(tmp_path: Path) -> None:
     assert code == 1
     assert rules(data)["tier-1"] == "pending"
     assert rule(data, "owners")["approvers"] == ["bob"]
-    assert data["decisions"][0]["ignoredApprovals"] == [{
-        "login": "c\u0430rol", "reason": "is not a valid GitHub login (look-alike characters?)"
-    }]
+    assert data["decisions"][0]["ignoredApprovals"] == [
+        {"login": "c\u0430rol", "reason": "is not a valid GitHub login (look-alike characters?)"}
+    ]
 
 
 def test_prefix_login_does_not_match_a_member(tmp_path: Path) -> None:
@@ -158,8 +167,7 @@ def test_dismissed_approval_does_not_count(tmp_path: Path) -> None:
 def test_comment_after_approval_keeps_it(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
     edit_wiki(repo)
-    code, data, _ = repo.check(reviews=repo.reviews(("bobby", "APPROVED"),
-                                                    ("bobby", "COMMENTED")))
+    code, data, _ = repo.check(reviews=repo.reviews(("bobby", "APPROVED"), ("bobby", "COMMENTED")))
     assert code == 0, data
     assert rule(data, "owners")["approvers"] == ["bobby"]
 
@@ -239,23 +247,32 @@ def test_pr_deleting_the_policy_fails_closed_on_the_head_side(tmp_path: Path) ->
 def test_deleting_a_tier1_service_needs_its_owners_and_the_cab(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
     repo.push({PAYMENTS: None})
-    code, data, _ = repo.check(reviews=repo.reviews(("bobby", "APPROVED")),
-                               event=repo.event(author="pat"))
+    code, data, _ = repo.check(
+        reviews=repo.reviews(("bobby", "APPROVED")), event=repo.event(author="pat")
+    )
     assert code == 1
     assert rules(data)["owners"] == "pending" and rules(data)["tier-1"] == "pending"
     assert rule(data, "owners")["missing"] == ["1 approval from team payments"]
-    code, _, _ = repo.check(reviews=repo.reviews(("bob", "APPROVED"), ("carol", "APPROVED")),
-                            event=repo.event(author="pat"))
+    code, _, _ = repo.check(
+        reviews=repo.reviews(("bob", "APPROVED"), ("carol", "APPROVED")),
+        event=repo.event(author="pat"),
+    )
     assert code == 0
 
 
 def test_renaming_a_service_needs_the_owners_of_the_old_one(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
     repo.git("mv", PAYMENTS, "catalog/services/payments-gateway.yaml")
-    repo.push({"catalog/services/payments-gateway.yaml": service(
-        "payments-gateway", 1, "platform", "sla: gold\n")})
-    code, data, _ = repo.check(reviews=repo.reviews(("bobby", "APPROVED")),
-                               event=repo.event(author="pat"))
+    repo.push(
+        {
+            "catalog/services/payments-gateway.yaml": service(
+                "payments-gateway", 1, "platform", "sla: gold\n"
+            )
+        }
+    )
+    code, data, _ = repo.check(
+        reviews=repo.reviews(("bobby", "APPROVED")), event=repo.event(author="pat")
+    )
     assert code == 1
     owners = rule(data, "owners")
     assert "1 approval from team payments" in owners["missing"]
@@ -280,15 +297,17 @@ def test_switching_a_service_to_a_weaker_sla_is_a_loosening(tmp_path: Path) -> N
 
 def test_owner_team_created_in_the_pr_cannot_approve_its_new_service(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
-    repo.push({
-        "catalog/teams/shadow.yaml": team("shadow", "mallory"),
-        "catalog/services/shadow-svc.yaml": service("shadow-svc", 3, "shadow"),
-    })
-    code, data, _ = repo.check(reviews=repo.reviews(("mallory", "APPROVED")),
-                               event=repo.event(author="pat"))
+    repo.push(
+        {
+            "catalog/teams/shadow.yaml": team("shadow", "mallory"),
+            "catalog/services/shadow-svc.yaml": service("shadow-svc", 3, "shadow"),
+        }
+    )
+    code, data, _ = repo.check(
+        reviews=repo.reviews(("mallory", "APPROVED")), event=repo.event(author="pat")
+    )
     assert code == 1
-    assert any("does not exist at the base commit" in m
-               for m in rule(data, "owners")["missing"])
+    assert any("does not exist at the base commit" in m for m in rule(data, "owners")["missing"])
 
 
 # -- freezes ------------------------------------------------------------------------
@@ -307,8 +326,7 @@ def test_freeze_blocks_a_normal_change_request(tmp_path: Path) -> None:
 
 def test_freeze_allows_an_emergency_change_request(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
-    repo.push({"changes/2026/chg-2.yaml": change("chg-2", type="emergency",
-                                                 status="in-progress")})
+    repo.push({"changes/2026/chg-2.yaml": change("chg-2", type="emergency", status="in-progress")})
     reviews = repo.reviews(("bobby", "APPROVED"), ("olga", "APPROVED"))
     code, data, _ = repo.check(reviews=reviews, now=FROZEN)
     assert code == 0, data
@@ -317,9 +335,12 @@ def test_freeze_allows_an_emergency_change_request(tmp_path: Path) -> None:
 
 def test_freeze_blocks_relabelling_only_one_of_two_change_requests(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
-    repo.push({"changes/2026/chg-2.yaml": change("chg-2", type="emergency",
-                                                 status="in-progress"),
-               "changes/2026/chg-3.yaml": change("chg-3")})
+    repo.push(
+        {
+            "changes/2026/chg-2.yaml": change("chg-2", type="emergency", status="in-progress"),
+            "changes/2026/chg-3.yaml": change("chg-3"),
+        }
+    )
     reviews = repo.reviews(("bobby", "APPROVED"), ("olga", "APPROVED"))
     code, data, _ = repo.check(reviews=reviews, now=FROZEN)
     assert code == 1
@@ -338,8 +359,13 @@ def test_pr_without_change_requests_passes_during_a_freeze(tmp_path: Path) -> No
 def test_review_event_sender_is_not_taken_for_the_author(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
     edit_wiki(repo)
-    review = {"id": 555, "user": {"login": "bobby", "id": 9}, "state": "approved",
-              "commit_id": repo.head, "submitted_at": "2026-11-20T11:00:00Z"}
+    review = {
+        "id": 555,
+        "user": {"login": "bobby", "id": 9},
+        "state": "approved",
+        "commit_id": repo.head,
+        "submitted_at": "2026-11-20T11:00:00Z",
+    }
     event = repo.event(author="pat", sender="bobby", review=review)
     # No --reviews: the review of the event itself is used; bobby (the sender) counts.
     code, data, _ = repo.check(event=event)
@@ -351,8 +377,10 @@ def test_review_event_sender_is_not_taken_for_the_author(tmp_path: Path) -> None
 def test_committer_does_not_count_when_allow_committers_is_false(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
     # bob commits the edit (his email is in the payments team file); alice opens the PR.
-    repo.push({PAYMENTS: service("payments-api", 1, "payments", "sla: gold\ndescription: y\n")},
-              email="bob@example.com")
+    repo.push(
+        {PAYMENTS: service("payments-api", 1, "payments", "sla: gold\ndescription: y\n")},
+        email="bob@example.com",
+    )
     code, data, _ = repo.check(reviews=repo.reviews(("bob", "APPROVED"), ("carol", "APPROVED")))
     assert code == 1
     assert data["pullRequest"]["committers"] == ["bob"]
@@ -362,8 +390,10 @@ def test_committer_does_not_count_when_allow_committers_is_false(tmp_path: Path)
 def test_committer_counts_when_allow_committers_is_true(tmp_path: Path) -> None:
     lenient = POLICY.replace("allowCommitters: false", "allowCommitters: true")
     repo = PRRepo(tmp_path / "r", {POLICY_PATH: lenient})
-    repo.push({PAYMENTS: service("payments-api", 1, "payments", "sla: gold\ndescription: y\n")},
-              email="bob@example.com")
+    repo.push(
+        {PAYMENTS: service("payments-api", 1, "payments", "sla: gold\ndescription: y\n")},
+        email="bob@example.com",
+    )
     code, _, _ = repo.check(reviews=repo.reviews(("bob", "APPROVED"), ("carol", "APPROVED")))
     assert code == 0
 
@@ -375,7 +405,10 @@ def test_label_triggers_its_rule(tmp_path: Path) -> None:
     code, data, _ = repo.check(reviews=reviews, event=repo.event(labels=("HotFix",)))
     assert code == 1
     assert rules(data)["hotfix-label"] == "pending"
-    code, data, _ = repo.check(reviews=reviews, event=repo.event(), )
+    code, data, _ = repo.check(
+        reviews=reviews,
+        event=repo.event(),
+    )
     assert rules(data)["hotfix-label"] == "skipped" and code == 0
     # A label given on the command line counts like one from the payload.
     code, _, _ = repo.check("--label", "hotfix", reviews=reviews)
@@ -394,8 +427,13 @@ def test_high_risk_change_needs_two_distinct_cab_members(tmp_path: Path) -> None
 
 def test_editing_an_sla_needs_the_owners_of_the_services_using_it(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
-    repo.push({"catalog/slas/gold.yaml": (tmp_path / "r/catalog/slas/gold.yaml").read_text()
-               .replace("99.9", "99.5")})
+    repo.push(
+        {
+            "catalog/slas/gold.yaml": (tmp_path / "r/catalog/slas/gold.yaml")
+            .read_text()
+            .replace("99.9", "99.5")
+        }
+    )
     code, data, _ = repo.check(reviews=repo.reviews(("sven", "APPROVED")))
     assert code == 1
     owners = rule(data, "owners")
@@ -407,10 +445,12 @@ def test_editing_an_sla_needs_the_owners_of_the_services_using_it(tmp_path: Path
 def test_pr_removing_the_freeze_from_the_calendar_is_still_frozen(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
     calendar = (tmp_path / "r/catalog/calendars/change-freezes.yaml").read_text()
-    repo.push({
-        "catalog/calendars/change-freezes.yaml": calendar.split("  freezes:")[0],
-        "changes/2026/chg-8.yaml": change("chg-8"),
-    })
+    repo.push(
+        {
+            "catalog/calendars/change-freezes.yaml": calendar.split("  freezes:")[0],
+            "changes/2026/chg-8.yaml": change("chg-8"),
+        }
+    )
     code, data, _ = repo.check(reviews=repo.reviews(("bobby", "APPROVED")), now=FROZEN)
     assert code == 1
     assert data["decisions"][0]["freeze"]["blocking"] == ["ChangeRequest chg-8"]

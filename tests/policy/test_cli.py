@@ -19,8 +19,9 @@ def from_fixture(repo: PRRepo, name: str, tmp_path: Path) -> Path:
     """A fixture payload of GitHub's shape, pointed at the scripted repository's commits."""
     text = (DATA / name).read_text(encoding="utf-8")
     target = tmp_path / name
-    target.write_text(text.replace(FIXTURE_BASE, repo.base).replace(FIXTURE_HEAD, repo.head),
-                      encoding="utf-8")
+    target.write_text(
+        text.replace(FIXTURE_BASE, repo.base).replace(FIXTURE_HEAD, repo.head), encoding="utf-8"
+    )
     return target
 
 
@@ -60,9 +61,26 @@ def test_review_event_fixture_uses_the_pr_author_not_the_sender(tmp_path: Path) 
 def test_base_and_head_flags_without_event(tmp_path: Path) -> None:
     repo = payments_pr(tmp_path)
     reviews = repo.reviews(("bob", "APPROVED"), ("carol", "APPROVED"))
-    result = run_cli(["policy", "check", "--repo", str(repo.root), "--base", repo.base,
-                      "--head", repo.head, "--author", "alice", "--reviews", str(reviews),
-                      "--now", "2026-11-24T10:00:00Z", "--format", "text"])
+    result = run_cli(
+        [
+            "policy",
+            "check",
+            "--repo",
+            str(repo.root),
+            "--base",
+            repo.base,
+            "--head",
+            repo.head,
+            "--author",
+            "alice",
+            "--reviews",
+            str(reviews),
+            "--now",
+            "2026-11-24T10:00:00Z",
+            "--format",
+            "text",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "✓ owners: satisfied" in result.output
     assert "approved by: bob" in result.output
@@ -79,8 +97,7 @@ def test_text_output_says_who_else_can_approve(tmp_path: Path) -> None:
 
 def test_markdown_output_is_a_table_with_escaped_values(tmp_path: Path) -> None:
     repo = payments_pr(tmp_path)
-    code, _, result = repo.check(fmt="markdown",
-                                 reviews=repo.reviews(("bob", "APPROVED")))
+    code, _, result = repo.check(fmt="markdown", reviews=repo.reviews(("bob", "APPROVED")))
     assert code == 1
     assert result.output.startswith("## itsm policy check: ❌ not approved")
     assert "| ⏳ | tier-1 |  | 1 approval from team cab | carol, dave |" in result.output
@@ -90,14 +107,28 @@ def test_markdown_output_is_a_table_with_escaped_values(tmp_path: Path) -> None:
 def test_github_output_annotates_and_writes_the_job_summary(tmp_path: Path) -> None:
     repo = payments_pr(tmp_path)
     summary = tmp_path / "summary.md"
-    args = ["policy", "check", "--repo", str(repo.root), "--event", str(repo.event()),
-            "--now", "2026-11-24T10:00:00Z", "--format", "github"]
+    args = [
+        "policy",
+        "check",
+        "--repo",
+        str(repo.root),
+        "--event",
+        str(repo.event()),
+        "--now",
+        "2026-11-24T10:00:00Z",
+        "--format",
+        "github",
+    ]
     result = run_cli(args, env={"GITHUB_STEP_SUMMARY": str(summary)})
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert any(line.startswith("::error file=processes/approval-policy.yaml,title=approval "
-                               "policy (base)::rule tier-1: 1 approval from team cab")
-               for line in lines)
+    assert any(
+        line.startswith(
+            "::error file=processes/approval-policy.yaml,title=approval "
+            "policy (base)::rule tier-1: 1 approval from team cab"
+        )
+        for line in lines
+    )
     assert lines[-1] == "::notice::pull request #7 by alice: NOT APPROVED"
     assert "## itsm policy check: ❌ not approved" in summary.read_text()
 
@@ -107,11 +138,33 @@ def test_record_writes_the_approval_note_on_the_merge_commit(tmp_path: Path) -> 
     reviews = repo.reviews(("bob", "APPROVED"), ("carol", "APPROVED"))
     event = repo.event()
     repo.git("checkout", "-q", "main")
-    repo.git("-c", "user.name=GitHub", "-c", "user.email=noreply@github.com", "merge",
-             "-q", "--no-ff", "-m", "Merge pull request #7", "pr")
+    repo.git(
+        "-c",
+        "user.name=GitHub",
+        "-c",
+        "user.email=noreply@github.com",
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge pull request #7",
+        "pr",
+    )
     merge = repo.git("rev-parse", "HEAD")
-    args = ["policy", "record", "--repo", str(repo.root), "--merge", merge,
-            "--event", str(event), "--reviews", str(reviews), "--now", "2026-11-24T10:00:00Z"]
+    args = [
+        "policy",
+        "record",
+        "--repo",
+        str(repo.root),
+        "--merge",
+        merge,
+        "--event",
+        str(event),
+        "--reviews",
+        str(reviews),
+        "--now",
+        "2026-11-24T10:00:00Z",
+    ]
     result = run_cli(args)
     assert result.exit_code == 0, result.output
     note = repo.git("notes", "--ref=refs/notes/itsmcode", "show", merge)
@@ -131,12 +184,25 @@ def test_record_dry_run_prints_without_writing(tmp_path: Path) -> None:
     repo = payments_pr(tmp_path)
     event = repo.event()
     repo.git("checkout", "-q", "main")
-    repo.git("-c", "user.name=G", "-c", "user.email=g@x", "merge", "-q", "--no-ff", "-m", "m",
-             "pr")
+    repo.git("-c", "user.name=G", "-c", "user.email=g@x", "merge", "-q", "--no-ff", "-m", "m", "pr")
     merge = repo.git("rev-parse", "HEAD")
-    result = run_cli(["policy", "record", "--repo", str(repo.root), "--merge", merge,
-                      "--event", str(event), "--reviews", str(repo.reviews()), "--dry-run",
-                      "--now", "2026-11-24T10:00:00Z"])
+    result = run_cli(
+        [
+            "policy",
+            "record",
+            "--repo",
+            str(repo.root),
+            "--merge",
+            merge,
+            "--event",
+            str(event),
+            "--reviews",
+            str(repo.reviews()),
+            "--dry-run",
+            "--now",
+            "2026-11-24T10:00:00Z",
+        ]
+    )
     assert result.exit_code == 0
     assert json.loads(result.output)["decision"] == "not-approved"
     assert repo.git("notes", "--ref=refs/notes/itsmcode", "list") == ""
@@ -145,14 +211,27 @@ def test_record_dry_run_prints_without_writing(tmp_path: Path) -> None:
 def test_record_from_merged_payload_fixture(tmp_path: Path) -> None:
     repo = payments_pr(tmp_path)
     repo.git("checkout", "-q", "main")
-    repo.git("-c", "user.name=G", "-c", "user.email=g@x", "merge", "-q", "--no-ff", "-m", "m",
-             "pr")
+    repo.git("-c", "user.name=G", "-c", "user.email=g@x", "merge", "-q", "--no-ff", "-m", "m", "pr")
     merge = repo.git("rev-parse", "HEAD")
     event = from_fixture(repo, "pull_request.closed-merged.json", tmp_path)
     reviews = from_fixture(repo, "reviews.paginated.json", tmp_path)
-    result = run_cli(["policy", "record", "--repo", str(repo.root), "--merge", merge,
-                      "--event", str(event), "--reviews", str(reviews), "--dry-run",
-                      "--now", "2026-11-24T10:00:00Z"])
+    result = run_cli(
+        [
+            "policy",
+            "record",
+            "--repo",
+            str(repo.root),
+            "--merge",
+            merge,
+            "--event",
+            str(event),
+            "--reviews",
+            str(reviews),
+            "--dry-run",
+            "--now",
+            "2026-11-24T10:00:00Z",
+        ]
+    )
     assert result.exit_code == 0, result.output
     record = ApprovalRecord.from_json(result.output)
     assert record.pull_request.number == 42 and record.decision == "approved"
@@ -161,8 +240,9 @@ def test_record_from_merged_payload_fixture(tmp_path: Path) -> None:
 
 def test_push_payload_is_refused_with_a_clear_error(tmp_path: Path) -> None:
     repo = payments_pr(tmp_path)
-    result = run_cli(["policy", "check", "--repo", str(repo.root), "--event",
-                      str(DATA / "push.json")])
+    result = run_cli(
+        ["policy", "check", "--repo", str(repo.root), "--event", str(DATA / "push.json")]
+    )
     assert result.exit_code == 2
     assert "names no pull request" in result.output
 
@@ -194,11 +274,13 @@ def test_invalid_reviews_file_is_a_usage_error(tmp_path: Path) -> None:
 def test_change_request_during_freeze_in_text_output(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
     repo.push({"changes/2026/chg-9.yaml": change("chg-9")})
-    code, _, result = repo.check(fmt="text", now="2026-12-24T12:00:00+01:00",
-                                 reviews=repo.reviews(("bobby", "APPROVED")))
+    code, _, result = repo.check(
+        fmt="text", now="2026-12-24T12:00:00+01:00", reviews=repo.reviews(("bobby", "APPROVED"))
+    )
     assert code == 1
     assert "freeze change-freezes/year-end is in force: refused for ChangeRequest chg-9" in (
-        result.output)
+        result.output
+    )
 
 
 def test_file_names_from_the_pr_cannot_inject_workflow_commands(tmp_path: Path) -> None:

@@ -17,15 +17,21 @@ EXAMPLE_HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
 def example(repo: PRRepo, name: str, tmp_path: Path) -> Path:
     text = (DATA / name).read_text(encoding="utf-8")
     target = tmp_path / name
-    target.write_text(text.replace(EXAMPLE_BASE, repo.base).replace(EXAMPLE_HEAD, repo.head),
-                      encoding="utf-8")
+    target.write_text(
+        text.replace(EXAMPLE_BASE, repo.base).replace(EXAMPLE_HEAD, repo.head), encoding="utf-8"
+    )
     return target
 
 
 def wiki_pr(tmp_path: Path) -> PRRepo:
     repo = PRRepo(tmp_path / "r")
-    repo.push({"catalog/services/wiki.yaml": service("wiki", 4, "platform",
-                                                     "sla: bronze\ndescription: q\n")})
+    repo.push(
+        {
+            "catalog/services/wiki.yaml": service(
+                "wiki", 4, "platform", "sla: bronze\ndescription: q\n"
+            )
+        }
+    )
     return repo
 
 
@@ -54,7 +60,8 @@ def test_dismissed_review_example_cancels_nothing_it_should_not(tmp_path: Path) 
 
 def test_push_example_is_refused(tmp_path: Path) -> None:
     repo = wiki_pr(tmp_path)
-    result = run_cli(["policy", "check", "--repo", str(repo.root), "--event",
-                      str(DATA / "push.json")])
+    result = run_cli(
+        ["policy", "check", "--repo", str(repo.root), "--event", str(DATA / "push.json")]
+    )
     assert result.exit_code == 2
     assert "a push payload names no pull request" in result.output

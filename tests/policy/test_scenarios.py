@@ -52,7 +52,8 @@ scenarios:
     assert "FAIL" in result.output
     assert "approved: expected True, got False" in result.output
     assert "rule tier-1: expected satisfied, got pending (1 approval from team cab)" in (
-        result.output)
+        result.output
+    )
     assert "1 scenario, 1 failed" in result.output
 
 
@@ -99,8 +100,9 @@ scenarios:
 def test_invalid_scenario_file_is_exit_2_with_location(tmp_path: Path) -> None:
     root = example_copy(tmp_path)
     bad = tmp_path / "bad.yaml"
-    bad.write_text("scenarios:\n  - name: x\n    author: a\n    change: {}\n"
-                   "    expect: {aproved: true}\n")
+    bad.write_text(
+        "scenarios:\n  - name: x\n    author: a\n    change: {}\n    expect: {aproved: true}\n"
+    )
     result = run_cli(["policy", "test", "--repo", str(root), str(bad)])
     assert result.exit_code == 2
     assert f"{bad}:5:" in result.output and "aproved" in result.output
@@ -118,8 +120,10 @@ def test_scenario_needs_change_or_refs(tmp_path: Path) -> None:
 def test_scenario_paths_cannot_escape_the_repository(tmp_path: Path) -> None:
     root = example_copy(tmp_path)
     bad = tmp_path / "bad.yaml"
-    bad.write_text("scenarios:\n  - name: x\n    author: a\n"
-                   "    change: {write: {../outside.yaml: boom}}\n    expect: {}\n")
+    bad.write_text(
+        "scenarios:\n  - name: x\n    author: a\n"
+        "    change: {write: {../outside.yaml: boom}}\n    expect: {}\n"
+    )
     result = run_cli(["policy", "test", "--repo", str(root), str(bad)])
     assert result.exit_code == 2
     assert not (tmp_path / "outside.yaml").exists()

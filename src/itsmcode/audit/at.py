@@ -54,8 +54,9 @@ def catalog_at(root: Path, at: str, fallback: Config | None) -> tuple[Catalog, s
     return load_commit(AuditGit(root), commit, fallback), commit
 
 
-def lint_at(root: Path, at: str, paths: tuple[str, ...], now: datetime | None,
-            fallback: Config | None) -> LintResult:
+def lint_at(
+    root: Path, at: str, paths: tuple[str, ...], now: datetime | None, fallback: Config | None
+) -> LintResult:
     """``itsm lint --at REF``: the same rules and configuration as lint, on the catalog
     (and the itsm.yaml) of a past commit."""
     from itsmcode.layout import Layout
@@ -64,6 +65,7 @@ def lint_at(root: Path, at: str, paths: tuple[str, ...], now: datetime | None,
 
     catalog, _ = catalog_at(root, at, fallback)
     config = catalog.config
-    context = LintContext(config=config, layout=Layout.from_config(config),
-                          now=now or datetime.now(timezone.utc))
+    context = LintContext(
+        config=config, layout=Layout.from_config(config), now=now or datetime.now(timezone.utc)
+    )
     return run_rules(catalog, context, configured_severities(config), paths)

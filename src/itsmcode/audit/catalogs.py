@@ -35,10 +35,13 @@ def _index(records: Iterable[Record]) -> Index:
 class ReplayCatalog(Catalog):
     """A Catalog over ``by_path`` whose indexes are shared with ``previous``'s."""
 
-    def __init__(self, by_path: Mapping[str, Record], config: Config,
-                 previous: ReplayCatalog | None = None,
-                 changed: Mapping[str, tuple[Record | None, Record | None]] | None = None,
-                 ) -> None:
+    def __init__(
+        self,
+        by_path: Mapping[str, Record],
+        config: Config,
+        previous: ReplayCatalog | None = None,
+        changed: Mapping[str, tuple[Record | None, Record | None]] | None = None,
+    ) -> None:
         # The base initializer reads ``records``: empty until the real index is set.
         self._sorted: list[Record] | None = []
         super().__init__((), config)
@@ -67,8 +70,7 @@ class ReplayCatalog(Catalog):
                         self._index[old.kind].pop(old.name, None)
                 if new is not None and new.kind and new.name:
                     names = self._index[new.kind]
-                    names[new.name] = sorted([*names.get(new.name, []), new],
-                                             key=lambda r: r.path)
+                    names[new.name] = sorted([*names.get(new.name, []), new], key=lambda r: r.path)
             # Facts that depend only on the teams are kept while the teams are the same.
             self._memo = previous._memo if "Team" not in touched else {}
         self._by_kind = self._index
@@ -97,8 +99,10 @@ class ReplayCatalog(Catalog):
     def each(self, model: type[E]) -> Iterator[tuple[Record, E]]:
         records = self._kinds.get(model.KIND)
         if records is None:
-            records = sorted((r for rs in self._index.get(model.KIND, {}).values() for r in rs),
-                             key=lambda r: r.path)
+            records = sorted(
+                (r for rs in self._index.get(model.KIND, {}).values() for r in rs),
+                key=lambda r: r.path,
+            )
             self._kinds[model.KIND] = records
         for record in records:
             if isinstance(record.entity, model):
@@ -127,7 +131,8 @@ class ReplayCatalog(Catalog):
         """``find_policy`` over the few records that can be the policy (same result)."""
         if "policy-path" not in self._memo:
             self._memo["policy-path"] = Layout.from_config(self.config).folders.get(
-                "ApprovalPolicy")
+                "ApprovalPolicy"
+            )
         policy_path: str | None = self._memo["policy-path"]
         if policy_path is None:
             return find_policy(self, commit)
@@ -140,7 +145,8 @@ class ReplayCatalog(Catalog):
         key = ("policy", tuple(id(r) for r in candidates))
         found = self._memo.get(key)
         if found is None or found.policy is None:
-            found = find_policy(Catalog(sorted(candidates, key=lambda r: r.path), self.config),
-                                commit)
+            found = find_policy(
+                Catalog(sorted(candidates, key=lambda r: r.path), self.config), commit
+            )
             self._memo[key] = found
         return found

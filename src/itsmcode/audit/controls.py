@@ -24,17 +24,17 @@ CONTROLS: dict[str, str] = {
     "direct-commit": "A change reached the protected branch without a pull request.",
     "no-approval-record": "No valid approval record (git note) is attached to the change.",
     "approval-not-valid": "The recorded approvals do not satisfy the policy in force at "
-                          "the parent commit (re-evaluated; the note's verdict is ignored).",
+    "the parent commit (re-evaluated; the note's verdict is ignored).",
     "approver-is-author": "A recorded approver is the pull request's author (or the "
-                          "commit's author).",
+    "commit's author).",
     "emergency-review-overdue": "An emergency change has no retrospective review merged "
-                                "within the policy's retroReview.within.",
+    "within the policy's retroReview.within.",
     "implemented-outside-window": "A change request's outcome.finishedAt lies outside "
-                                  "its spec.window.",
+    "its spec.window.",
     "note-head-mismatch": "The approval record does not describe the commit it is "
-                          "attached to (merge sha, merged tree or approved head).",
+    "attached to (merge sha, merged tree or approved head).",
     "history-rewritten": "The head recorded in the ledger is no longer an ancestor of "
-                         "the branch: the audited history was rewritten.",
+    "the branch: the audited history was rewritten.",
 }
 
 
@@ -60,19 +60,29 @@ class RowFacts:
 def direct_commit(row: RowFacts) -> Iterator[Violation]:
     if row.pr is None:
         kind = "merge commit" if len(row.commit.parents) > 1 else "commit"
-        yield Violation("direct-commit", (
-            f"{kind} {row.commit.sha[:12]} by {row.commit.author.name} "
-            f"<{row.commit.author.email}> names no pull request (no approval record, "
-            "no 'Merge pull request #N' or '(#N)' in its message)"))
+        yield Violation(
+            "direct-commit",
+            (
+                f"{kind} {row.commit.sha[:12]} by {row.commit.author.name} "
+                f"<{row.commit.author.email}> names no pull request (no approval record, "
+                "no 'Merge pull request #N' or '(#N)' in its message)"
+            ),
+        )
 
 
 def no_approval_record(row: RowFacts) -> Iterator[Violation]:
     if not row.note_present:
-        yield Violation("no-approval-record", "no note under refs/notes/itsmcode for "
-                        f"{row.commit.sha[:12]}: nothing shows who authorized it")
+        yield Violation(
+            "no-approval-record",
+            "no note under refs/notes/itsmcode for "
+            f"{row.commit.sha[:12]}: nothing shows who authorized it",
+        )
     elif row.record is None:
-        yield Violation("no-approval-record", f"the note on {row.commit.sha[:12]} is not a "
-                        f"valid approval record ({row.record_error}); treat it as forged")
+        yield Violation(
+            "no-approval-record",
+            f"the note on {row.commit.sha[:12]} is not a "
+            f"valid approval record ({row.record_error}); treat it as forged",
+        )
 
 
 def approval_not_valid(row: RowFacts) -> Iterator[Violation]:
@@ -80,9 +90,13 @@ def approval_not_valid(row: RowFacts) -> Iterator[Violation]:
         return
     if not all(d.approved for d in row.decisions):
         claimed = row.record.decision
-        yield Violation("approval-not-valid", (
-            f"the policy at the parent commit does not accept the recorded approvals "
-            f"(the note claims '{claimed}'): {why_not(row.decisions)}"))
+        yield Violation(
+            "approval-not-valid",
+            (
+                f"the policy at the parent commit does not accept the recorded approvals "
+                f"(the note claims '{claimed}'): {why_not(row.decisions)}"
+            ),
+        )
 
 
 def approver_is_author(row: RowFacts) -> Iterator[Violation]:
@@ -94,13 +108,21 @@ def approver_is_author(row: RowFacts) -> Iterator[Violation]:
         if login is None:
             continue
         if login == pr_author:
-            yield Violation("approver-is-author", (
-                f"{approval.login} approved pull request #{row.record.pull_request.number}, "
-                "which they authored"))
+            yield Violation(
+                "approver-is-author",
+                (
+                    f"{approval.login} approved pull request #{row.record.pull_request.number}, "
+                    "which they authored"
+                ),
+            )
         elif login in row.author_logins:
-            yield Violation("approver-is-author", (
-                f"{approval.login} approved a change whose commit they authored "
-                f"(pull request #{row.record.pull_request.number})"))
+            yield Violation(
+                "approver-is-author",
+                (
+                    f"{approval.login} approved a change whose commit they authored "
+                    f"(pull request #{row.record.pull_request.number})"
+                ),
+            )
 
 
 def note_head_mismatch(row: RowFacts) -> Iterator[Violation]:
@@ -109,24 +131,40 @@ def note_head_mismatch(row: RowFacts) -> Iterator[Violation]:
         return
     commit = row.commit
     if record.commits.merge != commit.sha:
-        yield Violation("note-head-mismatch", (
-            f"the note records merge commit {record.commits.merge[:12]} but is attached to "
-            f"{commit.sha[:12]}"))
+        yield Violation(
+            "note-head-mismatch",
+            (
+                f"the note records merge commit {record.commits.merge[:12]} but is attached to "
+                f"{commit.sha[:12]}"
+            ),
+        )
     if record.commits.merge_tree != commit.tree:
-        yield Violation("note-head-mismatch", (
-            f"the note records merged tree {record.commits.merge_tree[:12]}, the commit "
-            f"has tree {commit.tree[:12]}: the content differs from what was approved"))
+        yield Violation(
+            "note-head-mismatch",
+            (
+                f"the note records merged tree {record.commits.merge_tree[:12]}, the commit "
+                f"has tree {commit.tree[:12]}: the content differs from what was approved"
+            ),
+        )
     head = record.commits.head
     if head == commit.sha or head in commit.parents[1:]:
         return
     if row.head_tree is None:
-        yield Violation("note-head-mismatch", (
-            f"the approved head {head[:12]} is not a merged parent of {commit.sha[:12]} and "
-            "is not in this clone (fetch refs/pull/*/head to verify a squash merge)"))
+        yield Violation(
+            "note-head-mismatch",
+            (
+                f"the approved head {head[:12]} is not a merged parent of {commit.sha[:12]} and "
+                "is not in this clone (fetch refs/pull/*/head to verify a squash merge)"
+            ),
+        )
     elif row.head_tree != commit.tree:
-        yield Violation("note-head-mismatch", (
-            f"the approved head {head[:12]} is not a merged parent and its tree "
-            f"{row.head_tree[:12]} differs from the merged tree {commit.tree[:12]}"))
+        yield Violation(
+            "note-head-mismatch",
+            (
+                f"the approved head {head[:12]} is not a merged parent and its tree "
+                f"{row.head_tree[:12]} differs from the merged tree {commit.tree[:12]}"
+            ),
+        )
 
 
 def implemented_outside_window(row: RowFacts) -> Iterator[Violation]:
@@ -148,9 +186,13 @@ def implemented_outside_window(row: RowFacts) -> Iterator[Violation]:
         window = change.spec.window
         if finished < window.start or finished > window.end:
             side = "before" if finished < window.start else "after"
-            yield Violation("implemented-outside-window", (
-                f"change request {change.name} finished at {finished.isoformat()}, {side} "
-                f"its window {window.start.isoformat()} .. {window.end.isoformat()}"))
+            yield Violation(
+                "implemented-outside-window",
+                (
+                    f"change request {change.name} finished at {finished.isoformat()}, {side} "
+                    f"its window {window.start.isoformat()} .. {window.end.isoformat()}"
+                ),
+            )
 
 
 ROW_CONTROLS = (
@@ -197,18 +239,36 @@ def emergency_review_overdue(
     ``spec.review`` (sha, merge time), oldest first.
     """
     for clock in clocks:
-        later = [(sha, when) for sha, when in reviews.get(clock.change, [])
-                 if when >= clock.merged and sha != clock.sha]
+        later = [
+            (sha, when)
+            for sha, when in reviews.get(clock.change, [])
+            if when >= clock.merged and sha != clock.sha
+        ]
         within = format_duration(clock.within)
         if later:
             sha, when = later[0]
             if when > clock.due:
-                yield clock.sha, Violation("emergency-review-overdue", (
-                    f"emergency change {clock.change} (rule {clock.rule}) merged "
-                    f"{clock.merged.isoformat()}; its review was merged in {sha[:12]} at "
-                    f"{when.isoformat()}, after the {within} deadline {clock.due.isoformat()}"))
+                yield (
+                    clock.sha,
+                    Violation(
+                        "emergency-review-overdue",
+                        (
+                            f"emergency change {clock.change} (rule {clock.rule}) merged "
+                            f"{clock.merged.isoformat()}; its review was merged in {sha[:12]} "
+                            f"at {when.isoformat()}, after the {within} deadline "
+                            f"{clock.due.isoformat()}"
+                        ),
+                    ),
+                )
         elif now > clock.due:
-            yield clock.sha, Violation("emergency-review-overdue", (
-                f"emergency change {clock.change} (rule {clock.rule}) merged "
-                f"{clock.merged.isoformat()}; no later merged change adds its spec.review, "
-                f"due within {within} (by {clock.due.isoformat()})"))
+            yield (
+                clock.sha,
+                Violation(
+                    "emergency-review-overdue",
+                    (
+                        f"emergency change {clock.change} (rule {clock.rule}) merged "
+                        f"{clock.merged.isoformat()}; no later merged change adds its spec.review, "
+                        f"due within {within} (by {clock.due.isoformat()})"
+                    ),
+                ),
+            )

@@ -43,8 +43,13 @@ class EntityEvidence:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "status": self.status, "kind": self.kind, "name": self.name, "path": self.path,
-            "oldPath": self.old_path, "oldName": self.old_name, "summary": self.summary,
+            "status": self.status,
+            "kind": self.kind,
+            "name": self.name,
+            "path": self.path,
+            "oldPath": self.old_path,
+            "oldName": self.old_name,
+            "summary": self.summary,
         }
 
 
@@ -137,10 +142,17 @@ class ExportHeader:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "tool": self.tool, "version": self.version, "command": self.command,
-            "repository": self.repository, "branch": self.branch, "head": self.head,
-            "range": self.range, "since": self.since, "until": self.until,
-            "notesRef": self.notes_ref, "notesCommit": self.notes_commit,
+            "tool": self.tool,
+            "version": self.version,
+            "command": self.command,
+            "repository": self.repository,
+            "branch": self.branch,
+            "head": self.head,
+            "range": self.range,
+            "since": self.since,
+            "until": self.until,
+            "notesRef": self.notes_ref,
+            "notesCommit": self.notes_commit,
             "generatedAt": self.generated_at,
         }
 
@@ -220,6 +232,11 @@ def entity_evidence(change: EntityChange) -> EntityEvidence:
         body = field_summary(change.fields)
         summary = "; ".join(p for p in (head, body) if p) or change.status
     return EntityEvidence(
-        change.status, change.kind, change.name, change.path, summary,
-        change.old_path, change.old_name,
+        change.status,
+        change.kind,
+        change.name,
+        change.path,
+        summary,
+        change.old_path,
+        change.old_name,
     )

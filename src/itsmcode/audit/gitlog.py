@@ -27,9 +27,11 @@ from itsmcode.policy.gitfacts import Identity
 
 _MARK = "\x01"
 #: Fields of one commit in the log pass; the message comes last (it may hold newlines).
-_FORMAT = _MARK + "%x00".join(
-    ("%H", "%P", "%T", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%G?", "%B")
-) + "%x00"
+_FORMAT = (
+    _MARK
+    + "%x00".join(("%H", "%P", "%T", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%G?", "%B"))
+    + "%x00"
+)
 _FIELDS = 11
 _ZERO = re.compile(r"^0+$")
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
@@ -98,9 +100,20 @@ class AuditGit(GitRepo):
         """Commits of ``revisions`` along the first parent, oldest first, in one pass."""
         self._refuse_shallow_if_needed()
         _, out, _ = self._run(
-            "-c", "log.showSignature=false", "log", "--first-parent", "--diff-merges=first-parent",
-            "--raw", "--no-abbrev", "--no-renames", "-z", "--no-color", "--reverse",
-            f"--format={_FORMAT}", *revisions, "--",
+            "-c",
+            "log.showSignature=false",
+            "log",
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "--raw",
+            "--no-abbrev",
+            "--no-renames",
+            "-z",
+            "--no-color",
+            "--reverse",
+            f"--format={_FORMAT}",
+            *revisions,
+            "--",
         )
         return list(self._parse_log(out))
 
@@ -118,7 +131,7 @@ class AuditGit(GitRepo):
             ):
                 i += 1
                 continue
-            head = [t.decode("utf-8", "replace") for t in tokens[i:i + _FIELDS]]
+            head = [t.decode("utf-8", "replace") for t in tokens[i : i + _FIELDS]]
             head[0] = head[0].lstrip("\n")[1:]
             i += _FIELDS
             changes: list[FileChange] = []
@@ -133,11 +146,16 @@ class AuditGit(GitRepo):
                 i += 2
             sha, parents, tree, an, ae, ad, cn, ce, cd, sig, message = head
             yield LogCommit(
-                sha=sha, parents=tuple(parents.split()), tree=tree,
-                author=Identity(an, ae), author_date=parse_time(ad),
-                committer=Identity(cn, ce), committer_date=parse_time(cd),
+                sha=sha,
+                parents=tuple(parents.split()),
+                tree=tree,
+                author=Identity(an, ae),
+                author_date=parse_time(ad),
+                committer=Identity(cn, ce),
+                committer_date=parse_time(cd),
                 signature=SIGNATURES.get(sig.strip(), "unknown"),
-                message=message.strip("\n"), changes=tuple(changes),
+                message=message.strip("\n"),
+                changes=tuple(changes),
             )
 
     def _change(self, meta: str, raw_path: bytes) -> FileChange:
@@ -148,8 +166,9 @@ class AuditGit(GitRepo):
             None if _ZERO.match(new_sha) else TreeEntry(new_mode, new_sha),
         )
 
-    def side_identities(self, revisions: Iterable[str]) -> dict[str, tuple[tuple[str, ...],
-                                                                         Identity, Identity]]:
+    def side_identities(
+        self, revisions: Iterable[str]
+    ) -> dict[str, tuple[tuple[str, ...], Identity, Identity]]:
         """sha -> (parents, author, committer) of every commit ``revisions`` reach."""
         _, out, _ = self._run(
             "log", "--format=%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00", "-z", *revisions, "--"
@@ -157,7 +176,7 @@ class AuditGit(GitRepo):
         found: dict[str, tuple[tuple[str, ...], Identity, Identity]] = {}
         fields = out.decode("utf-8", "replace").split("\0")
         for k in range(0, len(fields) - 6, 7):
-            sha, parents, an, ae, cn, ce = (f.strip("\n") for f in fields[k:k + 6])
+            sha, parents, an, ae, cn, ce = (f.strip("\n") for f in fields[k : k + 6])
             if sha:
                 found[sha] = (tuple(parents.split()), Identity(an, ae), Identity(cn, ce))
         return found
@@ -194,8 +213,7 @@ class AuditGit(GitRepo):
         return out.decode().strip() if code == 0 else None
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
-        code, _, _ = self._run("merge-base", "--is-ancestor", ancestor, descendant,
-                               ok=(0, 1, 128))
+        code, _, _ = self._run("merge-base", "--is-ancestor", ancestor, descendant, ok=(0, 1, 128))
         return code == 0
 
     def exists(self, sha: str) -> bool:
@@ -211,7 +229,9 @@ class AuditGit(GitRepo):
             done = subprocess.run(
                 [self._executable, "cat-file", "--batch-check"],
                 input="".join(f"{c}^{{tree}}\n" for c in wanted).encode(),
-                cwd=self.toplevel, capture_output=True, check=False,
+                cwd=self.toplevel,
+                capture_output=True,
+                check=False,
             )
         except OSError as exc:
             raise GitError(f"cannot run git: {exc.strerror or exc}; is git installed?") from None
@@ -236,5 +256,7 @@ class AuditGit(GitRepo):
             if ct and int(ct) <= int(stamp):
                 return sha
         hint = f"; {SHALLOW_HINT}" if self.is_shallow() else ""
-        raise GitError(f"no commit at or before {label or when.isoformat()} on the first-parent "
-                       f"line of {revision}{hint}")
+        raise GitError(
+            f"no commit at or before {label or when.isoformat()} on the first-parent "
+            f"line of {revision}{hint}"
+        )

@@ -41,11 +41,19 @@ class Event:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "sha": self.sha, "date": self.date.isoformat(), "author": self.author,
-            "pullRequest": self.pr, "approvers": self.approvers, "status": self.status,
-            "kind": self.kind, "name": self.name, "path": self.path,
-            "oldPath": self.old_path, "oldName": self.old_name,
-            "fields": [f.to_json() for f in self.fields], "meanings": self.meanings,
+            "sha": self.sha,
+            "date": self.date.isoformat(),
+            "author": self.author,
+            "pullRequest": self.pr,
+            "approvers": self.approvers,
+            "status": self.status,
+            "kind": self.kind,
+            "name": self.name,
+            "path": self.path,
+            "oldPath": self.old_path,
+            "oldName": self.old_name,
+            "fields": [f.to_json() for f in self.fields],
+            "meanings": self.meanings,
         }
 
 
@@ -62,13 +70,24 @@ class Timeline:
         return list(dict.fromkeys(e.name for e in self.events if e.name))
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "name": self.name, "branch": self.branch,
-                "head": self.head, "names": self.names,
-                "events": [e.to_json() for e in self.events]}
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "branch": self.branch,
+            "head": self.head,
+            "names": self.names,
+            "events": [e.to_json() for e in self.events],
+        }
 
 
-def entity_history(root: Path, kind: str, name: str, branch: str | None,
-                   fallback: Config | None, notes_ref: str = NOTES_REF) -> Timeline:
+def entity_history(
+    root: Path,
+    kind: str,
+    name: str,
+    branch: str | None,
+    fallback: Config | None,
+    notes_ref: str = NOTES_REF,
+) -> Timeline:
     repo = AuditGit(root)
     population = resolve_population(repo, AuditOptions(branch=branch))
     commits = repo.first_parent_log(population.revisions)
@@ -79,12 +98,22 @@ def entity_history(root: Path, kind: str, name: str, branch: str | None,
             if entity.kind != kind:
                 continue
             commit = step.commit
-            candidates.append(Event(
-                commit.sha, commit.committer_date,
-                f"{commit.author.name} <{commit.author.email}>", None, entity.status,
-                entity.kind, entity.name, entity.path, entity.old_path, entity.old_name,
-                fields=list(entity.fields), meanings=[m.message for m in entity.meanings],
-            ))
+            candidates.append(
+                Event(
+                    commit.sha,
+                    commit.committer_date,
+                    f"{commit.author.name} <{commit.author.email}>",
+                    None,
+                    entity.status,
+                    entity.kind,
+                    entity.name,
+                    entity.path,
+                    entity.old_path,
+                    entity.old_name,
+                    fields=list(entity.fields),
+                    meanings=[m.message for m in entity.meanings],
+                )
+            )
     current = name
     picked: list[Event] = []
     for event in reversed(candidates):

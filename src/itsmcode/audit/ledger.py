@@ -33,8 +33,12 @@ class LedgerEntry:
     rewritten_from: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"branch": self.branch, "head": self.head,
-                               "auditedAt": self.audited_at, "tool": __version__}
+        out: dict[str, Any] = {
+            "branch": self.branch,
+            "head": self.head,
+            "auditedAt": self.audited_at,
+            "tool": __version__,
+        }
         if self.rewritten_from:
             out["rewrittenFrom"] = self.rewritten_from
         return out
@@ -47,18 +51,21 @@ def read(path: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{path}: not a readable audit ledger ({exc}); keep the file the "
-                          "previous 'itsm audit --ledger' wrote, or start a new one") from None
+        raise ConfigError(
+            f"{path}: not a readable audit ledger ({exc}); keep the file the "
+            "previous 'itsm audit --ledger' wrote, or start a new one"
+        ) from None
     entries = data.get("entries") if isinstance(data, dict) else None
-    if data.get("schema") != SCHEMA or not isinstance(entries, list) or not all(
-        isinstance(e, dict) and isinstance(e.get("head"), str) for e in entries
+    if (
+        data.get("schema") != SCHEMA
+        or not isinstance(entries, list)
+        or not all(isinstance(e, dict) and isinstance(e.get("head"), str) for e in entries)
     ):
         raise ConfigError(f"{path}: not an itsmcode audit ledger (schema {SCHEMA})")
     return entries
 
 
-def check(repo: AuditGit, entries: list[dict[str, Any]], branch: str,
-          head: str) -> list[Violation]:
+def check(repo: AuditGit, entries: list[dict[str, Any]], branch: str, head: str) -> list[Violation]:
     """A violation when the last head audited on ``branch`` is not an ancestor of ``head``."""
     previous = [e for e in entries if e.get("branch") == branch]
     if not previous:
@@ -67,15 +74,27 @@ def check(repo: AuditGit, entries: list[dict[str, Any]], branch: str,
     old = str(last["head"])
     when = last.get("auditedAt", "an earlier run")
     if not repo.exists(old):
-        return [Violation("history-rewritten", (
-            f"the head {old[:12]} audited at {when} no longer exists in this repository: "
-            f"{branch} was rewritten (force-pushed) or this is another clone; the "
-            "population audited before is not the population now"))]
+        return [
+            Violation(
+                "history-rewritten",
+                (
+                    f"the head {old[:12]} audited at {when} no longer exists in this repository: "
+                    f"{branch} was rewritten (force-pushed) or this is another clone; the "
+                    "population audited before is not the population now"
+                ),
+            )
+        ]
     if not repo.is_ancestor(old, head):
-        return [Violation("history-rewritten", (
-            f"the head {old[:12]} audited at {when} is not an ancestor of {branch} "
-            f"({head[:12]}): history was rewritten since; compare the earlier export with "
-            "this one"))]
+        return [
+            Violation(
+                "history-rewritten",
+                (
+                    f"the head {old[:12]} audited at {when} is not an ancestor of {branch} "
+                    f"({head[:12]}): history was rewritten since; compare the earlier export with "
+                    "this one"
+                ),
+            )
+        ]
     return []
 
 

@@ -25,21 +25,20 @@ from itsmcode.policy.facts import Facts, PullFacts, build_items
 
 def reviews_of(record: ApprovalRecord) -> list[Review]:
     return [
-        Review(a.login, "APPROVED", a.commit, a.submitted_at, a.review_id)
-        for a in record.approvers
+        Review(a.login, "APPROVED", a.commit, a.submitted_at, a.review_id) for a in record.approvers
     ]
 
 
-def decide(
-    step: Step, pr: PullFacts, reviews: Sequence[Review], now: datetime
-) -> list[Decision]:
+def decide(step: Step, pr: PullFacts, reviews: Sequence[Review], now: datetime) -> list[Decision]:
     """The base decision and, when the change edits the policy, the head decision."""
     parent = step.before.commit or ""
     base = step.before.catalog()
     head = step.after.catalog()
     if base is None or head is None:
-        reason = (f"no valid {CONFIG_FILE} at the parent commit {parent[:12]}; the approval "
-                  "policy cannot be read, so the change is not approved (fail closed)")
+        reason = (
+            f"no valid {CONFIG_FILE} at the parent commit {parent[:12]}; the approval "
+            "policy cannot be read, so the change is not approved (fail closed)"
+        )
         return [failed_closed("base", None, parent, reason)]
     items = build_items(step.changeset(), step.paths, base, base, head)
     facts = Facts(pr, items, base, base, head)
@@ -53,13 +52,18 @@ def decide(
     return decisions
 
 
-def _one(catalog: ReplayCatalog, commit: str, side: Literal["base", "head"], facts: Facts,
-         reviews: Sequence[Review], now: datetime) -> Decision:
+def _one(
+    catalog: ReplayCatalog,
+    commit: str,
+    side: Literal["base", "head"],
+    facts: Facts,
+    reviews: Sequence[Review],
+    now: datetime,
+) -> Decision:
     loaded = catalog.policy_at(commit)
     if loaded.policy is None:
         return failed_closed(side, loaded.path, commit, loaded.problem or "no policy")
-    decision = evaluate(loaded.policy, facts, reviews, now, source=side,
-                        policy_path=loaded.path)
+    decision = evaluate(loaded.policy, facts, reviews, now, source=side, policy_path=loaded.path)
     decision.policy_commit = commit
     return decision
 

@@ -66,14 +66,19 @@ class Files:
         if found is not None:
             return found
         if entry.mode == SYMLINK_MODE:
-            record = load_record(path, None, YamlProblem(
-                UNREADABLE, "symbolic link; not followed when reading from git"), self.limits)
+            record = load_record(
+                path,
+                None,
+                YamlProblem(UNREADABLE, "symbolic link; not followed when reading from git"),
+                self.limits,
+            )
         else:
             blob = self.blobs.get(entry.sha)
             problem = None
             if blob is None or blob.problem:
-                problem = YamlProblem(UNREADABLE, (blob.problem if blob else None)
-                                      or "blob not read")
+                problem = YamlProblem(
+                    UNREADABLE, (blob.problem if blob else None) or "blob not read"
+                )
             record = load_record(path, blob.data if blob else None, problem, self.limits)
         self._cache[key] = record
         return record
@@ -90,7 +95,8 @@ class Snapshot:
     #: The snapshot before and what changed since: lets the catalog be derived cheaply.
     previous: Snapshot | None = field(default=None, repr=False)
     delta: dict[str, tuple[TreeEntry | None, TreeEntry | None]] = field(
-        default_factory=dict, repr=False)
+        default_factory=dict, repr=False
+    )
     _catalog: ReplayCatalog | None = field(default=None, repr=False)
 
     @property
@@ -129,10 +135,14 @@ class Snapshot:
                         by_path[path] = changed[path][1]  # type: ignore[assignment]
                 self._catalog = ReplayCatalog(by_path, config, before, changed)
             else:
-                self._catalog = ReplayCatalog({
-                    p: self.files.record(p, e) for p, e in self.entries.items()
-                    if _inside(p, inside)
-                }, config)
+                self._catalog = ReplayCatalog(
+                    {
+                        p: self.files.record(p, e)
+                        for p, e in self.entries.items()
+                        if _inside(p, inside)
+                    },
+                    config,
+                )
             self.previous = None
         return self._catalog
 
@@ -150,9 +160,11 @@ class Step:
     old_records: dict[str, Record]
 
     def changeset(self) -> ChangeSet:
-        return ChangeSet(Side("parent", self.before.commit), Side(self.commit.sha[:12],
-                                                                   self.commit.sha),
-                         list(self.entities))
+        return ChangeSet(
+            Side("parent", self.before.commit),
+            Side(self.commit.sha[:12], self.commit.sha),
+            list(self.entities),
+        )
 
     def new_change_request(self, entity: EntityChange) -> ChangeRequest | None:
         record = self.new_records.get(entity.path)
@@ -180,7 +192,7 @@ class Replay:
                     for side in (change.old, change.new):
                         if side is not None and side.mode != SYMLINK_MODE:
                             shas.add(side.sha)
-        max_size = (fallback.spec.lint.max_file_size if fallback else Limits().max_file_size)
+        max_size = fallback.spec.lint.max_file_size if fallback else Limits().max_file_size
         self.files = Files(repo.read_blobs(shas, max_size), Limits(max_file_size=max_size))
         self.initial = initial
 
@@ -230,8 +242,9 @@ class Replay:
         if old_records or new_records:
             base_layout = self.files.layout(configs[0]) if configs else Layout({})
             head_layout = self.files.layout(configs[-1]) if configs else Layout({})
-            entities = match(old_records, new_records, (base_layout, head_layout),
-                             (old_shas, new_shas))
+            entities = match(
+                old_records, new_records, (base_layout, head_layout), (old_shas, new_shas)
+            )
             for entity in entities:
                 describe(entity, old_records, new_records)
             entities.sort(key=lambda e: (e.kind or "~", e.name or "", e.path))

@@ -124,8 +124,14 @@ def _audit(
     mainline = {c.sha for c in log}
     # The replay needs consecutive commits: start at the first one in the period (commit
     # dates along a branch may go back and forth; each row is filtered on its own).
-    start = next((i for i, c in enumerate(log)
-                  if options.since is None or c.committer_date >= options.since), len(log))
+    start = next(
+        (
+            i
+            for i, c in enumerate(log)
+            if options.since is None or c.committer_date >= options.since
+        ),
+        len(log),
+    )
     commits = log[start:]
     notes = repo.notes(options.notes_ref)
     noted = {c.sha: notes[c.sha] for c in commits if c.sha in notes}
@@ -135,12 +141,16 @@ def _audit(
         records[sha] = parse_note(note_blobs[blob_sha].data, note_blobs[blob_sha].problem)
     parents = {c.sha: c.parents for c in commits}
     # Only a head that is neither the commit nor a merged parent needs its tree looked up.
-    heads = [r.commits.head for sha, r in records.items() if isinstance(r, ApprovalRecord)
-             and r.commits.head != sha and r.commits.head not in parents[sha][1:]]
+    heads = [
+        r.commits.head
+        for sha, r in records.items()
+        if isinstance(r, ApprovalRecord)
+        and r.commits.head != sha
+        and r.commits.head not in parents[sha][1:]
+    ]
     head_trees = repo.trees_of(heads)
     side: Side = {}
-    if any(len(c.parents) > 1 for c in commits if isinstance(records.get(c.sha),
-                                                             ApprovalRecord)):
+    if any(len(c.parents) > 1 for c in commits if isinstance(records.get(c.sha), ApprovalRecord)):
         side = repo.side_identities(population.revisions)
     now = options.now or datetime.now(timezone.utc)
 
@@ -165,28 +175,42 @@ def _audit(
     if options.ledger is not None:
         report_violations = ledgers.check(repo, entries, population.branch, population.tip)
     header = ExportHeader(
-        tool="itsmcode", version=__version__, command=options.command,
-        repository=str(repo.toplevel), branch=population.branch, head=population.tip,
+        tool="itsmcode",
+        version=__version__,
+        command=options.command,
+        repository=str(repo.toplevel),
+        branch=population.branch,
+        head=population.tip,
         range=f"{replay.start or '(root)'}..{population.tip}"
-        if not options.range else f"{population.revisions[0]}",
+        if not options.range
+        else f"{population.revisions[0]}",
         since=options.since.isoformat() if options.since else None,
         until=options.until.isoformat() if options.until else None,
-        notes_ref=options.notes_ref, notes_commit=repo.ref_commit(options.notes_ref),
+        notes_ref=options.notes_ref,
+        notes_commit=repo.ref_commit(options.notes_ref),
         generated_at=now.isoformat(),
     )
     report = AuditReport(header, rows, report_violations)
     if options.ledger is not None:
         rewritten = report_violations[0].reason if report_violations else None
-        ledgers.append(options.ledger, entries, ledgers.LedgerEntry(
-            population.branch, population.tip, now.isoformat(),
-            rewritten_from=str(entries[-1]["head"]) if rewritten and entries else None))
+        ledgers.append(
+            options.ledger,
+            entries,
+            ledgers.LedgerEntry(
+                population.branch,
+                population.tip,
+                now.isoformat(),
+                rewritten_from=str(entries[-1]["head"]) if rewritten and entries else None,
+            ),
+        )
     return report
 
 
 def _in_period(commit: LogCommit, options: AuditOptions) -> bool:
     when = commit.committer_date
     return (options.since is None or when >= options.since) and (
-        options.until is None or when <= options.until)
+        options.until is None or when <= options.until
+    )
 
 
 def parse_note(data: bytes | None, problem: str | None) -> ApprovalRecord | str:
@@ -216,9 +240,13 @@ def _row(
     if valid is not None:
         committers = base.logins_of(identities) if base else frozenset()
         facts = PullFacts(
-            valid.pull_request.author, valid.commits.head, step.before.commit or "",
-            tuple(valid.pull_request.labels), valid.pull_request.number,
-            valid.pull_request.base_ref, committers,
+            valid.pull_request.author,
+            valid.commits.head,
+            step.before.commit or "",
+            tuple(valid.pull_request.labels),
+            valid.pull_request.number,
+            valid.pull_request.base_ref,
+            committers,
         )
         decisions = decide(step, facts, reviews_of(valid), commit.committer_date)
     # Who wrote the change: the authors of the pull request's commits (every other
@@ -227,28 +255,50 @@ def _row(
     authors = identities[0::2] if len(commit.parents) > 1 else [commit.author]
     author_logins = base.logins_of(authors) if base else frozenset()
     facts_row = RowFacts(
-        step, pr, record is not None, valid,
-        record if isinstance(record, str) else None, decisions, author_logins,
+        step,
+        pr,
+        record is not None,
+        valid,
+        record if isinstance(record, str) else None,
+        decisions,
+        author_logins,
         head_trees.get(valid.commits.head) if valid else None,
     )
     row = EvidenceRow(
-        sha=commit.sha, parents=commit.parents, date=commit.committer_date,
+        sha=commit.sha,
+        parents=commit.parents,
+        date=commit.committer_date,
         author=f"{commit.author.name} <{commit.author.email}>",
         author_date=commit.author_date,
         committer=f"{commit.committer.name} <{commit.committer.email}>",
-        subject=commit.subject, signature=commit.signature, pr=pr, pr_source=source,
+        subject=commit.subject,
+        signature=commit.signature,
+        pr=pr,
+        pr_source=source,
         entities=[entity_evidence(e) for e in step.entities],
-        change_requests=sorted({e.name for e in step.entities
-                                if e.kind == "ChangeRequest" and e.name}),
-        approvers=[ApproverEvidence(a.login, a.submitted_at, a.commit)
-                   for a in (valid.approvers if valid else [])],
+        change_requests=sorted(
+            {e.name for e in step.entities if e.kind == "ChangeRequest" and e.name}
+        ),
+        approvers=[
+            ApproverEvidence(a.login, a.submitted_at, a.commit)
+            for a in (valid.approvers if valid else [])
+        ],
         recorded_decision=valid.decision if valid else None,
-        reevaluated=None if decisions is None else (
-            "approved" if all(d.approved for d in decisions) else "not-approved"),
+        reevaluated=None
+        if decisions is None
+        else ("approved" if all(d.approved for d in decisions) else "not-approved"),
         policy=_policy_label(decisions),
-        rules=[{"policy": d.source, "name": r.name, "status": r.status,
-                "approvedBy": r.approvers, "missing": r.missing}
-               for d in decisions or [] for r in d.rules],
+        rules=[
+            {
+                "policy": d.source,
+                "name": r.name,
+                "status": r.status,
+                "approvedBy": r.approvers,
+                "missing": r.missing,
+            }
+            for d in decisions or []
+            for r in d.rules
+        ],
     )
     row.violations = check_row(facts_row)
     return row, decisions
@@ -287,7 +337,8 @@ def _note_reviews(step: Step, reviews: dict[str, list[tuple[str, datetime]]]) ->
             continue
         if any(f.path == "spec.review" and f.op == "added" for f in entity.fields):
             reviews.setdefault(entity.name, []).append(
-                (step.commit.sha, step.commit.committer_date))
+                (step.commit.sha, step.commit.committer_date)
+            )
 
 
 def _clocks(step: Step, decisions: list[Decision] | None) -> list[EmergencyClock]:
@@ -298,8 +349,10 @@ def _clocks(step: Step, decisions: list[Decision] | None) -> list[EmergencyClock
             continue
         new = step.new_change_request(entity)
         old = step.old_change_request(entity) if entity.status != "added" else None
-        if new is not None and new.spec.type == "emergency" and (
-            old is None or old.spec.type != "emergency"
+        if (
+            new is not None
+            and new.spec.type == "emergency"
+            and (old is None or old.spec.type != "emergency")
         ):
             emergencies.append((entity, new))
     if not emergencies:
@@ -320,8 +373,15 @@ def _clocks(step: Step, decisions: list[Decision] | None) -> list[EmergencyClock
         for rule in decisions[0].rules:
             review = retro.get(rule.name)
             if review is not None and rule.status != "skipped" and label in rule.matched:
-                clocks.append(EmergencyClock(step.commit.sha, change.name, rule.name,
-                                             step.commit.committer_date, review.within))
+                clocks.append(
+                    EmergencyClock(
+                        step.commit.sha,
+                        change.name,
+                        rule.name,
+                        step.commit.committer_date,
+                        review.within,
+                    )
+                )
                 break
     return clocks
 

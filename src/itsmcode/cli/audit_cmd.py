@@ -26,30 +26,72 @@ def _fallback_config(root: Path) -> Any:
 
 
 @click.command("audit")
-@click.option("--since", metavar="DATE", help="Only changes that landed at or after DATE "
-              "(YYYY-MM-DD, UTC midnight, or an ISO 8601 time).")
-@click.option("--until", metavar="DATE", help="Only changes that landed at or before DATE "
-              "(a date includes the whole day, UTC).")
-@click.option("--range", "range_", metavar="A..B",
-              help="Audit the first-parent commits of A..B instead of a whole branch.")
-@click.option("--branch", metavar="REF", default=None,
-              help="The protected branch (default: main, else HEAD).")
-@click.option("--ledger", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Completeness ledger: checks that the head audited last time is still in "
-                   "the history, then records this run's head.")
-@click.option("--fail-on-violation", is_flag=True,
-              help="Exit 1 when any control is violated (default: always 0, a report).")
-@click.option("--format", "fmt", type=click.Choice(AUDIT_FORMATS), default="text",
-              show_default=True, help="Output format.")
-@click.option("--notes-ref", default="refs/notes/itsmcode", show_default=True,
-              help="Where the approval records (git notes) live.")
-@click.option("--now", metavar="TIME", default=None,
-              help="Judge review deadlines as of TIME instead of the current time "
-                   "(for reproducible exports).")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only changes that landed at or after DATE "
+    "(YYYY-MM-DD, UTC midnight, or an ISO 8601 time).",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    help="Only changes that landed at or before DATE (a date includes the whole day, UTC).",
+)
+@click.option(
+    "--range",
+    "range_",
+    metavar="A..B",
+    help="Audit the first-parent commits of A..B instead of a whole branch.",
+)
+@click.option(
+    "--branch", metavar="REF", default=None, help="The protected branch (default: main, else HEAD)."
+)
+@click.option(
+    "--ledger",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Completeness ledger: checks that the head audited last time is still in "
+    "the history, then records this run's head.",
+)
+@click.option(
+    "--fail-on-violation",
+    is_flag=True,
+    help="Exit 1 when any control is violated (default: always 0, a report).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(AUDIT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--notes-ref",
+    default="refs/notes/itsmcode",
+    show_default=True,
+    help="Where the approval records (git notes) live.",
+)
+@click.option(
+    "--now",
+    metavar="TIME",
+    default=None,
+    help="Judge review deadlines as of TIME instead of the current time "
+    "(for reproducible exports).",
+)
 @repo_option
-def audit(since: str | None, until: str | None, range_: str | None, branch: str | None,
-          ledger: Path | None, fail_on_violation: bool, fmt: str, notes_ref: str,
-          now: str | None, repo: Path | None) -> None:
+def audit(
+    since: str | None,
+    until: str | None,
+    range_: str | None,
+    branch: str | None,
+    ledger: Path | None,
+    fail_on_violation: bool,
+    fmt: str,
+    notes_ref: str,
+    now: str | None,
+    repo: Path | None,
+) -> None:
     """Evidence for every change to the protected branch, with the controls checked.
 
     One row per first-parent commit (a pull request's merge commit, or a direct
@@ -66,19 +108,29 @@ def audit(since: str | None, until: str | None, range_: str | None, branch: str 
 
     root = resolve_root(repo)
     parts = ["itsm", "audit"]
-    for flag, value in (("--branch", branch), ("--range", range_), ("--since", since),
-                        ("--until", until), ("--notes-ref", notes_ref), ("--now", now),
-                        ("--ledger", str(ledger) if ledger else None),
-                        ("--repo", str(repo) if repo else None), ("--format", fmt)):
+    for flag, value in (
+        ("--branch", branch),
+        ("--range", range_),
+        ("--since", since),
+        ("--until", until),
+        ("--notes-ref", notes_ref),
+        ("--now", now),
+        ("--ledger", str(ledger) if ledger else None),
+        ("--repo", str(repo) if repo else None),
+        ("--format", fmt),
+    ):
         if value is not None:
             parts += [flag, value]
     if fail_on_violation:
         parts.append("--fail-on-violation")
     options = AuditOptions(
-        branch=branch, range=range_,
+        branch=branch,
+        range=range_,
         since=parse_when(since) if since else None,
         until=parse_when(until, end_of_day=True) if until else None,
-        ledger=ledger, notes_ref=notes_ref, now=parse_when(now) if now else None,
+        ledger=ledger,
+        notes_ref=notes_ref,
+        now=parse_when(now) if now else None,
         command=shlex.join(parts),
     )
     bar: Any = None
@@ -92,8 +144,7 @@ def audit(since: str | None, until: str | None, range_: str | None, branch: str 
 
     show_bar = sys.stderr.isatty()
     try:
-        report = run_audit(root, options, _fallback_config(root),
-                           progress if show_bar else None)
+        report = run_audit(root, options, _fallback_config(root), progress if show_bar else None)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -106,15 +157,30 @@ def audit(since: str | None, until: str | None, range_: str | None, branch: str 
 @click.command("history")
 @click.argument("kind")
 @click.argument("name")
-@click.option("--branch", metavar="REF", default=None,
-              help="The branch whose first-parent history to read (default: main, else HEAD).")
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
-              show_default=True, help="Output format.")
-@click.option("--notes-ref", default="refs/notes/itsmcode", show_default=True,
-              help="Where the approval records (git notes) live.")
+@click.option(
+    "--branch",
+    metavar="REF",
+    default=None,
+    help="The branch whose first-parent history to read (default: main, else HEAD).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--notes-ref",
+    default="refs/notes/itsmcode",
+    show_default=True,
+    help="Where the approval records (git notes) live.",
+)
 @repo_option
-def history(kind: str, name: str, branch: str | None, fmt: str, notes_ref: str,
-            repo: Path | None) -> None:
+def history(
+    kind: str, name: str, branch: str | None, fmt: str, notes_ref: str, repo: Path | None
+) -> None:
     """The field-level timeline of one entity, across renames and moves.
 
     Every change to the branch that touched it: when, who, which pull request, who
@@ -129,8 +195,9 @@ def history(kind: str, name: str, branch: str | None, fmt: str, notes_ref: str,
     kind_name = _kind(kind)
     timeline = entity_history(root, kind_name, name, branch, _fallback_config(root), notes_ref)
     if not timeline.events:
-        click.echo(f"itsm: no {kind_name} named '{name}' in the history of "
-                   f"{timeline.branch}", err=True)
+        click.echo(
+            f"itsm: no {kind_name} named '{name}' in the history of {timeline.branch}", err=True
+        )
         sys.exit(1)
     if fmt == "json":
         json.dump(timeline.to_json(), sys.stdout, indent=2, ensure_ascii=False, default=str)
@@ -174,11 +241,17 @@ def _kind(text: str) -> str:
     from itsmcode.suggest import did_you_mean
 
     lowered = {k.lower(): k for k in MODELS}
-    aliases = {"change": "ChangeRequest", "changes": "ChangeRequest", "cr": "ChangeRequest",
-               "policy": "ApprovalPolicy", "standard-change": "StandardChange"}
+    aliases = {
+        "change": "ChangeRequest",
+        "changes": "ChangeRequest",
+        "cr": "ChangeRequest",
+        "policy": "ApprovalPolicy",
+        "standard-change": "StandardChange",
+    }
     key = text.lower()
     found = lowered.get(key) or aliases.get(key) or lowered.get(key.rstrip("s"))
     if found is None:
-        raise ConfigError(f"unknown kind '{text}'{did_you_mean(text, MODELS)}; one of: "
-                          + ", ".join(MODELS))
+        raise ConfigError(
+            f"unknown kind '{text}'{did_you_mean(text, MODELS)}; one of: " + ", ".join(MODELS)
+        )
     return found

@@ -15,14 +15,25 @@ FORMATS = ("text", "json", "markdown")
 @click.command("diff")
 @click.argument("revisions", nargs=-1, metavar="[BASE [HEAD]]")
 @repo_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format; json is versioned and documented in docs/diff.md.")
-@click.option("--exit-code", is_flag=True,
-              help="Exit 1 when there are differences, 0 when there are none.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format; json is versioned and documented in docs/diff.md.",
+)
+@click.option(
+    "--exit-code", is_flag=True, help="Exit 1 when there are differences, 0 when there are none."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing (implies --exit-code).")
 @color_option
 def diff(
-    revisions: tuple[str, ...], repo: Path | None, fmt: str, exit_code: bool, quiet: bool,
+    revisions: tuple[str, ...],
+    repo: Path | None,
+    fmt: str,
+    exit_code: bool,
+    quiet: bool,
     color: bool | None,
 ) -> None:
     """Show what changed in the catalog, what it means and what it impacts.

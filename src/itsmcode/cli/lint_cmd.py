@@ -19,12 +19,17 @@ FORMATS = ("text", "json", "github", "sarif")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @repo_option
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default=None,
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
     help="Output format (default: github under GitHub Actions, else text).",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option(
-    "--now", type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d"]), default=None,
+    "--now",
+    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d"]),
+    default=None,
     help="Evaluate date rules (review-due) as of this time instead of the current time.",
 )
 @click.option(
@@ -32,14 +37,24 @@ FORMATS = ("text", "json", "github", "sarif")
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit code tells.")
 @click.option(
-    "--at", "at", metavar="REF|DATE", default=None,
+    "--at",
+    "at",
+    metavar="REF|DATE",
+    default=None,
     help="Lint the repository as it was at a git revision (or at the last commit on HEAD's "
-         "first-parent line on or before a date, YYYY-MM-DD), read from git, not checked out.",
+    "first-parent line on or before a date, YYYY-MM-DD), read from git, not checked out.",
 )
 @color_option
 def lint(
-    paths: tuple[Path, ...], repo: Path | None, fmt: str | None, strict: bool,
-    now: datetime | None, list_rules: bool, quiet: bool, at: str | None, color: bool | None,
+    paths: tuple[Path, ...],
+    repo: Path | None,
+    fmt: str | None,
+    strict: bool,
+    now: datetime | None,
+    list_rules: bool,
+    quiet: bool,
+    at: str | None,
+    color: bool | None,
 ) -> None:
     """Validate the repository (or only PATHS) against the schemas and the ITSM rules.
 

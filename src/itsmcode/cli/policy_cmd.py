@@ -30,16 +30,30 @@ def policy() -> None:
 @click.option("--base", help="Base commit (default: pull_request.base.sha of --event).")
 @click.option("--head", help="Head commit (default: pull_request.head.sha of --event).")
 @click.option("--event", type=_FILE, help="GitHub pull_request or pull_request_review payload.")
-@click.option("--reviews", type=_FILE,
-              help="JSON array of GitHub REST reviews (paginated arrays concatenated).")
+@click.option(
+    "--reviews",
+    type=_FILE,
+    help="JSON array of GitHub REST reviews (paginated arrays concatenated).",
+)
 @click.option("--author", help="Author login (default: pull_request.user.login of --event).")
 @click.option("--label", "labels", multiple=True, help="A PR label (repeatable; adds to --event).")
 @click.option("--now", help="Evaluation time for freezes, ISO 8601 (default: now).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format (default: github under GitHub Actions, else text).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format (default: github under GitHub Actions, else text).",
+)
 def check(
-    repo: Path | None, base: str | None, head: str | None, event: Path | None,
-    reviews: Path | None, author: str | None, labels: tuple[str, ...], now: str | None,
+    repo: Path | None,
+    base: str | None,
+    head: str | None,
+    event: Path | None,
+    reviews: Path | None,
+    author: str | None,
+    labels: tuple[str, ...],
+    now: str | None,
     fmt: str | None,
 ) -> None:
     """Decide whether a pull request has the approvals the policy requires.
@@ -92,18 +106,30 @@ def test_cmd(paths: tuple[Path, ...], repo: Path | None) -> None:
 @policy.command()
 @repo_option
 @click.option("--merge", "merge", required=True, help="The merge commit to annotate.")
-@click.option("--event", type=_FILE, required=True,
-              help="pull_request payload (or the REST pull request object) of the merged PR.")
+@click.option(
+    "--event",
+    type=_FILE,
+    required=True,
+    help="pull_request payload (or the REST pull request object) of the merged PR.",
+)
 @click.option("--reviews", type=_FILE, required=True, help="JSON array of GitHub REST reviews.")
 @click.option("--base", help="Base commit (default: the merge commit's first parent).")
 @click.option("--head", help="Head commit (default: pull_request.head.sha of --event).")
 @click.option("--now", help="Evaluation time, ISO 8601 (default: now).")
-@click.option("--notes-ref", default="refs/notes/itsmcode", show_default=True,
-              help="Notes ref to write.")
+@click.option(
+    "--notes-ref", default="refs/notes/itsmcode", show_default=True, help="Notes ref to write."
+)
 @click.option("--dry-run", is_flag=True, help="Print the note without writing it.")
 def record(
-    repo: Path | None, merge: str, event: Path, reviews: Path, base: str | None,
-    head: str | None, now: str | None, notes_ref: str, dry_run: bool,
+    repo: Path | None,
+    merge: str,
+    event: Path,
+    reviews: Path,
+    base: str | None,
+    head: str | None,
+    now: str | None,
+    notes_ref: str,
+    dry_run: bool,
 ) -> None:
     """Write the approval decision of a merged pull request as a git note.
 

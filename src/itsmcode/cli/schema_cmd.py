@@ -40,7 +40,9 @@ def schema() -> None:
 
 @schema.command()
 @click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Directory to write (default: schemas/ at the repository root).",
 )
 @repo_option
@@ -72,7 +74,10 @@ def export(out: Path | None, repo: Path | None) -> None:
 
 @schema.command(name="check")
 @click.option(
-    "--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Directory to check (default: schemas/ at the repository root).",
 )
 @repo_option
@@ -91,15 +96,17 @@ def check_cmd(directory: Path | None, repo: Path | None) -> None:
     if not drift:
         click.echo(f"{shown}/ is up to date ({len(expected)} files)")
         return
-    for label, names in (("stale", drift.stale), ("missing", drift.missing),
-                         ("extra", drift.extra)):
+    for label, names in (
+        ("stale", drift.stale),
+        ("missing", drift.missing),
+        ("extra", drift.extra),
+    ):
         for name in names:
             click.echo(f"{label}: {shown}/{name}")
     option = f" --out {shown}" if directory is not None else ""
     option += f" --repo {repo}" if repo is not None and directory is None else ""
     click.echo(
-        f"{shown}/ does not match the models; run 'itsm schema export{option}' to "
-        "regenerate it",
+        f"{shown}/ does not match the models; run 'itsm schema export{option}' to regenerate it",
         err=True,
     )
     sys.exit(1)

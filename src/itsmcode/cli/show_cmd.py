@@ -14,22 +14,42 @@ from itsmcode.cli.options import repo_option, resolve_root
 
 #: Short and plural spellings users type for each kind.
 KIND_ALIASES = {
-    "services": "Service", "teams": "Team", "slas": "SLA", "calendars": "Calendar",
-    "change": "ChangeRequest", "changes": "ChangeRequest", "cr": "ChangeRequest",
-    "changerequests": "ChangeRequest", "standard-change": "StandardChange",
-    "standardchanges": "StandardChange", "policy": "ApprovalPolicy",
-    "incidents": "Incident", "problems": "Problem", "config": "Config",
+    "services": "Service",
+    "teams": "Team",
+    "slas": "SLA",
+    "calendars": "Calendar",
+    "change": "ChangeRequest",
+    "changes": "ChangeRequest",
+    "cr": "ChangeRequest",
+    "changerequests": "ChangeRequest",
+    "standard-change": "StandardChange",
+    "standardchanges": "StandardChange",
+    "policy": "ApprovalPolicy",
+    "incidents": "Incident",
+    "problems": "Problem",
+    "config": "Config",
 }
 
 
 @click.command("show")
 @click.argument("kind")
 @click.argument("name")
-@click.option("--at", "at", metavar="REF|DATE", default=None,
-              help="Show the entity as it was at a git revision, or at the last commit "
-                   "on or before a date (YYYY-MM-DD). Default: the work tree.")
-@click.option("--format", "fmt", type=click.Choice(("yaml", "json")), default="yaml",
-              show_default=True, help="Output format.")
+@click.option(
+    "--at",
+    "at",
+    metavar="REF|DATE",
+    default=None,
+    help="Show the entity as it was at a git revision, or at the last commit "
+    "on or before a date (YYYY-MM-DD). Default: the work tree.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("yaml", "json")),
+    default="yaml",
+    show_default=True,
+    help="Output format.",
+)
 @repo_option
 def show(kind: str, name: str, at: str | None, fmt: str, repo: Path | None) -> None:
     """Print one entity with the field names of its file and its references resolved.
@@ -43,8 +63,9 @@ def show(kind: str, name: str, at: str | None, fmt: str, repo: Path | None) -> N
     root = resolve_root(repo)
     kind_name = _kind(kind)
     if kind_name is None:
-        raise ConfigError(f"unknown kind '{kind}'{did_you_mean(kind, MODELS)}; one of: "
-                          + ", ".join(MODELS))
+        raise ConfigError(
+            f"unknown kind '{kind}'{did_you_mean(kind, MODELS)}; one of: " + ", ".join(MODELS)
+        )
     catalog, where = _catalog(root, at)
     records = catalog.records_named(kind_name, name)
     if not records:
@@ -107,11 +128,20 @@ def _document(catalog: Any, record: Any, where: str) -> dict[str, Any]:
                 info["missing"] = True
             resolved[_dotted(loc)] = info
     out: dict[str, Any] = {
-        "kind": record.kind, "name": record.name, "path": record.path, "at": where,
-        "entity": record.document.data, "resolved": resolved,
+        "kind": record.kind,
+        "name": record.name,
+        "path": record.path,
+        "at": where,
+        "entity": record.document.data,
+        "resolved": resolved,
         "problems": [
-            {"line": d.location.line, "column": d.location.column, "rule": d.rule,
-             "message": d.message} for d in record.problems
+            {
+                "line": d.location.line,
+                "column": d.location.column,
+                "rule": d.rule,
+                "message": d.message,
+            }
+            for d in record.problems
         ],
     }
     if isinstance(entity, Service):
@@ -154,8 +184,9 @@ def _write_yaml(document: dict[str, Any]) -> None:
     }
 
     def dump(value: Any) -> str:
-        return yaml.dump(value, Dumper=Dumper, sort_keys=False, allow_unicode=True,
-                         default_flow_style=False)
+        return yaml.dump(
+            value, Dumper=Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False
+        )
 
     out = sys.stdout
     out.write(f"# {document['path']} {document['at']}\n")

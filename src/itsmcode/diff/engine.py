@@ -95,15 +95,15 @@ def _diff_repository(root: Path, head_config: Config | None, args: tuple[str, ..
     limits = Limits(max_file_size=config.spec.lint.max_file_size)
     folders = folders_of(base_config, head_config)
 
-    old_entries, new_entries, worktree_records = _changed_files(
-        repo, root, where, folders, limits
-    )
+    old_entries, new_entries, worktree_records = _changed_files(repo, root, where, folders, limits)
     # Work-tree files were read already; their hashes are not objects git has.
     to_read = [*old_entries.values(), *(new_entries.values() if worktree_records is None else ())]
     blobs = repo.read_blobs([e.sha for e in to_read], limits.max_file_size)
     old_records = records_from_blobs(old_entries, blobs, limits)
-    new_records = worktree_records if worktree_records is not None else records_from_blobs(
-        new_entries, blobs, limits
+    new_records = (
+        worktree_records
+        if worktree_records is not None
+        else records_from_blobs(new_entries, blobs, limits)
     )
     layouts = (Layout.from_config(base_config), Layout.from_config(head_config))
     changeset = ChangeSet(where.base, where.head)
@@ -112,8 +112,9 @@ def _diff_repository(root: Path, head_config: Config | None, args: tuple[str, ..
     for entity in changeset.entities:
         _describe(entity, old_records, new_records, changeset)
     changeset.entities.sort(key=_order)
-    changeset.impact = impact(repo, where.base.commit, base_config, changeset, old_records,
-                              new_records)
+    changeset.impact = impact(
+        repo, where.base.commit, base_config, changeset, old_records, new_records
+    )
     return changeset
 
 
@@ -166,8 +167,9 @@ def _load_one(path: str, data: bytes | None, problem: object, limits: Limits) ->
     from itsmcode.snapshot import load_record
     from itsmcode.yamlio import YamlProblem
 
-    return {path: load_record(path, data, problem if isinstance(problem, YamlProblem) else None,
-                              limits)}
+    return {
+        path: load_record(path, data, problem if isinstance(problem, YamlProblem) else None, limits)
+    }
 
 
 def _identity(record: Record, layouts: tuple[Layout, Layout]) -> tuple[str | None, str | None]:
@@ -198,10 +200,15 @@ def match(
     for path in sorted(set(old) & set(new)):
         (ok, on), (nk, nn) = _identity(old[path], layouts), _identity(new[path], layouts)
         renamed = on is not None and nn is not None and on != nn and ok == nk
-        out.append(EntityChange(
-            "renamed" if renamed else "modified", nk or ok, nn or on, path,
-            old_name=on if renamed else None,
-        ))
+        out.append(
+            EntityChange(
+                "renamed" if renamed else "modified",
+                nk or ok,
+                nn or on,
+                path,
+                old_name=on if renamed else None,
+            )
+        )
     removed = {p: _identity(r, layouts) for p, r in old.items() if p not in new}
     added = {p: _identity(r, layouts) for p, r in new.items() if p not in old}
     pairs: list[tuple[str, str, float | None]] = []
@@ -227,11 +234,17 @@ def match(
     for old_path, new_path, score in pairs:
         (ok, on), (nk, nn) = _identity(old[old_path], layouts), _identity(new[new_path], layouts)
         same_name = on == nn and ok == nk
-        out.append(EntityChange(
-            "moved" if same_name else "renamed", nk or ok, nn or on, new_path,
-            old_path=old_path, old_name=None if same_name else on,
-            similarity=None if score is None else round(score, 3),
-        ))
+        out.append(
+            EntityChange(
+                "moved" if same_name else "renamed",
+                nk or ok,
+                nn or on,
+                new_path,
+                old_path=old_path,
+                old_name=None if same_name else on,
+                similarity=None if score is None else round(score, 3),
+            )
+        )
         removed.pop(old_path, None)
         added.pop(new_path, None)
     for path, (kind, name) in removed.items():
@@ -360,8 +373,10 @@ def impact(
     def edges(name: str) -> tuple[str, ...]:
         return tuple(sorted(graph.dependencies(name) & members))
 
-    out = [ImpactedService(n, tier(n), True, tuple(r), depends_on=edges(n))
-           for n, r in sorted(reasons.items())]
+    out = [
+        ImpactedService(n, tier(n), True, tuple(r), depends_on=edges(n))
+        for n, r in sorted(reasons.items())
+    ]
     out.extend(
         ImpactedService(r.name, tier(r.name), False, (), r.via, r.distance, edges(r.name))
         for r in sorted(reach.values(), key=lambda r: (r.distance, r.name))
@@ -389,8 +404,8 @@ def base_service_graph(repo: GitRepo, commit: str, config: Config) -> graphs.Bas
         return cached
     entries = {p: e for p, e in repo.ls_tree(commit, [folder]).items() if wanted(p)}
     blobs = repo.read_blobs((e.sha for e in entries.values()), config.spec.lint.max_file_size)
-    built = graphs.build({
-        p: blobs[e.sha].data if e.sha in blobs else None for p, e in entries.items()
-    })
+    built = graphs.build(
+        {p: blobs[e.sha].data if e.sha in blobs else None for p, e in entries.items()}
+    )
     cache.store(tree, built)
     return graphs.MemoryGraph(built)

@@ -27,8 +27,10 @@ def diff_values(old: Any, new: Any, path: str = "") -> list[FieldChange]:
 
 
 def _diff(old: Any, new: Any, path: str) -> Iterator[FieldChange]:
-    if type(old) is type(new) and old == new and (
-        not isinstance(old, (dict, list)) or repr(old) == repr(new)
+    if (
+        type(old) is type(new)
+        and old == new
+        and (not isinstance(old, (dict, list)) or repr(old) == repr(new))
     ):
         # Equal subtrees are skipped in C, not walked in Python: most of an edited
         # file is unchanged. repr() tells 1 from 1.0 and True, which == does not.

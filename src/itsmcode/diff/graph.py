@@ -163,7 +163,7 @@ _CHUNK = 900
 def _chunks(names: Iterable[str]) -> Iterable[list[str]]:
     items = sorted(set(names))
     for i in range(0, len(items), _CHUNK):
-        yield items[i:i + _CHUNK]
+        yield items[i : i + _CHUNK]
 
 
 class SqliteGraph:
@@ -245,8 +245,11 @@ class GraphCache:
                 )
                 db.executemany(
                     "INSERT INTO edges VALUES (?, ?, ?, ?)",
-                    ((n.name, d, t, i) for n in graph.by_name.values()
-                     for i, (d, t) in enumerate(n.depends_on)),
+                    (
+                        (n.name, d, t, i)
+                        for n in graph.by_name.values()
+                        for i, (d, t) in enumerate(n.depends_on)
+                    ),
                 )
                 db.commit()
             finally:

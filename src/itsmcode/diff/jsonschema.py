@@ -76,8 +76,18 @@ _MEANING = {
 }
 _ENTITY = {
     "type": "object",
-    "required": ["status", "kind", "name", "path", "oldPath", "oldName", "similarity",
-                 "fields", "meanings", "problems"],
+    "required": [
+        "status",
+        "kind",
+        "name",
+        "path",
+        "oldPath",
+        "oldName",
+        "similarity",
+        "fields",
+        "meanings",
+        "problems",
+    ],
     "additionalProperties": False,
     "properties": {
         "status": {"enum": ["added", "removed", "modified", "moved", "renamed"]},
@@ -112,7 +122,8 @@ _IMPACT = {
         "via": {"type": "array", "items": {"type": "string"}},
         "distance": {"type": "integer", "minimum": 0},
         "dependsOn": {
-            "type": "array", "items": {"type": "string"},
+            "type": "array",
+            "items": {"type": "string"},
             "description": "Its direct dependencies that are impacted too (graph edges).",
         },
     },
@@ -124,8 +135,7 @@ DIFF_SCHEMA: dict[str, Any] = {
     "$id": f"https://itsmcode.dev/schemas/diff-v{SCHEMA_VERSION}.json",
     "title": "itsm diff --format json",
     "type": "object",
-    "required": ["schemaVersion", "base", "head", "summary", "entities", "impact",
-                 "diagnostics"],
+    "required": ["schemaVersion", "base", "head", "summary", "entities", "impact", "diagnostics"],
     "additionalProperties": False,
     "properties": {
         "schemaVersion": {"const": SCHEMA_VERSION},
@@ -133,12 +143,30 @@ DIFF_SCHEMA: dict[str, Any] = {
         "head": _SIDE,
         "summary": {
             "type": "object",
-            "required": ["added", "removed", "modified", "moved", "renamed", "entities",
-                         "impacted", "diagnostics"],
+            "required": [
+                "added",
+                "removed",
+                "modified",
+                "moved",
+                "renamed",
+                "entities",
+                "impacted",
+                "diagnostics",
+            ],
             "additionalProperties": False,
-            "properties": {k: _COUNT for k in ("added", "removed", "modified", "moved",
-                                               "renamed", "entities", "impacted",
-                                               "diagnostics")},
+            "properties": {
+                k: _COUNT
+                for k in (
+                    "added",
+                    "removed",
+                    "modified",
+                    "moved",
+                    "renamed",
+                    "entities",
+                    "impacted",
+                    "diagnostics",
+                )
+            },
         },
         "entities": {"type": "array", "items": _ENTITY},
         "impact": {"type": "array", "items": _IMPACT},

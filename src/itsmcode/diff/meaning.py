@@ -51,10 +51,16 @@ def _sla(old: SLA, new: SLA) -> list[Meaning]:
                 direction = "loosened"
             else:
                 direction = "tightened"
-            out.append(Meaning(
-                f"sla.{direction}", f"availability {_pct(before)} -> {_pct(after)}: {direction}",
-                "spec.availability.target", direction, before, after,  # type: ignore[arg-type]
-            ))
+            out.append(
+                Meaning(
+                    f"sla.{direction}",
+                    f"availability {_pct(before)} -> {_pct(after)}: {direction}",
+                    "spec.availability.target",
+                    direction,
+                    before,
+                    after,  # type: ignore[arg-type]
+                )
+            )
     old_targets, new_targets = dict(old.spec.targets.items()), dict(new.spec.targets.items())
     for priority in PRIORITIES:
         for field in ("response", "resolution"):
@@ -65,12 +71,16 @@ def _sla(old: SLA, new: SLA) -> list[Meaning]:
             # No target at all promises nothing: removing one loosens, adding tightens.
             loosened = y is None or (x is not None and y > x)
             direction = "loosened" if loosened else "tightened"
-            out.append(Meaning(
-                f"sla.{direction}",
-                f"{priority} {field} {_dur(x) or 'none'} -> {_dur(y) or 'none'}: {direction}",
-                f"spec.targets.{priority}.{field}", direction,  # type: ignore[arg-type]
-                _dur(x), _dur(y),
-            ))
+            out.append(
+                Meaning(
+                    f"sla.{direction}",
+                    f"{priority} {field} {_dur(x) or 'none'} -> {_dur(y) or 'none'}: {direction}",
+                    f"spec.targets.{priority}.{field}",
+                    direction,  # type: ignore[arg-type]
+                    _dur(x),
+                    _dur(y),
+                )
+            )
     return out
 
 
@@ -80,38 +90,71 @@ def _service(old: Service, new: Service) -> list[Meaning]:
     if a.tier != b.tier:
         # Tier 1 is the most critical: moving toward 1 raises (data-model.md).
         direction = "raised" if b.tier < a.tier else "lowered"
-        out.append(Meaning(
-            f"tier.{direction}", f"tier {a.tier} -> {b.tier}: {direction}", "spec.tier",
-            direction, a.tier, b.tier,  # type: ignore[arg-type]
-        ))
-    for field, label in (("lifecycle", "lifecycle"), ("owner", "owner"),
-                         ("support", "support team"), ("sla", "SLA")):
+        out.append(
+            Meaning(
+                f"tier.{direction}",
+                f"tier {a.tier} -> {b.tier}: {direction}",
+                "spec.tier",
+                direction,
+                a.tier,
+                b.tier,  # type: ignore[arg-type]
+            )
+        )
+    for field, label in (
+        ("lifecycle", "lifecycle"),
+        ("owner", "owner"),
+        ("support", "support team"),
+        ("sla", "SLA"),
+    ):
         x, y = getattr(a, field), getattr(b, field)
         if x != y:
-            out.append(Meaning(
-                f"{field}.changed", f"{label} {x or '(none)'} -> {y or '(none)'}",
-                f"spec.{field}", "changed", x, y,
-            ))
+            out.append(
+                Meaning(
+                    f"{field}.changed",
+                    f"{label} {x or '(none)'} -> {y or '(none)'}",
+                    f"spec.{field}",
+                    "changed",
+                    x,
+                    y,
+                )
+            )
     old_deps = {d.service: d.type for d in a.depends_on}
     new_deps = {d.service: d.type for d in b.depends_on}
     for name, kind in new_deps.items():
         if name not in old_deps:
-            out.append(Meaning(
-                "dependency.added", f"now depends on {name} ({kind})",
-                f"spec.dependsOn[service={name}]", "added", None, {"service": name, "type": kind},
-            ))
+            out.append(
+                Meaning(
+                    "dependency.added",
+                    f"now depends on {name} ({kind})",
+                    f"spec.dependsOn[service={name}]",
+                    "added",
+                    None,
+                    {"service": name, "type": kind},
+                )
+            )
         elif old_deps[name] != kind:
-            out.append(Meaning(
-                "dependency.changed", f"dependency on {name}: {old_deps[name]} -> {kind}",
-                f"spec.dependsOn[service={name}].type", "changed", old_deps[name], kind,
-            ))
+            out.append(
+                Meaning(
+                    "dependency.changed",
+                    f"dependency on {name}: {old_deps[name]} -> {kind}",
+                    f"spec.dependsOn[service={name}].type",
+                    "changed",
+                    old_deps[name],
+                    kind,
+                )
+            )
     for name, kind in old_deps.items():
         if name not in new_deps:
-            out.append(Meaning(
-                "dependency.removed", f"no longer depends on {name} ({kind})",
-                f"spec.dependsOn[service={name}]", "removed", {"service": name, "type": kind},
-                None,
-            ))
+            out.append(
+                Meaning(
+                    "dependency.removed",
+                    f"no longer depends on {name} ({kind})",
+                    f"spec.dependsOn[service={name}]",
+                    "removed",
+                    {"service": name, "type": kind},
+                    None,
+                )
+            )
     return out
 
 
@@ -130,65 +173,116 @@ def _change(
     if old is None:
         allowed = START_STATUSES.get(spec.type, {"planned"})
         valid = spec.status in allowed
-        out.append(Meaning(
-            "status.transition", f"new change request, status {spec.status}"
-            + ("" if valid else " (invalid start)"), "spec.status", "added", None, spec.status,
-            valid,
-        ))
+        out.append(
+            Meaning(
+                "status.transition",
+                f"new change request, status {spec.status}" + ("" if valid else " (invalid start)"),
+                "spec.status",
+                "added",
+                None,
+                spec.status,
+                valid,
+            )
+        )
         if not valid:
-            problem(("spec", "status"), (
-                f"a new {spec.type} change request starts as "
-                + " or ".join(sorted(allowed)) + f", not {spec.status}"
-            ))
+            problem(
+                ("spec", "status"),
+                (
+                    f"a new {spec.type} change request starts as "
+                    + " or ".join(sorted(allowed))
+                    + f", not {spec.status}"
+                ),
+            )
         return out, problems
     before, after = old.spec.status, spec.status
     if before != after:
         valid = after in TRANSITIONS.get(before, frozenset())
-        out.append(Meaning(
-            "status.transition", f"status {before} -> {after}" + ("" if valid else " (invalid)"),
-            "spec.status", "changed", before, after, valid,
-        ))
+        out.append(
+            Meaning(
+                "status.transition",
+                f"status {before} -> {after}" + ("" if valid else " (invalid)"),
+                "spec.status",
+                "changed",
+                before,
+                after,
+                valid,
+            )
+        )
         if not valid:
             nexts = sorted(TRANSITIONS.get(before, frozenset()))
             allowed_text = (" or ".join(nexts)) if nexts else "nothing (it is closed)"
-            problem(("spec", "status"), (
-                f"status cannot go from {before} to {after} in one change; "
-                f"{before} may move to {allowed_text}"
-            ))
+            problem(
+                ("spec", "status"),
+                (
+                    f"status cannot go from {before} to {after} in one change; "
+                    f"{before} may move to {allowed_text}"
+                ),
+            )
     elif before in CLOSED_STATUSES and _without_review(old) != _without_review(new):
         # A closed change only gains a post-implementation review (data-model.md).
-        out.append(Meaning(
-            "status.closed-edited", f"closed ({before}) change request edited beyond its review",
-            "spec", "changed", None, None, False,
-        ))
-        problem(("spec",), (
-            f"the change request is {before}: only its review may still be added or edited"
-        ))
+        out.append(
+            Meaning(
+                "status.closed-edited",
+                f"closed ({before}) change request edited beyond its review",
+                "spec",
+                "changed",
+                None,
+                None,
+                False,
+            )
+        )
+        problem(
+            ("spec",),
+            (f"the change request is {before}: only its review may still be added or edited"),
+        )
     if old.spec.window != spec.window:
         a, b = old.spec.window, spec.window
         shift = b.start - a.start
-        out.append(Meaning(
-            "window.moved",
-            f"window {a.start.isoformat()}..{a.end.isoformat()} -> "
-            f"{b.start.isoformat()}..{b.end.isoformat()} ({_shift(shift)})",
-            "spec.window", "changed",
-            {"start": a.start.isoformat(), "end": a.end.isoformat()},
-            {"start": b.start.isoformat(), "end": b.end.isoformat()},
-        ))
+        out.append(
+            Meaning(
+                "window.moved",
+                f"window {a.start.isoformat()}..{a.end.isoformat()} -> "
+                f"{b.start.isoformat()}..{b.end.isoformat()} ({_shift(shift)})",
+                "spec.window",
+                "changed",
+                {"start": a.start.isoformat(), "end": a.end.isoformat()},
+                {"start": b.start.isoformat(), "end": b.end.isoformat()},
+            )
+        )
     if old.spec.risk != spec.risk:
         direction = "raised" if RISK_ORDER[spec.risk] > RISK_ORDER[old.spec.risk] else "lowered"
-        out.append(Meaning(
-            f"risk.{direction}", f"risk {old.spec.risk} -> {spec.risk}", "spec.risk",
-            direction, old.spec.risk, spec.risk,  # type: ignore[arg-type]
-        ))
+        out.append(
+            Meaning(
+                f"risk.{direction}",
+                f"risk {old.spec.risk} -> {spec.risk}",
+                "spec.risk",
+                direction,
+                old.spec.risk,
+                spec.risk,  # type: ignore[arg-type]
+            )
+        )
     if old.spec.type != spec.type:
-        out.append(Meaning(
-            "type.changed", f"type {old.spec.type} -> {spec.type}", "spec.type", "changed",
-            old.spec.type, spec.type,
-        ))
+        out.append(
+            Meaning(
+                "type.changed",
+                f"type {old.spec.type} -> {spec.type}",
+                "spec.type",
+                "changed",
+                old.spec.type,
+                spec.type,
+            )
+        )
     if not old.spec.review and spec.review:
-        out.append(Meaning("review.added", "post-implementation review added", "spec.review",
-                           "added", None, spec.review.reviewed_at.isoformat()))
+        out.append(
+            Meaning(
+                "review.added",
+                "post-implementation review added",
+                "spec.review",
+                "added",
+                None,
+                spec.review.reviewed_at.isoformat(),
+            )
+        )
     return out, problems
 
 

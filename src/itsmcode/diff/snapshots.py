@@ -70,9 +70,12 @@ def records_from_blobs(
     with no_gc():
         for path, entry in entries.items():
             if entry.mode == SYMLINK_MODE:
-                out[path] = load_record(path, None, YamlProblem(
-                    UNREADABLE, "symbolic link; not followed when reading from git"
-                ), limits)
+                out[path] = load_record(
+                    path,
+                    None,
+                    YamlProblem(UNREADABLE, "symbolic link; not followed when reading from git"),
+                    limits,
+                )
                 continue
             blob = blobs[entry.sha]
             out[path] = load_record(path, blob.data, _problem(blob.problem), limits)

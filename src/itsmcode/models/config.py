@@ -41,7 +41,8 @@ class LintSettings(Strict):
         default_factory=list, description="Globs of repository-relative paths that lint skips."
     )
     max_file_size: int = Field(
-        default=1024 * 1024, ge=1024 * 1024,
+        default=1024 * 1024,
+        ge=1024 * 1024,
         description="Largest file read, in bytes (at least 1 MiB).",
     )
 

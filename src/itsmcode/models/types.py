@@ -174,8 +174,7 @@ def _string(pattern: str, title: str, description: str, **extra: Any) -> WithJso
     # The title names the value type in editors' hovers and in docs/reference (docgen
     # labels field types by it); a field's own description replaces ``description``.
     return WithJsonSchema(
-        {"type": "string", "title": title, "pattern": pattern, "description": description,
-         **extra}
+        {"type": "string", "title": title, "pattern": pattern, "description": description, **extra}
     )
 
 

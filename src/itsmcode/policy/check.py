@@ -53,33 +53,50 @@ def find_policy(catalog: Catalog, commit: str) -> LoadedPolicy:
     short = commit[:12]
     path = Layout.from_config(catalog.config).folders.get("ApprovalPolicy")
     if path is None:
-        return LoadedPolicy(None, None, (
-            f"no approval policy at {short}: the 'change' practice is not enabled in "
-            f"{CONFIG_FILE}; nothing may merge unreviewed, so the check fails closed"
-        ))
+        return LoadedPolicy(
+            None,
+            None,
+            (
+                f"no approval policy at {short}: the 'change' practice is not enabled in "
+                f"{CONFIG_FILE}; nothing may merge unreviewed, so the check fails closed"
+            ),
+        )
     records = [
-        r for r in catalog.records
+        r
+        for r in catalog.records
         if r.path == path or r.path.startswith(path + "/") or r.kind == "ApprovalPolicy"
     ]
     if not records:
-        return LoadedPolicy(None, path, (
-            f"no approval policy at {short}: {path} does not exist; the check fails closed"
-        ))
+        return LoadedPolicy(
+            None,
+            path,
+            (f"no approval policy at {short}: {path} does not exist; the check fails closed"),
+        )
     for record in records:
         if record.entity is None or record.problems:
             first = record.problems[0] if record.problems else None
-            where = (f"{first.location.path}:{first.location.line}:{first.location.column}: "
-                     f"{first.message}" if first else f"{record.path}: not an ApprovalPolicy")
-            return LoadedPolicy(None, record.path, (
-                f"invalid approval policy at {short}: {where}; the check fails closed"
-            ))
+            where = (
+                f"{first.location.path}:{first.location.line}:{first.location.column}: "
+                f"{first.message}"
+                if first
+                else f"{record.path}: not an ApprovalPolicy"
+            )
+            return LoadedPolicy(
+                None,
+                record.path,
+                (f"invalid approval policy at {short}: {where}; the check fails closed"),
+            )
     policies = [r for r in records if isinstance(r.entity, ApprovalPolicy)]
     if len(policies) != 1:
         found = ", ".join(r.path for r in records)
-        return LoadedPolicy(None, path, (
-            f"expected one ApprovalPolicy at {short}, found {len(policies)} ({found}); "
-            "the check fails closed"
-        ))
+        return LoadedPolicy(
+            None,
+            path,
+            (
+                f"expected one ApprovalPolicy at {short}, found {len(policies)} ({found}); "
+                "the check fails closed"
+            ),
+        )
     entity = policies[0].entity
     assert isinstance(entity, ApprovalPolicy)
     return LoadedPolicy(entity, policies[0].path, None)
@@ -99,20 +116,22 @@ def run_check(
     pr = PullFacts(pr.author, head, base, pr.labels, pr.number, pr.base_ref, pr.committers)
     base_config = config_at(repo, base)
     if base_config is None:
-        reason = (f"no valid {CONFIG_FILE} at the base commit {base[:12]}; the approval "
-                  "policy cannot be read, so the check fails closed")
+        reason = (
+            f"no valid {CONFIG_FILE} at the base commit {base[:12]}; the approval "
+            "policy cannot be read, so the check fails closed"
+        )
         return CheckResult(pr, merge_base, [failed_closed("base", None, base, reason)])
     base_catalog = load_commit(repo, base)
-    old_catalog = base_catalog if merge_base == base else load_commit(repo, merge_base,
-                                                                      base_config)
+    old_catalog = base_catalog if merge_base == base else load_commit(repo, merge_base, base_config)
     head_catalog = load_commit(repo, head, base_config)
     changeset = diff_repository(root, None, (f"{merge_base}..{head}",))
     paths = repo.changed_paths(merge_base, head)
     # base..head, not merge-base..head: commits the branch merged in from the target
     # are the target's, and their authors may well approve.
     committers = committer_logins(repo.commit_identities(base, head), base_catalog)
-    pr = PullFacts(pr.author, head, base, pr.labels, pr.number, pr.base_ref,
-                   pr.committers | committers)
+    pr = PullFacts(
+        pr.author, head, base, pr.labels, pr.number, pr.base_ref, pr.committers | committers
+    )
     items = build_items(changeset, paths, base_catalog, old_catalog, head_catalog)
     facts = Facts(pr, items, base_catalog, old_catalog, head_catalog)
 
@@ -128,12 +147,15 @@ def run_check(
 
 
 def _decide(
-    loaded: LoadedPolicy, facts: Facts, reviews: Sequence[Review], now: datetime,
-    source: Literal["base", "head"], commit: str,
+    loaded: LoadedPolicy,
+    facts: Facts,
+    reviews: Sequence[Review],
+    now: datetime,
+    source: Literal["base", "head"],
+    commit: str,
 ) -> Decision:
     if loaded.policy is None:
         return failed_closed(source, loaded.path, commit, loaded.problem or "no policy")
-    decision = evaluate(loaded.policy, facts, reviews, now, source=source,
-                        policy_path=loaded.path)
+    decision = evaluate(loaded.policy, facts, reviews, now, source=source, policy_path=loaded.path)
     decision.policy_commit = commit
     return decision

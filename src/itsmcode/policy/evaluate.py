@@ -109,8 +109,9 @@ class Decision:
     ignored: list[Ignored] = field(default_factory=list)
 
 
-def failed_closed(source: Literal["base", "head"], path: str | None, commit: str,
-                  reason: str) -> Decision:
+def failed_closed(
+    source: Literal["base", "head"], path: str | None, commit: str, reason: str
+) -> Decision:
     return Decision(source, path, commit, approved=False, errors=[reason])
 
 
@@ -152,7 +153,8 @@ def evaluate(
     decision.rules.append(default)
     decision.freeze = _freeze(policy, facts, now)
     decision.approvals = {
-        login: review for login, review in eligible.items()
+        login: review
+        for login, review in eligible.items()
         if any(login in r.approvers for r in decision.rules)
     }
     named = {u.lower() for rule in spec.rules for u in rule.require.users}
@@ -179,8 +181,10 @@ def policy_problems(policy: ApprovalPolicy) -> list[str]:
         predicate = rule.when.change_request
         for pattern in predicate.transition if predicate else []:
             before, arrow, after = (p.strip() for p in pattern.partition("->"))
-            if not arrow or before not in known | {"*", "new"} or (
-                after not in known | {"*", "removed"}
+            if (
+                not arrow
+                or before not in known | {"*", "new"}
+                or (after not in known | {"*", "removed"})
             ):
                 problems.append(
                     f"rule {rule.name}: transition {pattern!r} is not 'from->to' with "
@@ -208,7 +212,8 @@ def _eligible_approvals(
     ignored: list[Ignored] = []
     ignored.extend(
         Ignored(r.login, "is not a valid GitHub login (look-alike characters?)")
-        for r in reviews if r.state == "APPROVED" and normalize_login(r.login) is None
+        for r in reviews
+        if r.state == "APPROVED" and normalize_login(r.login) is None
     )
     for login, review in sorted(latest.items()):
         if options.invalidate_on_push and review.commit_id != head:
@@ -246,8 +251,9 @@ def _groups(
             # An owner that cannot approve (not a base team) keeps the rule pending.
             groups.extend(Group(f"owners of {service}", 0, problem=p) for p in problems)
         for team in sorted(owners):
-            groups.append(_pool(f"team {team}", require.count, _team(facts, team) - barred,
-                                eligible))
+            groups.append(
+                _pool(f"team {team}", require.count, _team(facts, team) - barred, eligible)
+            )
         if not owners and not groups and not require.teams and not require.users:
             # No owner can be named (an SLA nobody uses): still someone must approve.
             groups.append(_pool("any team member", require.count, everyone, eligible))

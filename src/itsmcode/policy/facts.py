@@ -141,8 +141,11 @@ def committer_logins(identities: Iterable[Identity], base: Catalog) -> frozenset
 
 
 def build_items(
-    changeset: ChangeSet, paths: Iterable[PathChange], facts_base: Catalog,
-    old: Catalog, head: Catalog,
+    changeset: ChangeSet,
+    paths: Iterable[PathChange],
+    facts_base: Catalog,
+    old: Catalog,
+    head: Catalog,
 ) -> list[Item]:
     """Items for every entity change and every other changed file."""
     items = [_entity_item(e, facts_base, old, head) for e in changeset.entities]
@@ -155,7 +158,11 @@ def _entity_item(entity: EntityChange, base: Catalog, old: Catalog, head: Catalo
     status = "renamed" if entity.status in ("moved", "renamed") else entity.status
     old_name = entity.old_name or entity.name
     item = Item(
-        entity.path, status, entity.kind, entity.name, entity.old_path,
+        entity.path,
+        status,
+        entity.kind,
+        entity.name,
+        entity.old_path,
         entity.old_name,
     )
     item.fields = tuple(f.path for f in entity.fields)
@@ -172,7 +179,8 @@ def _entity_item(entity: EntityChange, base: Catalog, old: Catalog, head: Catalo
         before = _first(Service, old_name, old, base)
         after = head.service(entity.name) if entity.name and status != "removed" else None
         item.sla |= _sla_shift(
-            _sla_of(before, old, base), _sla_of(after, head, base),
+            _sla_of(before, old, base),
+            _sla_of(after, head, base),
             before is not None and after is not None,
         )
     elif entity.kind == "SLA":
@@ -186,8 +194,9 @@ def _entity_item(entity: EntityChange, base: Catalog, old: Catalog, head: Catalo
             item.sla |= {"loosened"}
     elif entity.kind == "ChangeRequest":
         before_cr = _first(ChangeRequest, old_name, old, base) if status != "added" else None
-        after_cr = head.get(ChangeRequest, entity.name) if entity.name and (
-            status != "removed") else None
+        after_cr = (
+            head.get(ChangeRequest, entity.name) if entity.name and (status != "removed") else None
+        )
         item.cr_before, item.cr_after = _version(before_cr), _version(after_cr)
         for change in (before_cr, after_cr):
             if change is not None:

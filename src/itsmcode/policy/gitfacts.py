@@ -40,9 +40,7 @@ class PolicyGit(GitRepo):
 
     def changed_paths(self, old: str, new: str) -> list[PathChange]:
         """Every file of the whole git tree that differs, not only the ITSM folders."""
-        _, out, _ = self._run(
-            "diff-tree", "-r", "-z", "--no-renames", "--name-status", old, new
-        )
+        _, out, _ = self._run("diff-tree", "-r", "-z", "--no-renames", "--name-status", old, new)
         fields = out.split(b"\0")
         found: list[PathChange] = []
         i = 0
@@ -87,18 +85,20 @@ class PolicyGit(GitRepo):
         if not ref.startswith("refs/notes/"):
             raise GitError(f"notes ref {ref!r} must start with refs/notes/")
         # Through a file, not -m: the note must be the exact bytes of the record.
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".json",
-                                         delete=False) as handle:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", suffix=".json", delete=False
+        ) as handle:
             handle.write(text)
         # A CI runner often has no git identity; the notes commit then gets a neutral one
         # (the record itself says who approved; the notes commit's author is incidental).
         code, _, _ = self._run("var", "GIT_COMMITTER_IDENT", ok=(0, 1, 128))
-        identity = [] if code == 0 else [
-            "-c", "user.name=itsmcode", "-c", "user.email=itsmcode@users.noreply.localhost"
-        ]
+        identity = (
+            []
+            if code == 0
+            else ["-c", "user.name=itsmcode", "-c", "user.email=itsmcode@users.noreply.localhost"]
+        )
         try:
-            self._run(*identity, "notes", f"--ref={ref}", "add", "-f", "-F", handle.name,
-                      commit)
+            self._run(*identity, "notes", f"--ref={ref}", "add", "-f", "-F", handle.name, commit)
         finally:
             os.unlink(handle.name)
 
@@ -109,9 +109,21 @@ def scratch_commit(directory: Path, message: str, name: str, email: str) -> str:
     if not (directory / ".git").exists():
         _git(directory, "init", "-q")
     _git(directory, "add", "-A")
-    _git(directory, "-c", f"user.name={name}", "-c", f"user.email={email}",
-         "-c", "commit.gpgsign=false", "commit", "-q", "--allow-empty", "--no-verify",
-         "-m", message)
+    _git(
+        directory,
+        "-c",
+        f"user.name={name}",
+        "-c",
+        f"user.email={email}",
+        "-c",
+        "commit.gpgsign=false",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "--no-verify",
+        "-m",
+        message,
+    )
     return _git(directory, "rev-parse", "HEAD").strip()
 
 

@@ -78,8 +78,11 @@ def pull_facts(
     base = base or (pr.base_sha if pr else None)
     head = head or (pr.head_sha if pr else None)
     author = author or (pr.author if pr else None)
-    missing = [name for name, value in (("--base", base), ("--head", head),
-                                        ("--author", author)) if not value]
+    missing = [
+        name
+        for name, value in (("--base", base), ("--head", head), ("--author", author))
+        if not value
+    ]
     if missing:
         raise ConfigError(
             f"missing {', '.join(missing)}: give them, or --event with a pull_request payload"
@@ -87,6 +90,10 @@ def pull_facts(
     assert base and head and author
     all_labels = tuple(dict.fromkeys([*(pr.labels if pr else ()), *labels]))
     return PullFacts(
-        author=author, head_sha=head, base_sha=base, labels=all_labels,
-        number=pr.number if pr else None, base_ref=pr.base_ref if pr else "",
+        author=author,
+        head_sha=head,
+        base_sha=base,
+        labels=all_labels,
+        number=pr.number if pr else None,
+        base_ref=pr.base_ref if pr else "",
     )

@@ -23,9 +23,7 @@ from itsmcode.github import Review
 from itsmcode.policy.check import CheckResult
 
 
-def build_record(
-    result: CheckResult, merge: str, merge_tree: str, now: datetime
-) -> ApprovalRecord:
+def build_record(result: CheckResult, merge: str, merge_tree: str, now: datetime) -> ApprovalRecord:
     pr = result.pr
     if pr.number is None:
         raise ConfigError("the record needs the pull request's number: pass --event")
@@ -51,8 +49,12 @@ def build_record(
         ),
         decision="approved" if result.approved else "not-approved",
         approvers=[
-            Approval(login=r.login, submitted_at=r.submitted_at, commit=r.commit_id,
-                     review_id=r.review_id)
+            Approval(
+                login=r.login,
+                submitted_at=r.submitted_at,
+                commit=r.commit_id,
+                review_id=r.review_id,
+            )
             for _, r in sorted(approvals.items())
         ],
         rules=rules,

@@ -105,23 +105,35 @@ def load(path: Path) -> Loaded:
     for i, scenario in enumerate(spec.scenarios):
         where: tuple[str | int, ...] = ("scenarios", i)
         if (scenario.change is None) == (scenario.refs is None):
-            raise ScenarioError(_located(path, document, where,
-                                         "give exactly one of 'change' or 'refs'"))
+            raise ScenarioError(
+                _located(path, document, where, "give exactly one of 'change' or 'refs'")
+            )
         for value, key in ((scenario.now, "now"), (spec.now, "now")):
             if value is not None:
                 try:
                     parse_now(value)
                 except ConfigError:
-                    raise ScenarioError(_located(path, document, (*where, key),
-                                                 f"invalid time {value!r}")) from None
+                    raise ScenarioError(
+                        _located(path, document, (*where, key), f"invalid time {value!r}")
+                    ) from None
         if scenario.change is not None:
             change = scenario.change
-            paths = [*change.write, *change.set_, *change.delete, *change.rename,
-                     *change.rename.values()]
+            paths = [
+                *change.write,
+                *change.set_,
+                *change.delete,
+                *change.rename,
+                *change.rename.values(),
+            ]
             for bad in (p for p in paths if not _safe(p)):
-                raise ScenarioError(_located(path, document, (*where, "change"),
-                                             f"path {bad!r} must be relative, inside the "
-                                             "repository"))
+                raise ScenarioError(
+                    _located(
+                        path,
+                        document,
+                        (*where, "change"),
+                        f"path {bad!r} must be relative, inside the repository",
+                    )
+                )
     return Loaded(path, spec)
 
 
@@ -134,8 +146,12 @@ def _located(path: Path, document: YamlDocument, loc: tuple[Any, ...], message: 
 
 def _safe(path: str) -> bool:
     pure = PurePosixPath(path)
-    return bool(path) and not pure.is_absolute() and ".." not in pure.parts and (
-        pure.parts[0] != ".git")
+    return (
+        bool(path)
+        and not pure.is_absolute()
+        and ".." not in pure.parts
+        and (pure.parts[0] != ".git")
+    )
 
 
 def run_files(root: Path, files: list[Path], echo: Callable[[str], None]) -> bool:
@@ -170,22 +186,31 @@ def run_scenario(root: Path, scenario: Scenario, default_now: str | None) -> lis
         base = scratch_commit(scratch, "base", "itsm policy test", "scenario@itsmcode.invalid")
         _apply(scratch, scenario.change)
         # The PR's commits are the author's (what allowCommitters looks at).
-        head = scratch_commit(scratch, scenario.name, scenario.author,
-                              f"{scenario.author}@users.noreply.github.com")
+        head = scratch_commit(
+            scratch, scenario.name, scenario.author, f"{scenario.author}@users.noreply.github.com"
+        )
         return compare(_check(scratch, scenario, base, head, now), scenario)
 
 
 def _check(root: Path, scenario: Scenario, base: str, head: str, now: datetime) -> CheckResult:
     reviews = [
         Review(
-            login=r.user, state=r.state,
+            login=r.user,
+            state=r.state,
             commit_id={"head": head, "base": base}.get(r.commit, r.commit),
-            submitted_at=REVIEWS_FROM + timedelta(minutes=i), review_id=i + 1,
+            submitted_at=REVIEWS_FROM + timedelta(minutes=i),
+            review_id=i + 1,
         )
         for i, r in enumerate(scenario.reviews)
     ]
-    pr = PullFacts(author=scenario.author, head_sha=head, base_sha=base,
-                   labels=tuple(scenario.labels), number=1, base_ref="main")
+    pr = PullFacts(
+        author=scenario.author,
+        head_sha=head,
+        base_sha=base,
+        labels=tuple(scenario.labels),
+        number=1,
+        base_ref="main",
+    )
     return run_check(root, pr, reviews, now)
 
 
@@ -207,12 +232,13 @@ def compare(result: CheckResult, scenario: Scenario) -> list[str]:
         closed = any(d.errors for d in result.decisions)
         if closed != expect.fail_closed:
             reasons = "; ".join(e for d in result.decisions for e in d.errors)
-            out.append(f"failClosed: expected {expect.fail_closed}, got {closed}"
-                       + (f" ({reasons})" if reasons else ""))
+            out.append(
+                f"failClosed: expected {expect.fail_closed}, got {closed}"
+                + (f" ({reasons})" if reasons else "")
+            )
     if expect.freeze is not None:
         freeze = decision.freeze
-        got_freeze = ("blocked" if freeze.blocked else "exempt" if freeze.exception_used
-                      else "none")
+        got_freeze = "blocked" if freeze.blocked else "exempt" if freeze.exception_used else "none"
         if got_freeze != expect.freeze:
             out.append(f"freeze: expected {expect.freeze}, got {got_freeze}")
     return out
@@ -224,8 +250,13 @@ def _copy_repository(root: Path, target: Path) -> None:
     for relative in sorted({CONFIG_FILE, *layout.folders.values()}):
         source = root / relative
         if source.is_dir():
-            shutil.copytree(source, target / relative, symlinks=True, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns(".*"))
+            shutil.copytree(
+                source,
+                target / relative,
+                symlinks=True,
+                dirs_exist_ok=True,
+                ignore=shutil.ignore_patterns(".*"),
+            )
         elif source.is_file():
             (target / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / relative)

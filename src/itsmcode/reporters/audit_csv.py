@@ -13,9 +13,21 @@ from typing import TextIO
 from itsmcode.audit.evidence import AuditReport
 
 COLUMNS = (
-    "sha", "date", "author", "committer", "kind", "pull_request", "signature",
-    "entities", "change_requests", "approvers", "recorded_decision",
-    "reevaluated_decision", "policy", "violations", "violation_reasons",
+    "sha",
+    "date",
+    "author",
+    "committer",
+    "kind",
+    "pull_request",
+    "signature",
+    "entities",
+    "change_requests",
+    "approvers",
+    "recorded_decision",
+    "reevaluated_decision",
+    "policy",
+    "violations",
+    "violation_reasons",
 )
 
 
@@ -27,13 +39,22 @@ def report(result: AuditReport, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in result.rows:
-        writer.writerow((
-            row.sha, row.date.isoformat(), row.author, row.committer, row.kind,
-            "" if row.pr is None else row.pr, row.signature,
-            " | ".join(f"{e.label}: {e.summary}" for e in row.entities),
-            " | ".join(row.change_requests),
-            " | ".join(a.text() for a in row.approvers),
-            row.recorded_decision or "", row.reevaluated or "", row.policy or "",
-            " | ".join(v.control for v in row.violations),
-            " | ".join(f"{v.control}: {v.reason}" for v in row.violations),
-        ))
+        writer.writerow(
+            (
+                row.sha,
+                row.date.isoformat(),
+                row.author,
+                row.committer,
+                row.kind,
+                "" if row.pr is None else row.pr,
+                row.signature,
+                " | ".join(f"{e.label}: {e.summary}" for e in row.entities),
+                " | ".join(row.change_requests),
+                " | ".join(a.text() for a in row.approvers),
+                row.recorded_decision or "",
+                row.reevaluated or "",
+                row.policy or "",
+                " | ".join(v.control for v in row.violations),
+                " | ".join(f"{v.control}: {v.reason}" for v in row.violations),
+            )
+        )

@@ -16,9 +16,11 @@ def report(result: AuditReport, out: TextIO) -> None:
     for row in result.rows:
         _row(row, out)
     pulls = sum(1 for r in result.rows if r.pr is not None)
-    out.write(f"{len(result.rows)} changes ({pulls} pull requests, "
-              f"{len(result.rows) - pulls} direct commits), "
-              f"{result.violation_count} violations\n")
+    out.write(
+        f"{len(result.rows)} changes ({pulls} pull requests, "
+        f"{len(result.rows) - pulls} direct commits), "
+        f"{result.violation_count} violations\n"
+    )
     for control, count in result.counts().items():
         out.write(f"  {control}: {count}\n")
 
@@ -35,8 +37,10 @@ def _row(row: EvidenceRow, out: TextIO) -> None:
     if row.recorded_decision is not None:
         approvers = ", ".join(a.text() for a in row.approvers) or "nobody"
         out.write(f"  approved by: {approvers}\n")
-        out.write(f"  recorded decision: {row.recorded_decision}; re-evaluated with "
-                  f"{row.policy}: {row.reevaluated}\n")
+        out.write(
+            f"  recorded decision: {row.recorded_decision}; re-evaluated with "
+            f"{row.policy}: {row.reevaluated}\n"
+        )
     for violation in row.violations:
         out.write(f"  VIOLATION {violation.control}: {violation.reason}\n")
     out.write("\n")

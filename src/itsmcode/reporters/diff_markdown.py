@@ -16,13 +16,19 @@ from itsmcode.reporters.diff_text import side, summary, value
 MAX_ROWS = 100
 MAX_FIELDS = 40
 MAX_GRAPH_NODES = 50
-_ICON = {"added": "🟢 added", "removed": "🔴 removed", "modified": "🟡 modified",
-         "moved": "🔵 moved", "renamed": "🔵 renamed"}
+_ICON = {
+    "added": "🟢 added",
+    "removed": "🔴 removed",
+    "modified": "🟡 modified",
+    "moved": "🔵 moved",
+    "renamed": "🔵 renamed",
+}
 
 
 def report(changeset: ChangeSet, stream: TextIO, options: DiffReportOptions) -> None:
     out: list[str] = [
-        f"## Catalog diff: `{side(changeset.base)}` → `{side(changeset.head)}`", "",
+        f"## Catalog diff: `{side(changeset.base)}` → `{side(changeset.head)}`",
+        "",
     ]
     if changeset.empty:
         stream.write("\n".join([*out, "No differences in the catalog.", ""]))
@@ -49,15 +55,28 @@ def report(changeset: ChangeSet, stream: TextIO, options: DiffReportOptions) -> 
         out += [f"### Impact: {len(changeset.impact)} services ({tier1} tier 1)", ""]
         out += ["| Service | Tier | Why |", "| --- | --- | --- |"]
         for item in changeset.impact[:MAX_ROWS]:
-            why = ("changed: " + ", ".join(item.reasons)) if item.affected else (
-                "depends on " + " → ".join(reversed(item.via)))
+            why = (
+                ("changed: " + ", ".join(item.reasons))
+                if item.affected
+                else ("depends on " + " → ".join(reversed(item.via)))
+            )
             out.append(f"| {cell(item.name)} | {item.tier or '?'} | {cell(why)} |")
         if len(changeset.impact) > MAX_ROWS:
             out.append(f"| … {len(changeset.impact) - MAX_ROWS} more | | |")
-        out += ["", "<details><summary>Impact graph</summary>", "", *mermaid(changeset), "",
-                "</details>", ""]
-    out += [f"<details><summary>Field changes ({sum(len(e.fields) for e in changeset.entities)})"
-            "</summary>", ""]
+        out += [
+            "",
+            "<details><summary>Impact graph</summary>",
+            "",
+            *mermaid(changeset),
+            "",
+            "</details>",
+            "",
+        ]
+    out += [
+        f"<details><summary>Field changes ({sum(len(e.fields) for e in changeset.entities)})"
+        "</summary>",
+        "",
+    ]
     for entity in changeset.entities[:MAX_ROWS]:
         out += details(entity)
     out += ["</details>", ""]
@@ -100,7 +119,7 @@ def mermaid(changeset: ChangeSet) -> list[str]:
         lines.append("  classDef changed fill:#fde68a,stroke:#b45309")
         lines.append(f"  class {','.join(changed)} changed")
     if len(changeset.impact) > MAX_GRAPH_NODES:
-        lines.append(f"  more[\"… {len(changeset.impact) - MAX_GRAPH_NODES} more\"]")
+        lines.append(f'  more["… {len(changeset.impact) - MAX_GRAPH_NODES} more"]')
     lines.append("```")
     return lines
 
@@ -111,5 +130,4 @@ def _label(text: str) -> str:
 
 def cell(text: str) -> str:
     """Text safe inside a Markdown table cell (GFM honours ``\\|`` even in code spans)."""
-    return (text.replace("<", "&lt;").replace("|", "\\|").replace("\r", "")
-            .replace("\n", "<br>"))
+    return text.replace("<", "&lt;").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")

@@ -11,8 +11,15 @@ from itsmcode.diff.model import ChangeSet, EntityChange, FieldChange, Side
 from itsmcode.reporters.diff_options import DiffReportOptions
 
 _MARK = {"added": "+", "removed": "-", "modified": "~", "moved": ">", "renamed": "R"}
-_COLOR = {"added": "green", "removed": "red", "modified": "yellow", "moved": "cyan",
-          "renamed": "cyan", "changed": "yellow", "reordered": "blue"}
+_COLOR = {
+    "added": "green",
+    "removed": "red",
+    "modified": "yellow",
+    "moved": "cyan",
+    "renamed": "cyan",
+    "changed": "yellow",
+    "reordered": "blue",
+}
 _WORRYING = {"loosened", "lowered"}
 
 
@@ -34,15 +41,21 @@ def report(changeset: ChangeSet, stream: TextIO, options: DiffReportOptions) -> 
             stream.write(style(f"    {field_line(change)}", fg=_COLOR.get(change.op)) + "\n")
         for label, problems in (("base", entity.base_problems), ("head", entity.head_problems)):
             for d in problems:
-                stream.write(style(
-                    f"    ! {label}: {d.location}: [{d.rule}] {one_line(d.message)}", fg="red"
-                ) + "\n")
+                stream.write(
+                    style(
+                        f"    ! {label}: {d.location}: [{d.rule}] {one_line(d.message)}", fg="red"
+                    )
+                    + "\n"
+                )
     if changeset.diagnostics:
         stream.write("\n" + style("Diagnostics:", bold=True) + "\n")
         for d in changeset.diagnostics:
-            stream.write(style(
-                f"  {d.location}: {d.severity.value} [{d.rule}] {one_line(d.message)}", fg="red"
-            ) + "\n")
+            stream.write(
+                style(
+                    f"  {d.location}: {d.severity.value} [{d.rule}] {one_line(d.message)}", fg="red"
+                )
+                + "\n"
+            )
     if changeset.impact:
         n = len(changeset.impact)
         heading = f"Impact ({n} service{'s' if n != 1 else ''}):"
@@ -50,8 +63,11 @@ def report(changeset: ChangeSet, stream: TextIO, options: DiffReportOptions) -> 
         width = max(len(i.name) for i in changeset.impact)
         for item in changeset.impact:
             tier = f"tier {item.tier}" if item.tier is not None else "tier ?"
-            why = ("changed: " + ", ".join(item.reasons)) if item.affected else (
-                "depends on " + " -> ".join(reversed(item.via)))
+            why = (
+                ("changed: " + ", ".join(item.reasons))
+                if item.affected
+                else ("depends on " + " -> ".join(reversed(item.via)))
+            )
             stream.write(f"  {item.name:<{width}}  {tier}  {why}\n")
     stream.write("\n" + summary(changeset) + "\n")
 
@@ -98,8 +114,10 @@ def summary(changeset: ChangeSet) -> str:
     counts = ", ".join(f"{n} {status}" for status, n in changeset.counts().items() if n)
     impacted = len(changeset.impact)
     n = len(changeset.entities)
-    text = (f"{n} entit{'ies' if n != 1 else 'y'} changed ({counts}); "
-            f"{impacted} service{'s' if impacted != 1 else ''} impacted")
+    text = (
+        f"{n} entit{'ies' if n != 1 else 'y'} changed ({counts}); "
+        f"{impacted} service{'s' if impacted != 1 else ''} impacted"
+    )
     if changeset.diagnostics:
         n = len(changeset.diagnostics)
         text += f"; {n} diagnostic{'s' if n != 1 else ''}"

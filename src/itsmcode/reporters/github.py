@@ -102,9 +102,7 @@ def _write_log(result: LintResult, stream: TextIO, prefix: str) -> None:
     stream.write(workflow_command("group", f"{LOG_GROUP} ({summary(result)})") + "\n")
     stream.write(f"::stop-commands::{token}\n")
     for d in result.diagnostics:
-        stream.write(
-            f"{prefix}{d.location}: {d.severity.value} [{d.rule}] {one_line(d.message)}\n"
-        )
+        stream.write(f"{prefix}{d.location}: {d.severity.value} [{d.rule}] {one_line(d.message)}\n")
     stream.write(f"::{token}::\n")
     stream.write("::endgroup::\n")
 
@@ -155,7 +153,7 @@ def job_summary(result: LintResult, prefix: str = "") -> str:
         lines += [
             "",
             f"… and {more} more not shown here; every diagnostic is in the step log "
-            f"(group \"{LOG_GROUP}\").",
+            f'(group "{LOG_GROUP}").',
         ]
     return "\n".join(lines) + "\n\n"
 

@@ -26,8 +26,10 @@ def report(result: CheckResult, stream: TextIO, options: ReportOptions) -> None:
         for problem in decision.freeze.problems:
             stream.write(workflow_command("error", problem, {**where, "title": title}) + "\n")
         if decision.freeze.blocking:
-            message = (f"change freeze {decision.freeze.active} is in force; not exempt: "
-                       + ", ".join(decision.freeze.blocking))
+            message = (
+                f"change freeze {decision.freeze.active} is in force; not exempt: "
+                + ", ".join(decision.freeze.blocking)
+            )
             stream.write(workflow_command("error", message, {**where, "title": title}) + "\n")
         for rule in decision.rules:
             if rule.status != "pending":

@@ -27,17 +27,23 @@ def render(result: CheckResult) -> str:
             lines.append(f"- ❌ {md(error)}")
         freeze = decision.freeze
         if freeze.active and freeze.blocking:
-            lines.append(f"- ❌ freeze {md(freeze.active)} is in force; not exempt: "
-                         + ", ".join(md(b) for b in freeze.blocking))
+            lines.append(
+                f"- ❌ freeze {md(freeze.active)} is in force; not exempt: "
+                + ", ".join(md(b) for b in freeze.blocking)
+            )
         elif freeze.active and freeze.exempt:
-            lines.append(f"- ✅ freeze {md(freeze.active)} is in force; exempt: "
-                         + ", ".join(md(b) for b in freeze.exempt))
+            lines.append(
+                f"- ✅ freeze {md(freeze.active)} is in force; exempt: "
+                + ", ".join(md(b) for b in freeze.exempt)
+            )
         lines.extend(f"- ❌ {md(p)}" for p in freeze.problems)
         if decision.errors or freeze.active or freeze.problems:
             lines.append("")
         if decision.rules:
-            lines += ["| | rule | approved by | missing | can approve |",
-                      "| --- | --- | --- | --- | --- |"]
+            lines += [
+                "| | rule | approved by | missing | can approve |",
+                "| --- | --- | --- | --- | --- |",
+            ]
             for rule in decision.rules:
                 candidates = rule.candidates if rule.status == "pending" else []
                 lines.append(
@@ -47,8 +53,7 @@ def render(result: CheckResult) -> str:
                 )
             lines.append("")
         for ignored in decision.ignored:
-            lines.append(f"- approval by {md(ignored.login)} does not count: "
-                         f"{md(ignored.reason)}")
+            lines.append(f"- approval by {md(ignored.login)} does not count: {md(ignored.reason)}")
         if decision.ignored:
             lines.append("")
     return "\n".join(lines) + "\n"

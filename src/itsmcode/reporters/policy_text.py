@@ -43,18 +43,23 @@ def decision_lines(decision: Decision, several: bool) -> list[str]:
     lines: list[str] = []
     if several:
         state = "approved" if decision.approved else "not approved"
-        lines.append(f"{decision.source} policy ({decision.policy_path or 'none'} at "
-                     f"{decision.policy_commit[:12]}): {state}")
+        lines.append(
+            f"{decision.source} policy ({decision.policy_path or 'none'} at "
+            f"{decision.policy_commit[:12]}): {state}"
+        )
     for error in decision.errors:
         lines.append(f"  ✗ {error}")
     freeze = decision.freeze
     if freeze.active:
         if freeze.blocking:
-            lines.append(f"  ✗ freeze {freeze.active} is in force: refused for "
-                         f"{', '.join(freeze.blocking)} (type not exempt)")
+            lines.append(
+                f"  ✗ freeze {freeze.active} is in force: refused for "
+                f"{', '.join(freeze.blocking)} (type not exempt)"
+            )
         elif freeze.exempt:
-            lines.append(f"  ✓ freeze {freeze.active} is in force: exempt "
-                         f"{', '.join(freeze.exempt)}")
+            lines.append(
+                f"  ✓ freeze {freeze.active} is in force: exempt {', '.join(freeze.exempt)}"
+            )
     for problem in freeze.problems:
         lines.append(f"  ✗ {problem}")
     for rule in decision.rules:
