@@ -12,7 +12,7 @@ from typing import Any
 
 from itsmcode.catalog import Record
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.diff.model import Meaning
+from itsmcode.diff.model import Direction, Meaning
 from itsmcode.models import SLA, ChangeRequest, Entity, Service
 from itsmcode.models.change import CLOSED_STATUSES, RISK_ORDER, TRANSITIONS
 from itsmcode.models.sla import PRIORITIES
@@ -47,6 +47,7 @@ def _sla(old: SLA, new: SLA) -> list[Meaning]:
     if a is not None or b is not None:
         before, after = (a.target if a else None), (b.target if b else None)
         if before != after:
+            direction: Direction
             if after is None or (before is not None and after < before):
                 direction = "loosened"
             else:
@@ -58,7 +59,7 @@ def _sla(old: SLA, new: SLA) -> list[Meaning]:
                     "spec.availability.target",
                     direction,
                     before,
-                    after,  # type: ignore[arg-type]
+                    after,
                 )
             )
     old_targets, new_targets = dict(old.spec.targets.items()), dict(new.spec.targets.items())
@@ -76,7 +77,7 @@ def _sla(old: SLA, new: SLA) -> list[Meaning]:
                     f"sla.{direction}",
                     f"{priority} {field} {_dur(x) or 'none'} -> {_dur(y) or 'none'}: {direction}",
                     f"spec.targets.{priority}.{field}",
-                    direction,  # type: ignore[arg-type]
+                    direction,
                     _dur(x),
                     _dur(y),
                 )
@@ -89,7 +90,7 @@ def _service(old: Service, new: Service) -> list[Meaning]:
     a, b = old.spec, new.spec
     if a.tier != b.tier:
         # Tier 1 is the most critical: moving toward 1 raises (data-model.md).
-        direction = "raised" if b.tier < a.tier else "lowered"
+        direction: Direction = "raised" if b.tier < a.tier else "lowered"
         out.append(
             Meaning(
                 f"tier.{direction}",
@@ -97,7 +98,7 @@ def _service(old: Service, new: Service) -> list[Meaning]:
                 "spec.tier",
                 direction,
                 a.tier,
-                b.tier,  # type: ignore[arg-type]
+                b.tier,
             )
         )
     for field, label in (
@@ -250,7 +251,8 @@ def _change(
             )
         )
     if old.spec.risk != spec.risk:
-        direction = "raised" if RISK_ORDER[spec.risk] > RISK_ORDER[old.spec.risk] else "lowered"
+        raised = RISK_ORDER[spec.risk] > RISK_ORDER[old.spec.risk]
+        direction: Direction = "raised" if raised else "lowered"
         out.append(
             Meaning(
                 f"risk.{direction}",
@@ -258,7 +260,7 @@ def _change(
                 "spec.risk",
                 direction,
                 old.spec.risk,
-                spec.risk,  # type: ignore[arg-type]
+                spec.risk,
             )
         )
     if old.spec.type != spec.type:
