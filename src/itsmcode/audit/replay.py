@@ -17,9 +17,7 @@ from dataclasses import dataclass, field
 from itsmcode.audit.catalogs import ReplayCatalog
 from itsmcode.audit.gitlog import AuditGit, LogCommit
 from itsmcode.catalog import Record
-from itsmcode.diff.engine import match
-from itsmcode.diff.fields import diff_values
-from itsmcode.diff.meaning import derive
+from itsmcode.diff.engine import describe, match
 from itsmcode.diff.model import ChangeSet, EntityChange, Side
 from itsmcode.diff.snapshots import folders_of, wanted
 from itsmcode.gitsource import SYMLINK_MODE, Blob, TreeEntry
@@ -246,28 +244,7 @@ class Replay:
                 old_records, new_records, (base_layout, head_layout), (old_shas, new_shas)
             )
             for entity in entities:
-                describe(entity, old_records, new_records)
+                describe(entity, old_records, new_records)  # transition problems: diff only
             entities.sort(key=lambda e: (e.kind or "~", e.name or "", e.path))
         paths = [PathChange(c.path, c.status) for c in commit.changes]
         return Step(commit, before, after, entities, paths, new_records, old_records)
-
-
-def describe(entity: EntityChange, old: Mapping[str, Record], new: Mapping[str, Record]) -> None:
-    """Field changes and meanings of one entity change (as ``itsm diff`` gives them)."""
-    old_record = old.get(entity.old_path or entity.path) if entity.status != "added" else None
-    new_record = new.get(entity.path) if entity.status != "removed" else None
-    if old_record is not None:
-        entity.base_problems = list(old_record.problems)
-    if new_record is not None:
-        entity.head_problems = list(new_record.problems)
-    if old_record and new_record and old_record.document and new_record.document:
-        entity.fields = diff_values(old_record.document.data, new_record.document.data)
-    old_entity = old_record.entity if old_record else None
-    new_entity = new_record.entity if new_record else None
-    if entity.status == "removed" or new_entity is None:
-        return
-    if old_record is not None and old_entity is None:
-        return
-    if entity.status == "added" and not isinstance(new_entity, ChangeRequest):
-        return
-    entity.meanings, _ = derive(old_entity, new_entity, new_record)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from itsmcode.catalog import Record
+from itsmcode.diagnostics import Diagnostic
 from itsmcode.diff import graph as graphs
 from itsmcode.diff.fields import diff_values
 from itsmcode.diff.meaning import derive
@@ -110,7 +111,7 @@ def _diff_repository(root: Path, head_config: Config | None, args: tuple[str, ..
     shas = {p: e.sha for p, e in old_entries.items()}, {p: e.sha for p, e in new_entries.items()}
     changeset.entities = match(old_records, new_records, layouts, shas)
     for entity in changeset.entities:
-        _describe(entity, old_records, new_records, changeset)
+        changeset.diagnostics.extend(describe(entity, old_records, new_records))
     changeset.entities.sort(key=_order)
     changeset.impact = impact(
         repo, where.base.commit, base_config, changeset, old_records, new_records
@@ -289,13 +290,14 @@ def _text(record: Record) -> list[str]:
     return record.document.text.splitlines() if record.document else []
 
 
-def _describe(
-    entity: EntityChange,
-    old: Mapping[str, Record],
-    new: Mapping[str, Record],
-    changeset: ChangeSet,
-) -> None:
-    """Fill in field changes, meanings and each side's load problems."""
+def describe(
+    entity: EntityChange, old: Mapping[str, Record], new: Mapping[str, Record]
+) -> list[Diagnostic]:
+    """Fill in field changes, meanings and each side's load problems of one entity.
+
+    Returns the diagnostics the change itself raises (an invalid status transition);
+    ``itsm diff`` lists them, the audit replays history with the same function.
+    """
     old_record = old.get(entity.old_path or entity.path) if entity.status != "added" else None
     new_record = new.get(entity.path) if entity.status != "removed" else None
     if old_record is not None:
@@ -307,14 +309,13 @@ def _describe(
     old_entity = old_record.entity if old_record else None
     new_entity = new_record.entity if new_record else None
     if entity.status == "removed" or (old_record is not None and old_entity is None):
-        return  # no meaning without a valid entity on each side that exists
+        return []  # no meaning without a valid entity on each side that exists
     if new_entity is None:
-        return
+        return []
     if entity.status == "added" and not isinstance(new_entity, ChangeRequest):
-        return
-    meanings, problems = derive(old_entity, new_entity, new_record)
-    entity.meanings = meanings
-    changeset.diagnostics.extend(problems)
+        return []
+    entity.meanings, problems = derive(old_entity, new_entity, new_record)
+    return problems
 
 
 def _order(entity: EntityChange) -> tuple[int, str, str]:
