@@ -98,6 +98,7 @@ def test_three_slas_and_two_calendars_one_with_freezes(catalog: Catalog) -> None
         "high-risk",
         "tier-1",
         "emergency",
+        "teams-and-calendars",
         "governance",
     ]
 

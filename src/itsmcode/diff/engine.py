@@ -200,6 +200,13 @@ def match(
     out: list[EntityChange] = []
     for path in sorted(set(old) & set(new)):
         (ok, on), (nk, nn) = _identity(old[path], layouts), _identity(new[path], layouts)
+        if ok is not None and nk is not None and ok != nk:
+            # A file that changes its kind in place removes one entity and adds another:
+            # reported as a "modified" entity of the new kind, the removal of (say) a
+            # tier-1 service would escape every rule about services.
+            out.append(EntityChange("removed", ok, on, path))
+            out.append(EntityChange("added", nk, nn, path))
+            continue
         renamed = on is not None and nn is not None and on != nn and ok == nk
         out.append(
             EntityChange(

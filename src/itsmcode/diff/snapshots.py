@@ -94,15 +94,23 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_commit(repo: GitRepo, commit: str, fallback: Config | None = None) -> Catalog:
-    """The whole catalog as it was at ``commit`` (for ``itsm show --at``)."""
+def load_commit(
+    repo: GitRepo, commit: str, fallback: Config | None = None, *, also: Config | None = None
+) -> Catalog:
+    """The whole catalog as it was at ``commit`` (for ``itsm show --at``).
+
+    ``also`` adds the folders of another config: the approval check reads a pull
+    request's head through the base's folders too, so that moving ``spec.paths`` in
+    ``itsm.yaml`` cannot hide the head's services from the rules about them.
+    """
     config = config_at(repo, commit) or fallback
     if config is None:
         raise GitError(
             f"no valid {CONFIG_FILE} at {commit[:12]}; the ITSM repository did not exist there"
         )
     limits = Limits(max_file_size=config.spec.lint.max_file_size)
-    entries = {p: e for p, e in repo.ls_tree(commit, folders_of(config)).items() if wanted(p)}
+    folders = folders_of(config, also) if also is not None else folders_of(config)
+    entries = {p: e for p, e in repo.ls_tree(commit, folders).items() if wanted(p)}
     blobs = repo.read_blobs(
         (e.sha for e in entries.values() if e.mode != SYMLINK_MODE), limits.max_file_size
     )

@@ -122,8 +122,12 @@ def run_check(
         )
         return CheckResult(pr, merge_base, [failed_closed("base", None, base, reason)])
     base_catalog = load_commit(repo, base)
-    old_catalog = base_catalog if merge_base == base else load_commit(repo, merge_base, base_config)
-    head_catalog = load_commit(repo, head, base_config)
+    old_catalog = (
+        base_catalog
+        if merge_base == base
+        else load_commit(repo, merge_base, base_config, also=base_config)
+    )
+    head_catalog = load_commit(repo, head, base_config, also=base_config)
     changeset = diff_repository(root, None, (f"{merge_base}..{head}",))
     paths = repo.changed_paths(merge_base, head)
     # base..head, not merge-base..head: commits the branch merged in from the target

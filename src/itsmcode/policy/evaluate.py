@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Literal, get_args
 
 from itsmcode.calendars import active_freeze
+from itsmcode.catalog import Catalog
 from itsmcode.github import Review, effective_approvers, normalize_login
 from itsmcode.models import ApprovalPolicy, Team
 from itsmcode.models.change import Status as ChangeStatus
@@ -128,6 +129,7 @@ def evaluate(
     spec = policy.spec
     decision = Decision(source, policy_path, facts.pr.base_sha)
     decision.errors.extend(policy_problems(policy))
+    decision.errors.extend(ambiguous_authority(facts.base))
     eligible, ignored = _eligible_approvals(policy, facts, reviews)
     decision.ignored = ignored
     barred = _barred(policy, facts)
@@ -170,6 +172,27 @@ def evaluate(
         and all(r.status != "pending" for r in decision.rules)
     )
     return decision
+
+
+def ambiguous_authority(base: Catalog) -> list[str]:
+    """Teams and calendars that more than one file defines at the base commit.
+
+    Who may approve and when changes are frozen must not depend on which of two files
+    with one name a lookup happens to find first: a pull request that merges a second
+    ``cab`` team or an empty second freeze calendar would otherwise widen the next
+    pull request's approvers or lift its freeze. The policy fails closed until one goes.
+    """
+    problems = []
+    for kind in ("Team", "Calendar"):
+        for name in sorted(base.names(kind)):
+            paths = [record.path for record in base.records_named(kind, name)]
+            if len(paths) > 1:
+                problems.append(
+                    f"{kind} '{name}' is defined by {len(paths)} files at the base commit "
+                    f"({', '.join(paths)}); which one governs approvals is ambiguous, so the "
+                    "policy fails closed until only one remains"
+                )
+    return problems
 
 
 def policy_problems(policy: ApprovalPolicy) -> list[str]:
