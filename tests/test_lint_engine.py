@@ -137,3 +137,35 @@ def test_invalid_kind_or_name_is_reported_once_not_by_every_rule(tmp_path: Path)
         ("catalog/services/x.yaml", 3, 18, "schema"),
     ]
     assert max(len(d.message) for d in result.diagnostics) < 300
+
+
+def test_named_yaml_that_is_not_an_itsm_entity_is_not_linted(tmp_path: Path) -> None:
+    # pre-commit passes every changed *.yaml, CI workflows included.
+    write_repo(
+        tmp_path,
+        {
+            ".github/workflows/ci.yml": "on: push\njobs: {}\n",
+            "docs/mkdocs.yml": "site_name: x\n",
+            "misc/api.yaml": service("api"),
+        },
+    )
+    result = run_cli(
+        ["lint", "--format", "json", ".github/workflows/ci.yml", "docs/mkdocs.yml"], cwd=tmp_path
+    )
+    assert result.exit_code == 0
+    assert json.loads(result.output)["summary"]["files"] == 0
+    # A real entity outside the kinds' folders is still linted, also via its directory.
+    result = run_cli(["lint", "--format", "json", "misc"], cwd=tmp_path)
+    assert result.exit_code == 1
+    assert [(d["path"], d["rule"]) for d in json.loads(result.output)["diagnostics"]] == [
+        ("misc/api.yaml", "kind-matches-folder")
+    ]
+
+
+def test_suppression_takes_a_reason_and_all(tmp_path: Path) -> None:
+    with_reason = service("a", owner="nobody  # itsm: disable=ref-exists -- team being migrated")
+    whole_file = "# itsm: disable-file=all\n" + service("b", owner="nobody")
+    write_repo(
+        tmp_path, {"catalog/services/a.yaml": with_reason, "catalog/services/b.yaml": whole_file}
+    )
+    assert found(lint_repo(tmp_path)) == []

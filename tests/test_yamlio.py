@@ -574,3 +574,13 @@ thread.join()
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["yaml-limits"] * 4
+
+
+def test_bad_bytes_after_a_bom_are_located_in_text_columns() -> None:
+    with pytest.raises(YamlProblem) as invalid:
+        decode(b'\xef\xbb\xbfa: "xx" \xff\r\n')
+    assert (invalid.value.line, invalid.value.column) == (1, 9)
+    assert "0xff" in invalid.value.message
+    with pytest.raises(YamlProblem) as nul:
+        decode(b"\xef\xbb\xbfab\x00")
+    assert (nul.value.line, nul.value.column) == (1, 3)

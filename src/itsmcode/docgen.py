@@ -57,7 +57,9 @@ spec:
 
 **Suppressing inline.** `# itsm: disable=rule-a,rule-b` at the end of a line silences
 those rules on that line; on a line of its own, on the next line.
-`# itsm: disable-file=rule-a` anywhere silences a rule for the whole file.
+`# itsm: disable-file=rule-a` anywhere silences a rule for the whole file. `all` names
+every rule, and text after the ids is a free-form reason:
+`# itsm: disable=ref-exists -- owner team is being migrated`.
 """
 
 

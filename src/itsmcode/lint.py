@@ -4,7 +4,8 @@ Configuration (itsm.yaml ``spec.lint``): ``rules`` maps a rule id to error, warn
 off; ``ignore`` lists globs of files whose diagnostics are dropped (the files are still
 loaded, so references to them resolve). Inline, ``# itsm: disable=rule-a,rule-b`` on a
 line silences those rules for that line, on a line of its own for the next line, and
-``# itsm: disable-file=rule-a`` for the whole file.
+``# itsm: disable-file=rule-a`` for the whole file; ``all`` names every rule, and text
+after the ids is a free-form reason (``# itsm: disable=ref-exists -- migrating``).
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from itsmcode.models import Config
 from itsmcode.repo_config import load_config
 from itsmcode.rules import ALL_RULE_IDS, DEFAULT_SEVERITY, RULES, LintContext
 from itsmcode.snapshot import load_worktree
+from itsmcode.source import yaml_files_under
 from itsmcode.suggest import did_you_mean
 
-_DISABLE = re.compile(r"#\s*itsm:\s*(disable|disable-file)=([A-Za-z0-9_,\- ]+)")
+# Rule ids separated by commas; anything after them (a reason) is free text.
+_DISABLE = re.compile(r"#\s*itsm:\s*(disable|disable-file)=([\w-]+(?:\s*,\s*[\w-]+)*)")
 
 
 @dataclass(frozen=True)
@@ -39,16 +42,36 @@ def lint(root: Path, options: LintOptions = LintOptions()) -> LintResult:
     """Lint the repository at ``root``; raises ConfigError for a broken itsm.yaml."""
     config = load_config(root)
     severities = configured_severities(config)
-    # Named files outside the kinds' folders are loaded too (and told they are misplaced);
-    # named directories only narrow what is reported.
-    extra = [p for p in options.paths if not (root / p).is_dir()]
-    catalog = load_worktree(root, config, extra_paths=extra)
+    layout = Layout.from_config(config)
+    named = _named_files(root, options.paths)
+    catalog = load_worktree(root, config, extra_paths=named)
+    # A pre-commit hook names every changed YAML file, workflows included. Outside the
+    # kinds' folders only ITSM entities count (and are told they are misplaced).
+    foreign = {p for p in named if layout.kind_for_path(p) is None}
+    if foreign:
+        kept = [r for r in catalog.records if r.path not in foreign or _is_entity_file(r)]
+        catalog = Catalog(kept, config)
     context = LintContext(
-        config=config,
-        layout=Layout.from_config(config),
-        now=options.now or datetime.now(timezone.utc),
+        config=config, layout=layout, now=options.now or datetime.now(timezone.utc)
     )
     return run_rules(catalog, context, severities, options.paths)
+
+
+def _named_files(root: Path, paths: Iterable[str]) -> list[str]:
+    """Files named on the command line, with named directories expanded to their YAML."""
+    files: list[str] = []
+    for path in paths:
+        if (root / path).is_dir():
+            files.extend(yaml_files_under(root, path))
+        else:
+            files.append(path)
+    return files
+
+
+def _is_entity_file(record: Record) -> bool:
+    data = record.document.data if record.document else {}
+    api_version = data.get("apiVersion")
+    return isinstance(api_version, str) and api_version.startswith("itsmcode/")
 
 
 def configured_severities(config: Config) -> dict[str, Severity | None]:
@@ -133,4 +156,5 @@ class _Suppressions:
     def silences(self, diagnostic: Diagnostic) -> bool:
         rule = diagnostic.rule
         on_line = self.by_line.get(diagnostic.location.line, set())
-        return rule in self.whole_file or rule in on_line or "all" in on_line
+        silenced = self.whole_file | on_line
+        return rule in silenced or "all" in silenced

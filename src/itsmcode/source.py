@@ -49,6 +49,11 @@ def discover(root: Path, layout: Layout) -> list[str]:
     return sorted(found)
 
 
+def yaml_files_under(root: Path, folder: str) -> list[str]:
+    """Repository-relative paths of the YAML files below ``folder`` (a named directory)."""
+    return sorted(_walk(root, root / folder))
+
+
 def _walk(root: Path, top: Path) -> Iterator[str]:
     # os.walk does not follow directory symlinks, so a link cannot lead the scan
     # outside the repository or into a loop; file symlinks are checked on read.

@@ -191,6 +191,8 @@ def decode(raw: bytes) -> str:
     for bom, name in _UTF16_32_BOMS:
         if raw.startswith(bom):
             raise YamlProblem(UNREADABLE, f"file is {name}-encoded; save it as UTF-8", 1, 1)
+    # Drop a UTF-8 byte order mark first, so that byte offsets below are text positions.
+    raw = raw.removeprefix(codecs.BOM_UTF8)
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         if _looks_utf16(raw):
@@ -200,7 +202,7 @@ def decode(raw: bytes) -> str:
             UNREADABLE, "binary file (contains a NUL byte); expected UTF-8 YAML text", line, column
         )
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _byte_position(raw, exc.start)
         raise YamlProblem(

@@ -89,3 +89,13 @@ def test_graph_cache_is_keyed_by_the_services_tree(repo: GitRepo) -> None:
     repo.commit("tier 2")  # commits the work-tree edit: a new services tree
     repo.diff_json()
     assert len(list(cache_dir.glob("graph-v3-*.sqlite"))) == 2
+
+
+def test_a_comment_or_reorder_only_edit_impacts_no_service(repo: GitRepo) -> None:
+    original = (repo.root / "catalog/services/cache.yaml").read_text(encoding="utf-8")
+    repo.write({"catalog/services/cache.yaml": "# reviewed, nothing to change\n" + original})
+    doc = repo.diff_json()
+    assert [(e["status"], e["name"], e["fields"]) for e in doc["entities"]] == [
+        ("modified", "cache", [])
+    ]
+    assert doc["impact"] == []

@@ -78,3 +78,12 @@ def test_skipped_without_teams(tmp_path: Path) -> None:
     config = CONFIG.replace("[catalog, sla, change, incident, problem]", "[change]")
     write_repo(tmp_path, {PATH: requested_by("nobody")}, config=config, with_team=False)
     assert found(lint_repo(tmp_path), RULE) == []
+
+
+def test_members_of_a_team_file_with_schema_errors_are_not_blamed(tmp_path: Path) -> None:
+    broken_team = OPS_TEAM.replace("  members:", "  contacts: {}\n  members:")
+    repo(tmp_path, requested_by("carol-ops"))
+    (tmp_path / "catalog/teams/ops.yaml").write_text(broken_team, encoding="utf-8")
+    result = lint_repo(tmp_path)
+    assert found(result, "requester-is-member") == []
+    assert found(result, "schema") == [("catalog/teams/ops.yaml", 5, 3, "schema")]

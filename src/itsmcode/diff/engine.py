@@ -329,6 +329,18 @@ def _order(entity: EntityChange) -> tuple[int, str, str]:
     return (_KIND_ORDER.get(entity.kind or "", 99), entity.name or "", entity.path)
 
 
+def _data_unchanged(
+    entity: EntityChange, old: Mapping[str, Record], new: Mapping[str, Record]
+) -> bool:
+    """Whether a modified file's values are the same on both sides, up to list order."""
+    if entity.status != "modified":
+        return False
+    before, after = old.get(entity.path), new.get(entity.path)
+    if not (before and after and before.document and after.document):
+        return False
+    return all(change.op == "reordered" for change in entity.fields)
+
+
 def impact(
     repo: GitRepo,
     base_commit: str,
@@ -354,6 +366,8 @@ def impact(
                 reasons[name].append(reason)
 
     for entity in changeset.entities:
+        if _data_unchanged(entity, old, new):
+            continue  # a comment, formatting or pure reordering affects no service
         if entity.kind == "Service":
             affect(entity.name, entity.status)
             if entity.old_name:

@@ -39,7 +39,7 @@ SEVERITY = Severity.ERROR
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
     if not context.layout.enabled(Team.KIND):
         return
-    members = catalog.member_logins
+    members = set(catalog.member_logins) | _listed_in_broken_teams(catalog)
     spellings: list[str] | None = None
     for record, change in catalog.each(ChangeRequest):
         requester = change.spec.requester
@@ -55,3 +55,22 @@ def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
             f"{did_you_mean(requester, spellings)}; use the GitHub login of a team member, "
             "or add them to their team in the catalog",
         )
+
+
+def _listed_in_broken_teams(catalog: Catalog) -> set[str]:
+    """Logins a Team file lists even though the file has schema errors.
+
+    That file gets its own diagnostics; blaming every change its members requested
+    would bury the one real mistake under false ones.
+    """
+    logins: set[str] = set()
+    for record in catalog.records:
+        if record.entity is not None or record.kind != Team.KIND:
+            continue
+        spec = catalog.raw(record).get("spec")
+        members = spec.get("members") if isinstance(spec, dict) else None
+        for member in members if isinstance(members, list) else []:
+            login = member.get("github") if isinstance(member, dict) else None
+            if isinstance(login, str):
+                logins.add(login.lower())
+    return logins
