@@ -101,13 +101,6 @@ class Catalog:
                 return record.entity
         return None
 
-    def record_of(self, entity: Entity) -> Record:
-        return self._records_by_entity[id(entity)]
-
-    @cached_property
-    def _records_by_entity(self) -> dict[int, Record]:
-        return {id(r.entity): r for r in self.records if r.entity is not None}
-
     def each(self, model: type[E]) -> Iterator[tuple[Record, E]]:
         """(record, entity) for every valid entity of a kind, in path order."""
         records = self._valid.get(model)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from itsmcode.catalog import Catalog, Record
@@ -42,21 +43,30 @@ def load_worktree(
     limits = limits or Limits(max_file_size=config.spec.lint.max_file_size)
     layout = Layout.from_config(config)
     paths = sorted(set(discover(root, layout)) | set(extra_paths))
-    # Composing many small node trees churns the cycle collector for nothing: nothing
-    # built here is garbage until the run ends.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         records = []
         for path in paths:
             source = read(root, path, limits.max_file_size)
             records.append(load_record(path, source.data, source.problem, limits))
+    return Catalog(records, config)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Load without the cycle collector, and keep it off what was loaded afterwards.
+
+    Composing many small node trees churns the collector for nothing: nothing built
+    while loading is garbage until the run ends. And what was loaded lives as long as
+    the catalog: without gc.freeze, the first collections after re-enabling would walk
+    every node and value built (millions of objects for a large repository: seconds of
+    pure overhead in the rules that run next). Frozen objects are still freed by
+    reference counting.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
-        # What was loaded lives as long as the catalog: without gc.freeze, the first
-        # collections after re-enabling would walk every node and value built above
-        # (millions of objects for a large repository: seconds of pure overhead in the
-        # rules that run next). Frozen objects are still freed by reference counting.
         gc.freeze()
         if was_enabled:
             gc.enable()
-    return Catalog(records, config)

@@ -139,10 +139,6 @@ class YamlDocument:
         mark = node.start_mark
         return mark.line + 1, mark.column + 1
 
-    def line_text(self, line: int) -> str:
-        lines = self.text.splitlines()
-        return lines[line - 1] if 0 < line <= len(lines) else ""
-
 
 class _Composer(_Parser):
     """libyaml's composer with a resolver that leaves implicit scalars to us."""

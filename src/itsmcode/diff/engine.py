@@ -23,7 +23,6 @@ from itsmcode.diff.model import ChangeSet, EntityChange, ImpactedService, Side
 from itsmcode.diff.snapshots import (
     configs_at,
     folders_of,
-    no_gc,
     records_from_blobs,
     wanted,
 )
@@ -31,6 +30,7 @@ from itsmcode.errors import ConfigError
 from itsmcode.gitsource import GitRepo, TreeEntry, blob_id
 from itsmcode.layout import CONFIG_FILE, Layout
 from itsmcode.models import MODELS, ChangeRequest, Config
+from itsmcode.snapshot import paused_gc
 from itsmcode.yamlio import Limits
 
 #: git's default rename threshold (``-M50%``): at least this similar to pair files.
@@ -76,7 +76,7 @@ def diff_repository(root: Path, head_config: Config | None, args: tuple[str, ...
     """The ChangeSet of the repository at ``root`` for ``itsm diff ARGS``."""
     # Nothing built during a diff is garbage before it ends: the cycle collector would
     # only walk thousands of fresh node trees again and again (as in load_worktree).
-    with no_gc():
+    with paused_gc():
         return _diff_repository(root, head_config, args)
 
 

@@ -7,17 +7,14 @@ tree, so a file at a ref yields exactly the diagnostics lint would give it.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 
 from itsmcode.catalog import Catalog, Record
 from itsmcode.errors import GitError
 from itsmcode.gitsource import SYMLINK_MODE, Blob, GitRepo, TreeEntry
 from itsmcode.layout import CONFIG_FILE, Layout
 from itsmcode.models import Config
-from itsmcode.snapshot import load_record
+from itsmcode.snapshot import load_record, paused_gc
 from itsmcode.source import YAML_SUFFIXES
 from itsmcode.yamlio import UNREADABLE, Limits, YamlProblem
 
@@ -67,7 +64,7 @@ def records_from_blobs(
 ) -> dict[str, Record]:
     """Each path's blob as a Record (symbolic links are reported, not followed)."""
     out: dict[str, Record] = {}
-    with no_gc():
+    with paused_gc():
         for path, entry in entries.items():
             if entry.mode == SYMLINK_MODE:
                 out[path] = load_record(
@@ -80,18 +77,6 @@ def records_from_blobs(
             blob = blobs[entry.sha]
             out[path] = load_record(path, blob.data, _problem(blob.problem), limits)
     return out
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    # As in snapshot.load_worktree: nothing built while loading is garbage yet.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def load_commit(
@@ -116,16 +101,3 @@ def load_commit(
     )
     records = records_from_blobs(entries, blobs, limits)
     return Catalog([records[p] for p in sorted(records)], config)
-
-
-def read_worktree(root: Path, paths: Iterable[str], max_size: int) -> dict[str, Record]:
-    """Records of work-tree files (read by ``source.read``, with its safety checks)."""
-    from itsmcode.source import read
-
-    limits = Limits(max_file_size=max_size)
-    out: dict[str, Record] = {}
-    with no_gc():
-        for path in paths:
-            source = read(root, path, max_size)
-            out[path] = load_record(path, source.data, source.problem, limits)
-    return out

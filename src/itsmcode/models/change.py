@@ -15,6 +15,8 @@ Risk = Literal["low", "medium", "high"]
 Status = Literal["planned", "in-progress", "completed", "failed", "rolled-back", "cancelled"]
 RISK_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
 CLOSED_STATUSES = frozenset({"completed", "failed", "rolled-back", "cancelled"})
+#: Statuses of a change still ahead or under way (windows, templates still apply).
+OPEN_STATUSES = frozenset({"planned", "in-progress"})
 #: Status transitions one pull request may make (data-model.md, "Lifecycle").
 TRANSITIONS: dict[str, frozenset[str]] = {
     "planned": frozenset({"in-progress", "cancelled"}),

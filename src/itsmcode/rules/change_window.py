@@ -37,13 +37,11 @@ from itsmcode.calendars import FreezeInterval, freeze_intervals
 from itsmcode.catalog import Catalog
 from itsmcode.diagnostics import Diagnostic, Severity
 from itsmcode.models import Calendar, ChangeRequest
+from itsmcode.models.change import OPEN_STATUSES
 from itsmcode.rules.base import LintContext
 
 ID = "change-window"
 SEVERITY = Severity.ERROR
-
-#: Statuses whose window is still ahead or under way, and so must respect freezes.
-OPEN_STATUSES = frozenset({"planned", "in-progress"})
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

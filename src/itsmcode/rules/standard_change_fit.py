@@ -25,13 +25,12 @@ from collections.abc import Iterator
 from itsmcode.catalog import Catalog
 from itsmcode.diagnostics import Diagnostic, Severity
 from itsmcode.models import ChangeRequest
-from itsmcode.models.change import RISK_ORDER
+from itsmcode.models.change import OPEN_STATUSES, RISK_ORDER
 from itsmcode.rules.base import LintContext
 
 ID = "standard-change-fit"
 SEVERITY = Severity.WARNING
 
-OPEN_STATUSES = frozenset({"planned", "in-progress"})
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
