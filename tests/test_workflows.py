@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 from itsmcode import __version__
-from itsmcode.workflows import STATUS_CONTEXT, WORKFLOW_DIR, workflow_files
+from itsmcode.workflows import STATUS_CONTEXT_PREFIX, WORKFLOW_DIR, status_context, workflow_files
 from tests.helpers import run_cli
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -164,7 +164,7 @@ def test_jobs_that_hold_a_write_token_run_no_python() -> None:
             for s in steps(job):
                 assert "setup-python" not in s.get("uses", ""), f"{name}: {job_name}"
                 assert not PYTHON_STEP.search(s.get("run", "")), f"{name}: {job_name}: {s}"
-    assert writers == 4  # comment, resolve, report, publish
+    assert writers == 5  # comment, sweep, resolve, report, publish
 
 
 def test_no_expression_inside_a_script() -> None:
@@ -209,7 +209,12 @@ def test_workflows_install_the_itsmcode_version_that_generated_them() -> None:
 
 def test_the_gate_runs_only_the_base_branch_definition() -> None:
     gate = load("approval.yml")
-    assert set(gate["on"]) == {"pull_request_target", "workflow_run"}
+    assert set(gate["on"]) == {
+        "pull_request_target",
+        "workflow_run",
+        "schedule",
+        "workflow_dispatch",
+    }
     assert set(gate["on"]["pull_request_target"]["types"]) >= {
         "opened",
         "synchronize",
@@ -266,6 +271,29 @@ def test_the_gate_token_is_split_by_job() -> None:
     assert jobs["resolve"]["permissions"] == {"pull-requests": "read", "statuses": "write"}
     assert jobs["evaluate"]["permissions"] == {"contents": "read", "pull-requests": "read"}
     assert jobs["report"]["permissions"] == {"statuses": "write"}
+    assert jobs["sweep"]["permissions"] == {
+        "actions": "write",
+        "contents": "read",
+        "pull-requests": "read",
+    }
+
+
+def test_the_gate_re_evaluates_open_pull_requests_on_a_schedule() -> None:
+    """A check that went green stays green until an event: a freeze that starts later, or
+    a review whose trigger the pull request disabled, must still reach it."""
+    gate = load("approval.yml")
+    assert gate["on"]["schedule"] == [{"cron": "7,37 * * * *"}]  # every 30 minutes
+    assert gate["on"]["workflow_dispatch"]["inputs"]["number"]["required"] is True
+    jobs = gate["jobs"]
+    assert jobs["sweep"]["if"] == "github.event_name == 'schedule'"
+    assert jobs["resolve"]["if"] == "github.event_name != 'schedule'"
+    sweep = step("approval.yml", "sweep", jobs["sweep"]["steps"][0]["name"])["run"]
+    assert "-f protected=true" in sweep and "select(.draft | not)" in sweep
+    assert "/actions/workflows/${workflow}/dispatches" in sweep
+    # A dispatched run is the same resolve -> evaluate -> report path, and only the
+    # default branch's definition may judge.
+    resolve = step("approval.yml", "resolve", "pr")["run"]
+    assert 'if [ "${GITHUB_REF}" != "refs/heads/${DEFAULT_BRANCH}" ]; then' in resolve
 
 
 def test_the_gate_fails_closed() -> None:
@@ -282,8 +310,45 @@ def test_the_gate_fails_closed() -> None:
 
 
 def test_the_status_context_is_the_documented_one() -> None:
-    assert load("approval.yml")["env"]["STATUS_CONTEXT"] == STATUS_CONTEXT
-    assert f"`{STATUS_CONTEXT}`" in (PROJECT / "docs" / "ci.md").read_text(encoding="utf-8")
+    assert load("approval.yml")["env"]["STATUS_CONTEXT_PREFIX"] == STATUS_CONTEXT_PREFIX
+    assert status_context("main") == "itsm/approval/main"
+    ci = (PROJECT / "docs" / "ci.md").read_text(encoding="utf-8")
+    assert f"**`{status_context('main')}`**" in ci
+    # The old, base-independent context is only mentioned as the one to replace.
+    assert "**`itsm/approval`**" not in ci and "`itsm/approval`, not" not in ci
+
+
+def test_every_status_the_gate_sets_names_the_base_branch() -> None:
+    """A status belongs to a commit: one context for all bases would let a pull request
+    of the same head into a weaker branch set the check of main (finding 5)."""
+    text = (WORKFLOWS / "approval.yml").read_text(encoding="utf-8")
+    posts = fields = built = calls = 0
+    for job_name, job in load("approval.yml")["jobs"].items():
+        for s in steps(job):
+            script = s.get("run", "")
+            assert "itsm/approval" not in script, f"{job_name}: a literal context"
+            posts += script.count("/statuses/")
+            # Every context= a status is posted with is a variable built from the base ref.
+            for value in re.findall(r'"context=([^"]*)"', script):
+                fields += 1
+                assert value in ("$2", "${context}"), f"{job_name}: context={value}"
+            for value in re.findall(r"\bcontext=(\"[^\"]*\")\s*$", script, re.M):
+                built += 1
+                assert value in (
+                    '"${STATUS_CONTEXT_PREFIX}/${base_ref}"',
+                    '"${STATUS_CONTEXT_PREFIX}/${BASE_REF}"',
+                ), f"{job_name}: context={value}"
+            for call in re.findall(r"status (?:pending|error|success|failure) (\S+)", script):
+                calls += 1
+                assert call in (
+                    '"${context}"',
+                    '"${STATUS_CONTEXT_PREFIX}/${base_ref}"',
+                ), f"{job_name}: {call}"
+    assert posts == 2  # resolve's status() and report
+    assert (fields, built, calls) == (2, 2, 3)  # pending x2 and error in resolve
+    report = step("approval.yml", "report", "Set the commit status")
+    assert report["env"]["BASE_REF"] == "${{ needs.resolve.outputs.base-ref }}"
+    assert "STATUS_CONTEXT:" not in text
 
 
 # --- validate and record --------------------------------------------------------------
@@ -586,6 +651,8 @@ class Runner:
         }
         env.update({k: fill(v) for k, v in (definition.get("env") or {}).items()})
         env.update({k: fill(v) for k, v in (s.get("env") or {}).items()})
+        # The runner's own variables a test sets (GITHUB_REF, GITHUB_WORKFLOW_REF, ...).
+        env.update({k[4:]: v for k, v in context.items() if k.startswith("env:")})
         done = subprocess.run(
             ["bash", "-e", "-c", s["run"]],
             cwd=cwd,
@@ -622,6 +689,8 @@ class PullRequestRepo:
     """An `itsm init` repository on GitHub: a bare origin with main and refs/pull/7/head."""
 
     NUMBER = 7
+    #: A second pull request of the same head (into another base, or the same).
+    OTHER = 8
 
     def __init__(self, tmp: Path, author: str, edit: dict[str, str]) -> None:
         self.tmp = tmp
@@ -650,7 +719,9 @@ class PullRequestRepo:
             "-q",
             str(self.origin),
             "main:refs/heads/main",
+            "main:refs/heads/release",
             f"feature:refs/pull/{self.NUMBER}/head",
+            f"feature:refs/pull/{self.OTHER}/head",
         )
         # What actions/checkout leaves: the trusted branch, full history, no credentials.
         self.checkout = tmp / "checkout"
@@ -659,23 +730,25 @@ class PullRequestRepo:
     def git(self, *args: str) -> str:
         return _git(self.tmp / "work", *args)
 
-    def pull_request(self) -> dict[str, Any]:
+    def pull_request(self, number: int | None = None, base: str = "main") -> dict[str, Any]:
         return {
-            "number": self.NUMBER,
+            "number": number or self.NUMBER,
+            "state": "open",
+            "draft": False,
             "user": {"login": self.author},
             "labels": [],
-            "base": {"ref": "main", "sha": self.base},
+            "base": {"ref": base, "sha": self.base},
             "head": {"ref": "feature", "sha": self.head, "repo": {"full_name": REPO}},
             "merged_at": None,
             "merge_commit_sha": None,
         }
 
-    def event(self) -> Path:
+    def event(self, number: int | None = None, base: str = "main") -> Path:
         path = self.tmp / "event.json"
         payload = {
             "action": "synchronize",
-            "number": self.NUMBER,
-            "pull_request": self.pull_request(),
+            "number": number or self.NUMBER,
+            "pull_request": self.pull_request(number, base),
             "sender": {"login": self.author},
         }
         path.write_text(json.dumps(payload), encoding="utf-8")
@@ -691,27 +764,65 @@ class PullRequestRepo:
         }
 
 
-def run_gate(runner: Runner, pr: PullRequestRepo, reviews: list[dict[str, Any]]) -> str:
+def gate_context(**values: str) -> dict[str, str]:
+    """The expressions approval.yml's resolve step reads, empty unless given."""
+    names = [
+        "github.event_name",
+        "github.event.pull_request.number",
+        "github.event.pull_request.head.sha",
+        "github.event.pull_request.base.ref",
+        "github.event.workflow_run.head_sha",
+        "github.event.workflow_run.head_repository.owner.login",
+        "github.event.workflow_run.head_branch",
+        "inputs.number",
+        "inputs.head",
+    ]
+    context = {name: "" for name in names}
+    context.update(
+        {
+            "github.token": "t",
+            "github.event.repository.default_branch": "main",
+            "github.server_url": "https://github.invalid",
+            "github.repository": REPO,
+            "github.run_id": "9",
+        }
+    )
+    context.update({k.replace("__", "."): v for k, v in values.items()})
+    return context
+
+
+def run_gate(
+    runner: Runner,
+    pr: PullRequestRepo,
+    reviews: list[dict[str, Any]],
+    number: int | None = None,
+    base: str = "main",
+    open_prs: list[dict[str, Any]] | None = None,
+) -> str:
     """The three jobs of approval.yml on a pull_request_target event; the status set."""
-    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/reviews", reviews)
+    number = number or pr.NUMBER
+    runner.respond(f"repos/{REPO}/pulls/{number}/reviews", reviews)
+    runner.respond(f"repos/{REPO}/pulls", open_prs or [pr.pull_request(number, base)])
+    before = len(runner.calls("POST"))
     context = {
+        **gate_context(),
         "github.token": "not-a-token",
         "github.event_name": "pull_request_target",
-        "github.event.pull_request.number": str(pr.NUMBER),
+        "github.event.pull_request.number": str(number),
         "github.event.pull_request.head.sha": pr.head,
-        "github.event.pull_request.base.ref": "main",
+        "github.event.pull_request.base.ref": base,
         "github.event.workflow_run.head_sha": "",
         "github.event.workflow_run.head_repository.owner.login": "",
         "github.event.workflow_run.head_branch": "",
         "github.server_url": "https://github.invalid",
         "github.repository": REPO,
         "github.run_id": "1",
-        "event_path": str(pr.event()),
+        "event_path": str(pr.event(number, base)),
     }
     done = runner.run("approval.yml", "resolve", "pr", pr.tmp, context)
     assert done.returncode == 0, done.stdout + done.stderr
     resolved = runner.outputs["pr"]
-    assert resolved == {"number": str(pr.NUMBER), "head": pr.head, "base-ref": "main"}
+    assert resolved == {"number": str(number), "head": pr.head, "base-ref": base}
     context.update({f"needs.resolve.outputs.{k}": v for k, v in resolved.items()})
     for name in ("refs", "Fetch the pull request and its reviews", "check"):
         done = runner.run("approval.yml", "evaluate", name, pr.checkout, context)
@@ -724,11 +835,11 @@ def run_gate(runner: Runner, pr: PullRequestRepo, reviews: list[dict[str, Any]])
     context["needs.evaluate.result"] = "success"
     done = runner.run("approval.yml", "report", "Set the commit status", pr.tmp, context)
     assert done.returncode == 0, done.stdout + done.stderr
-    posts = runner.calls("POST")
+    posts = runner.calls("POST")[before:]
     assert [p["endpoint"] for p in posts] == [f"repos/{REPO}/statuses/{pr.head}"] * 2
     pending, final = (dict(p["fields"]) for p in posts)
-    assert pending["state"] == "pending" and pending["context"] == STATUS_CONTEXT
-    assert final["context"] == STATUS_CONTEXT
+    assert pending["state"] == "pending" and pending["context"] == status_context(base)
+    assert final["context"] == status_context(base)
     # The pull request's files were never checked out: the work tree is the base's.
     assert _git(pr.checkout, "rev-parse", "HEAD") == pr.base
     assert _git(pr.checkout, "status", "--porcelain") == ""
@@ -796,20 +907,13 @@ def test_gate_on_a_review_finds_the_pull_request_through_the_api(tmp_path: Path)
     runner.respond(f"repos/{REPO}/pulls", [other, pr.pull_request()])
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}", pr.pull_request())
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/reviews", [pr.approval("alice", 3)])
-    context = {
-        "github.token": "t",
-        "github.event_name": "workflow_run",
-        "github.event.pull_request.number": "",
-        "github.event.pull_request.head.sha": "",
-        "github.event.pull_request.base.ref": "",
-        "github.event.workflow_run.head_sha": pr.head,
-        "github.event.workflow_run.head_repository.owner.login": "fork-owner",
+    context = gate_context(
+        github__event_name="workflow_run",
+        github__event__workflow_run__head_sha=pr.head,
+        github__event__workflow_run__head_repository__owner__login="fork-owner",
         # A branch name is the pull request's to choose: it must stay data.
-        "github.event.workflow_run.head_branch": 'x";touch${IFS}pwned;"$(touch pwned)',
-        "github.server_url": "https://github.invalid",
-        "github.repository": REPO,
-        "github.run_id": "2",
-    }
+        github__event__workflow_run__head_branch='x";touch${IFS}pwned;"$(touch pwned)',
+    )
     done = runner.run("approval.yml", "resolve", "pr", tmp_path, context)
     assert done.returncode == 0, done.stdout + done.stderr
     assert runner.outputs["pr"] == {"number": "7", "head": pr.head, "base-ref": "main"}
@@ -831,23 +935,164 @@ def test_gate_on_a_review_finds_the_pull_request_through_the_api(tmp_path: Path)
 def test_gate_on_a_review_of_an_outdated_head_evaluates_nothing(tmp_path: Path) -> None:
     runner = Runner(tmp_path)
     runner.respond(f"repos/{REPO}/pulls", [])
-    context = {
-        "github.token": "t",
-        "github.event_name": "workflow_run",
-        "github.event.pull_request.number": "",
-        "github.event.pull_request.head.sha": "",
-        "github.event.pull_request.base.ref": "",
-        "github.event.workflow_run.head_sha": "1" * 40,
-        "github.event.workflow_run.head_repository.owner.login": "acme",
-        "github.event.workflow_run.head_branch": "feature",
-        "github.server_url": "https://github.invalid",
-        "github.repository": REPO,
-        "github.run_id": "3",
-    }
+    context = gate_context(
+        github__event_name="workflow_run",
+        github__event__workflow_run__head_sha="1" * 40,
+        github__event__workflow_run__head_repository__owner__login="acme",
+        github__event__workflow_run__head_branch="feature",
+    )
     done = runner.run("approval.yml", "resolve", "pr", tmp_path, context)
     assert done.returncode == 0, done.stdout + done.stderr
     assert runner.outputs["pr"] == {}
     assert runner.calls("POST") == []
+
+
+def test_two_pull_requests_of_one_head_into_different_bases_get_different_checks(
+    tmp_path: Path,
+) -> None:
+    """Finding 5: PR 7 into main fails; PR 8 of the same head into a release branch (same
+    policy here, a weaker one in the attack) passes. Its success is `itsm/approval/release`
+    and leaves `itsm/approval/main`, the check main requires, at failure."""
+    pr = PullRequestRepo(tmp_path, "carol", {"catalog/services/website.yaml": website("Shop")})
+    runner = Runner(tmp_path)
+    both = [pr.pull_request(pr.NUMBER, "main"), pr.pull_request(pr.OTHER, "release")]
+    assert run_gate(runner, pr, [], pr.NUMBER, "main", both) == "failure"
+    assert run_gate(runner, pr, [pr.approval("bob", 1)], pr.OTHER, "release", both) == "success"
+    final: dict[str, str] = {}
+    for post in runner.calls("POST"):
+        fields = dict(post["fields"])
+        final[fields["context"]] = fields["state"]
+    assert final == {"itsm/approval/main": "failure", "itsm/approval/release": "success"}
+
+
+def test_two_pull_requests_of_one_head_into_the_same_base_are_not_judged(
+    tmp_path: Path,
+) -> None:
+    """They would share one status while their authors, labels and reviews differ."""
+    head = "c" * 40
+    runner = Runner(tmp_path)
+    mine = {"number": 7, "head": {"sha": head}, "base": {"ref": "main"}}
+    runner.respond(
+        f"repos/{REPO}/pulls",
+        [mine, dict(mine, number=8), dict(mine, number=9, base={"ref": "release"})],
+    )
+    context = gate_context(
+        github__event_name="pull_request_target",
+        github__event__pull_request__number="8",
+        github__event__pull_request__head__sha=head,
+        github__event__pull_request__base__ref="main",
+    )
+    done = runner.run("approval.yml", "resolve", "pr", tmp_path, context)
+    assert done.returncode == 1
+    assert runner.outputs["pr"] == {}  # nothing evaluated, no report
+    [post] = runner.calls("POST")
+    assert post["endpoint"] == f"repos/{REPO}/statuses/{head}"
+    fields = dict(post["fields"])
+    assert (fields["state"], fields["context"]) == ("error", "itsm/approval/main")
+
+
+def test_a_review_of_one_branch_with_two_bases_sends_both_checks_back_to_pending(
+    tmp_path: Path,
+) -> None:
+    head = "d" * 40
+    runner = Runner(tmp_path)
+    runner.respond(
+        f"repos/{REPO}/pulls",
+        [
+            {"number": 7, "head": {"sha": head}, "base": {"ref": "main"}},
+            {"number": 8, "head": {"sha": head}, "base": {"ref": "release"}},
+        ],
+    )
+    context = gate_context(
+        github__event_name="workflow_run",
+        github__event__workflow_run__head_sha=head,
+        github__event__workflow_run__head_repository__owner__login="acme",
+        github__event__workflow_run__head_branch="feature",
+    )
+    done = runner.run("approval.yml", "resolve", "pr", tmp_path, context)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert runner.outputs["pr"] == {}
+    posted = [dict(p["fields"]) for p in runner.calls("POST")]
+    assert [(f["state"], f["context"]) for f in posted] == [
+        ("pending", "itsm/approval/main"),
+        ("pending", "itsm/approval/release"),
+    ]
+
+
+def test_a_dispatched_evaluation_looks_the_pull_request_up(tmp_path: Path) -> None:
+    pr = PullRequestRepo(tmp_path, "carol", {"catalog/services/website.yaml": website("Shop")})
+    runner = Runner(tmp_path)
+    runner.respond(f"repos/{REPO}/pulls/{pr.OTHER}", pr.pull_request(pr.OTHER, "release"))
+    runner.respond(
+        f"repos/{REPO}/pulls",
+        [pr.pull_request(pr.NUMBER, "main"), pr.pull_request(pr.OTHER, "release")],
+    )
+    context = gate_context(
+        github__event_name="workflow_dispatch",
+        inputs__number=str(pr.OTHER),
+        inputs__head=pr.head,
+    )
+    context["env:GITHUB_REF"] = "refs/heads/main"
+    done = runner.run("approval.yml", "resolve", "pr", tmp_path, context)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert runner.outputs["pr"] == {"number": "8", "head": pr.head, "base-ref": "release"}
+    [pending] = [dict(p["fields"]) for p in runner.calls("POST")]
+    assert (pending["state"], pending["context"]) == ("pending", "itsm/approval/release")
+    # The same facts a review's re-evaluation uses: the pull request from the API.
+    context.update({f"needs.resolve.outputs.{k}": v for k, v in runner.outputs["pr"].items()})
+    runner.respond(f"repos/{REPO}/pulls/{pr.OTHER}/reviews", [])
+    done = runner.run(
+        "approval.yml", "evaluate", "Fetch the pull request and its reviews", pr.checkout, context
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    event = json.loads((tmp_path / "runner-temp" / "event.json").read_text(encoding="utf-8"))
+    assert event["pull_request"]["base"]["ref"] == "release"
+    # A head that moved on since the sweep is left to its own events.
+    context["inputs.head"] = "e" * 40
+    done = runner.run("approval.yml", "resolve", "pr", tmp_path, context)
+    assert done.returncode == 0 and runner.outputs["pr"] == {}
+    assert "has moved on" in done.stdout
+    # A definition dispatched from another branch (a collaborator's copy) may not judge.
+    context["inputs.head"] = pr.head
+    context["env:GITHUB_REF"] = "refs/heads/mallory"
+    done = runner.run("approval.yml", "resolve", "pr", tmp_path, context)
+    assert done.returncode == 1 and runner.outputs["pr"] == {}
+    assert len(runner.calls("POST")) == 1
+
+
+def test_the_sweep_dispatches_open_pull_requests_into_protected_branches(
+    tmp_path: Path,
+) -> None:
+    runner = Runner(tmp_path)
+    a, b, c, d = ("a" * 40, "b" * 40, "c" * 40, "d" * 40)
+    runner.respond(f"repos/{REPO}/branches", [{"name": "main"}, {"name": "release"}])
+    runner.respond(
+        f"repos/{REPO}/pulls",
+        [
+            {"number": 1, "draft": False, "head": {"sha": a}, "base": {"ref": "main"}},
+            {"number": 2, "draft": False, "head": {"sha": a}, "base": {"ref": "release"}},
+            {"number": 3, "draft": False, "head": {"sha": b}, "base": {"ref": "scratch"}},
+            {"number": 4, "draft": True, "head": {"sha": c}, "base": {"ref": "main"}},
+            {"number": 5, "draft": False, "head": {"sha": d}, "base": {"ref": "main-old"}},
+        ],
+    )
+    context = {
+        "github.token": "t",
+        "env:GITHUB_REF_NAME": "main",
+        "env:GITHUB_WORKFLOW_REF": f"{REPO}/.github/workflows/approval.yml@refs/heads/main",
+    }
+    name = load("approval.yml")["jobs"]["sweep"]["steps"][0]["name"]
+    done = runner.run("approval.yml", "sweep", name, tmp_path, context)
+    assert done.returncode == 0, done.stdout + done.stderr
+    gets = runner.calls("GET")
+    assert ["protected", "true"] in gets[0]["fields"]
+    posts = runner.calls("POST")
+    endpoint = f"repos/{REPO}/actions/workflows/approval.yml/dispatches"
+    assert [p["endpoint"] for p in posts] == [endpoint] * 2
+    assert [p["fields"] for p in posts] == [
+        [["ref", "main"], ["inputs[number]", "1"], ["inputs[head]", a]],
+        [["ref", "main"], ["inputs[number]", "2"], ["inputs[head]", a]],
+    ]
 
 
 def test_report_maps_anything_but_approved_to_failure_or_error(tmp_path: Path) -> None:
@@ -863,6 +1108,7 @@ def test_report_maps_anything_but_approved_to_failure_or_error(tmp_path: Path) -
         context = {
             "github.token": "t",
             "needs.resolve.outputs.head": "a" * 40,
+            "needs.resolve.outputs.base-ref": "main",
             "needs.evaluate.outputs.decision": decision,
             "needs.evaluate.result": result,
             "github.server_url": "https://github.invalid",
@@ -871,7 +1117,9 @@ def test_report_maps_anything_but_approved_to_failure_or_error(tmp_path: Path) -
         }
         done = runner.run("approval.yml", "report", "Set the commit status", tmp_path, context)
         assert done.returncode == 0, done.stdout + done.stderr
-        states[(decision, result)] = dict(runner.calls("POST")[-1]["fields"])["state"]
+        fields = dict(runner.calls("POST")[-1]["fields"])
+        assert fields["context"] == "itsm/approval/main"
+        states[(decision, result)] = fields["state"]
     assert states == {
         ("approved", "success"): "success",
         ("not-approved", "success"): "failure",

@@ -7,7 +7,8 @@ and why the approval gate is safe against the pull request it judges, is in
 docs/ci.md and docs/security.md.
 
 - ``validate.yml``: lint annotations and the semantic diff (job summary, one PR comment);
-- ``approval.yml``: the approval gate, sets the ``itsm/approval`` commit status;
+- ``approval.yml``: the approval gate, sets the ``itsm/approval/<base branch>`` commit
+  status (re-evaluated every 30 minutes for open pull requests into protected branches);
 - ``approval-review.yml``: the review trigger that re-runs the gate via ``workflow_run``;
 - ``record.yml``: the approval record as a git note when a pull request merges.
 """
@@ -18,8 +19,8 @@ from importlib import resources
 
 #: Where the workflows live in a repository.
 WORKFLOW_DIR = ".github/workflows"
-#: The commit status the approval gate sets; the check to require in branch protection.
-STATUS_CONTEXT = "itsm/approval"
+#: The commit status the approval gate sets is this prefix, "/" and the base branch.
+STATUS_CONTEXT_PREFIX = "itsm/approval"
 #: Every repository gets this one.
 VALIDATE: tuple[str, ...] = ("validate.yml",)
 #: Only with an approval policy (the change practice): without one the gate fails closed.
@@ -38,3 +39,14 @@ def workflow_files(*, approval: bool = True) -> dict[str, str]:
         f"{WORKFLOW_DIR}/{name}": package.joinpath(name).read_text(encoding="utf-8")
         for name in names
     }
+
+
+def status_context(base_ref: str) -> str:
+    """The commit status the gate sets for a pull request into ``base_ref``.
+
+    The check to require in the branch protection of ``main`` is
+    ``status_context("main")``, ``itsm/approval/main``. A status belongs to a commit,
+    not to a pull request: naming the base branch keeps another pull request of the same
+    head, into a branch with a weaker policy, from setting the check of ``main``.
+    """
+    return f"{STATUS_CONTEXT_PREFIX}/{base_ref}"
