@@ -12,7 +12,9 @@ Security-relevant choices live here (policy.md, properties 2-4):
   valid ASCII GitHub login (a Unicode look-alike, say) never matches anyone;
 - only each user's latest review state counts: a later CHANGES_REQUESTED or a
   DISMISSED review cancels an approval, a COMMENTED review changes nothing;
-- with ``invalidate_on_push`` an approval counts only for the exact head sha.
+- with ``invalidate_on_push`` an approval counts only for the exact head sha;
+- for a merged pull request (``policy record``, the audit) only reviews submitted by
+  the merge count: an approval given afterwards did not authorize the change.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ from itsmcode.errors import ConfigError
 from itsmcode.models.types import LOGIN_PATTERN
 
 _LOGIN = re.compile(LOGIN_PATTERN, re.ASCII)
+_BOT = re.compile(LOGIN_PATTERN.removesuffix("$") + r"\[bot\]$", re.ASCII)
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 REVIEW_STATES = frozenset({"APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"})
 
@@ -38,6 +41,16 @@ def normalize_login(login: object) -> str | None:
     if not isinstance(login, str) or not _LOGIN.fullmatch(login):
         return None
     return login.lower()
+
+
+def valid_author(login: object) -> bool:
+    """Whether ``login`` can name a pull request's author: a valid GitHub login, or a
+    GitHub App's bot account (``dependabot[bot]``). A bot's own reviews carry the same
+    name, which is no login, so they never count; anything else (`` maria-lopez``,
+    ``maria_lopez``) would silently never be the author, and is refused."""
+    return normalize_login(login) is not None or (
+        isinstance(login, str) and _BOT.fullmatch(login) is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -213,6 +226,42 @@ def effective_approvers(
         for login, review in latest.items()
         if review.state == "APPROVED" and (not invalidate_on_push or review.commit_id == head_sha)
     }
+
+
+def submitted_by(submitted_at: datetime | None, moment: datetime) -> bool:
+    """Whether a review time shows the review was submitted at or before ``moment``.
+
+    A missing time shows nothing (False); a time without an offset is UTC, as GitHub's.
+    """
+    if submitted_at is None:
+        return False
+    return _utc(submitted_at) <= _utc(moment)
+
+
+def reviews_at(reviews: Iterable[Review], merged: datetime) -> tuple[list[Review], list[Review]]:
+    """(the reviews that stood when the pull request merged, the approvals that did not).
+
+    A review submitted after ``merged`` is no part of what the change was authorized
+    with: an approval given afterwards does not count, nor does a later objection cancel
+    an approval the change went in with. An approval without a submission time cannot
+    show it came first, so it does not count either; another review without a time
+    stays (it is the oldest, so it cannot cancel anything). The second list holds the
+    dropped approvals, in the order given, for the caller to report.
+    """
+    kept: list[Review] = []
+    late: list[Review] = []
+    for review in reviews:
+        if submitted_by(review.submitted_at, merged) or (
+            review.submitted_at is None and review.state != "APPROVED"
+        ):
+            kept.append(review)
+        elif review.state == "APPROVED":
+            late.append(review)
+    return kept, late
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _login_at(user: Any, where: str) -> str:

@@ -42,9 +42,7 @@ def test_a_second_team_file_with_the_same_name_at_base_fails_closed(tmp_path: Pa
     # Merged earlier under a weak policy: a second "cab" with the attacker's friends.
     repo = PRRepo(tmp_path / "r", {"catalog/teams/0/cab.yaml": team("cab", "mallory", "bobby")})
     repo.push({PAYMENTS: service("payments-api", 1, "payments", "sla: gold\ndescription: x\n")})
-    code, data, _ = repo.check(
-        reviews=repo.reviews(("alice", "APPROVED"), ("mallory", "APPROVED"))
-    )
+    code, data, _ = repo.check(reviews=repo.reviews(("alice", "APPROVED"), ("mallory", "APPROVED")))
     assert code == 1
     errors = data["decisions"][0]["errors"]
     assert any("Team 'cab' is defined by 2 files" in e for e in errors)

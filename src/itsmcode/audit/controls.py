@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from itsmcode.approval_record import ApprovalRecord
 from itsmcode.audit.evidence import Violation
 from itsmcode.audit.gitlog import LogCommit
-from itsmcode.audit.reevaluate import why_not
+from itsmcode.audit.reevaluate import late_approvals, too_late, why_not
 from itsmcode.audit.replay import Step
 from itsmcode.github import normalize_login
 from itsmcode.models.types import format_duration
@@ -25,6 +25,8 @@ CONTROLS: dict[str, str] = {
     "no-approval-record": "No valid approval record (git note) is attached to the change.",
     "approval-not-valid": "The recorded approvals do not satisfy the policy in force at "
     "the parent commit (re-evaluated; the note's verdict is ignored).",
+    "approved-after-merge": "A recorded approval was submitted after the merge commit's "
+    "committer date (or has no submission time): it did not authorize the change.",
     "approver-is-author": "A recorded approver is the pull request's author (or the "
     "commit's author).",
     "emergency-review-overdue": "An emergency change has no retrospective review merged "
@@ -95,6 +97,25 @@ def approval_not_valid(row: RowFacts) -> Iterator[Violation]:
             (
                 f"the policy at the parent commit does not accept the recorded approvals "
                 f"(the note claims '{claimed}'): {why_not(row.decisions)}"
+            ),
+        )
+
+
+def approved_after_merge(row: RowFacts) -> Iterator[Violation]:
+    """Was the change authorized before it went in? An approval recorded with a time after
+    the merge commit's committer date (or with none) was not; the re-evaluation leaves it
+    out, and this says who approved late."""
+    if row.record is None:
+        return
+    merged = row.commit.committer_date
+    late = late_approvals(row.record, merged)
+    if late:
+        who = "; ".join(f"{a.login} ({too_late(a, merged)})" for a in late)
+        yield Violation(
+            "approved-after-merge",
+            (
+                f"recorded approvals of pull request #{row.record.pull_request.number} that "
+                f"did not authorize it before it merged: {who}"
             ),
         )
 
@@ -199,6 +220,7 @@ ROW_CONTROLS = (
     direct_commit,
     no_approval_record,
     approval_not_valid,
+    approved_after_merge,
     approver_is_author,
     note_head_mismatch,
     implemented_outside_window,

@@ -1,11 +1,14 @@
 """Re-deciding a recorded approval with the policy in force at the parent commit.
 
-The note's own ``decision`` is never trusted. The recorded approvals become reviews
-(APPROVED, on the recorded commit, at the recorded time) and go through the same
-``policy.evaluate`` as ``itsm policy check``, with the policy, teams and calendars of
-the merge commit's first parent (what the branch held when the change went in) and
-the diff parent..commit (what actually landed). A change that edits the policy (or
-itsm.yaml) must satisfy the policy it leaves behind too, as at review time.
+The note's own ``decision`` is never trusted. The recorded approvals submitted by the
+merge (the commit's committer date) become reviews (APPROVED, on the recorded commit,
+at the recorded time) and go through the same ``policy.evaluate`` as ``itsm policy
+check``, with the policy, teams and calendars of the merge commit's first parent
+(what the branch held when the change went in) and the diff parent..commit (what
+actually landed). A change that edits the policy (or itsm.yaml) must satisfy the
+policy it leaves behind too, as at review time. An approval submitted after the
+merge, or without a time, authorized nothing: it is left out (``late_approvals``;
+the audit reports it as approved-after-merge).
 """
 
 from __future__ import annotations
@@ -14,19 +17,36 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
-from itsmcode.approval_record import ApprovalRecord
+from itsmcode.approval_record import Approval, ApprovalRecord
 from itsmcode.audit.catalogs import ReplayCatalog
 from itsmcode.audit.replay import Step
-from itsmcode.github import Review
+from itsmcode.github import Review, submitted_by
 from itsmcode.layout import CONFIG_FILE
 from itsmcode.policy.evaluate import Decision, evaluate, failed_closed
 from itsmcode.policy.facts import Facts, PullFacts, build_items
 
 
-def reviews_of(record: ApprovalRecord) -> list[Review]:
+def reviews_of(record: ApprovalRecord, merged: datetime) -> list[Review]:
+    """The recorded approvals submitted by ``merged`` (the merge commit's committer date)."""
     return [
-        Review(a.login, "APPROVED", a.commit, a.submitted_at, a.review_id) for a in record.approvers
+        Review(a.login, "APPROVED", a.commit, a.submitted_at, a.review_id)
+        for a in record.approvers
+        if submitted_by(a.submitted_at, merged)
     ]
+
+
+def late_approvals(record: ApprovalRecord, merged: datetime) -> list[Approval]:
+    """Recorded approvals submitted after ``merged``, or without a submission time."""
+    return [a for a in record.approvers if not submitted_by(a.submitted_at, merged)]
+
+
+def too_late(approval: Approval, merged: datetime) -> str:
+    """Why a late approval authorized nothing, in words."""
+    if approval.submitted_at is None:
+        return "approval without a submission time: nothing shows it came before the merge"
+    return (
+        f"approved at {approval.submitted_at.isoformat()}, after the merge at {merged.isoformat()}"
+    )
 
 
 def decide(step: Step, pr: PullFacts, reviews: Sequence[Review], now: datetime) -> list[Decision]:

@@ -31,11 +31,11 @@ from itsmcode.audit.evidence import (
     entity_evidence,
 )
 from itsmcode.audit.gitlog import AuditGit, LogCommit
-from itsmcode.audit.reevaluate import decide, reviews_of
+from itsmcode.audit.reevaluate import decide, late_approvals, reviews_of, too_late
 from itsmcode.audit.replay import Replay, Step
 from itsmcode.errors import ConfigError, GitError
 from itsmcode.models import Config
-from itsmcode.policy.evaluate import Decision
+from itsmcode.policy.evaluate import Decision, Ignored
 from itsmcode.policy.facts import PullFacts
 from itsmcode.policy.gitfacts import Identity
 
@@ -248,7 +248,13 @@ def _row(
             valid.pull_request.base_ref,
             committers,
         )
-        decisions = decide(step, facts, reviews_of(valid), commit.committer_date)
+        # Authorized before it went in: approvals submitted after the merge commit's
+        # committer date (or without a time) do not count (control approved-after-merge).
+        merged = commit.committer_date
+        decisions = decide(step, facts, reviews_of(valid, merged), merged)
+        late = late_approvals(valid, merged)
+        for decision in decisions:
+            decision.ignored.extend(Ignored(a.login, too_late(a, merged)) for a in late)
     # Who wrote the change: the authors of the pull request's commits (every other
     # identity listed is a committer). A merge commit's own author is whoever pressed
     # "merge", often an approver, so it is not one of them.

@@ -115,7 +115,10 @@ def test_cmd(paths: tuple[Path, ...], repo: Path | None) -> None:
 @click.option("--reviews", type=_FILE, required=True, help="JSON array of GitHub REST reviews.")
 @click.option("--base", help="Base commit (default: the merge commit's first parent).")
 @click.option("--head", help="Head commit (default: pull_request.head.sha of --event).")
-@click.option("--now", help="Evaluation time, ISO 8601 (default: now).")
+@click.option(
+    "--now",
+    help="Evaluation time for freezes, ISO 8601 (default: the merge commit's committer date).",
+)
 @click.option(
     "--notes-ref", default="refs/notes/itsmcode", show_default=True, help="Notes ref to write."
 )
@@ -134,17 +137,20 @@ def record(
     """Write the approval decision of a merged pull request as a git note.
 
     The note (docs/reference/policy.md, "Approval record") goes on the merge commit
-    under --notes-ref and is printed. Exit status: 0 written, 2 error.
+    under --notes-ref and is printed. Only reviews submitted by the merge commit's
+    committer date count; approvals given later (or without a time) are named on
+    stderr and left out. Exit status: 0 written, 2 error.
     """
     from itsmcode.errors import ConfigError
+    from itsmcode.github import reviews_at
     from itsmcode.policy.check import run_check
-    from itsmcode.policy.gitfacts import PolicyGit
     from itsmcode.policy.inputs import load_pull_request, load_reviews, parse_now, pull_facts
-    from itsmcode.policy.record import build_record
+    from itsmcode.policy.record import RecordGit, build_record
 
     root = resolve_root(repo)
-    git = PolicyGit(root)
+    git = RecordGit(root)
     merge_sha = git.resolve(merge)
+    merged_at = git.committer_time(merge_sha)
     if base is None:
         parents = git.parents(merge_sha)
         if not parents:
@@ -152,8 +158,18 @@ def record(
         base = parents[0]
     pr, review = load_pull_request(event)
     facts = pull_facts(pr, base=base, head=head, author=None, labels=())
-    moment = parse_now(now)
-    result = run_check(root, facts, load_reviews(reviews, review), moment)
+    # Was the change authorized before it went in? Reviews after the merge are not part
+    # of the answer, and the freeze is the one in force when it landed.
+    counted, late = reviews_at(load_reviews(reviews, review), merged_at)
+    for approval in late:
+        when = approval.submitted_at.isoformat() if approval.submitted_at else "no time"
+        click.echo(
+            f"itsm: warning: approval by {approval.login!r} ({when}) is not counted: it was "
+            f"not submitted before the merge at {merged_at.isoformat()}",
+            err=True,
+        )
+    moment = parse_now(now) if now is not None else merged_at
+    result = run_check(root, facts, counted, moment)
     text = build_record(result, merge_sha, git.tree_of(merge_sha), moment).to_json()
     if not dry_run:
         git.add_note(merge_sha, text, notes_ref)

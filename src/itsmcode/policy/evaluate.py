@@ -15,7 +15,7 @@ from typing import Literal, get_args
 
 from itsmcode.calendars import active_freeze
 from itsmcode.catalog import Catalog
-from itsmcode.github import Review, effective_approvers, normalize_login
+from itsmcode.github import Review, effective_approvers, normalize_login, valid_author
 from itsmcode.models import ApprovalPolicy, Team
 from itsmcode.models.change import Status as ChangeStatus
 from itsmcode.models.policy import Require
@@ -166,6 +166,14 @@ def evaluate(
         for login, review in sorted(eligible.items())
         if login not in facts.base.member_logins and login not in named
     )
+    if not valid_author(facts.pr.author):
+        # Nobody would ever be the author, so the author's own approval would count and
+        # ``author`` predicates never match: refuse (the CLI already rejects it; this
+        # catches a forged approval record in the audit).
+        decision.errors.append(
+            f"the pull request author {facts.pr.author!r} is not a valid GitHub login, so "
+            "the author's own approval cannot be told apart; the policy fails closed"
+        )
     decision.approved = (
         not decision.errors
         and not decision.freeze.blocked

@@ -16,6 +16,7 @@ from itsmcode.github import (
     parse_event,
     parse_pull_request,
     parse_reviews,
+    valid_author,
 )
 from itsmcode.policy.facts import PullFacts
 
@@ -74,9 +75,16 @@ def pull_facts(
     author: str | None,
     labels: Sequence[str],
 ) -> PullFacts:
-    """Flags win over the payload; the author is never the payload's ``sender``."""
+    """Flags win over the payload; the author is never the payload's ``sender``.
+
+    The author must be a valid GitHub login (or a bot's, ``dependabot[bot]``): one that
+    is not (`` maria-lopez``, ``maria_lopez``, ``a--b``) would never compare equal to the
+    author's own approval or team membership, so the author could approve their own
+    change. A usage error.
+    """
     base = base or (pr.base_sha if pr else None)
     head = head or (pr.head_sha if pr else None)
+    flag_author = bool(author)
     author = author or (pr.author if pr else None)
     missing = [
         name
@@ -88,6 +96,12 @@ def pull_facts(
             f"missing {', '.join(missing)}: give them, or --event with a pull_request payload"
         )
     assert base and head and author
+    if not valid_author(author):
+        given = "--author" if flag_author else "pull_request.user.login"
+        raise ConfigError(
+            f"invalid GitHub login {author!r} for the pull request author ({given}): letters, "
+            "digits and single hyphens, at most 39 characters, no leading or trailing hyphen"
+        )
     all_labels = tuple(dict.fromkeys([*(pr.labels if pr else ()), *labels]))
     return PullFacts(
         author=author,

@@ -3,11 +3,15 @@
 The note is an ``ApprovalRecord`` (approval_record.py, the single source of its
 format); it is written on the merge commit under ``refs/notes/itsmcode``. Pushing the
 notes ref is the workflow's job.
+
+The record answers "was this change authorized before it went in?": only reviews
+submitted by the merge commit's committer date count (``github.reviews_at``), and the
+freeze is judged at that time unless ``--now`` says otherwise.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from itsmcode.approval_record import (
     Approval,
@@ -21,6 +25,22 @@ from itsmcode.approval_record import (
 from itsmcode.errors import ConfigError
 from itsmcode.github import Review
 from itsmcode.policy.check import CheckResult
+from itsmcode.policy.gitfacts import PolicyGit
+
+
+class RecordGit(PolicyGit):
+    """PolicyGit plus the one fact the record needs of the merge commit: when it landed."""
+
+    def committer_time(self, commit: str) -> datetime:
+        _, out, _ = self._run(
+            "-c", "log.showSignature=false", "log", "-1", "--format=%cI", commit, "--"
+        )
+        text = out.decode("utf-8", "replace").strip()
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ConfigError(f"{commit[:12]}: unreadable committer date {text!r}") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def build_record(result: CheckResult, merge: str, merge_tree: str, now: datetime) -> ApprovalRecord:

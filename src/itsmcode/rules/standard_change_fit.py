@@ -32,7 +32,6 @@ ID = "standard-change-fit"
 SEVERITY = Severity.WARNING
 
 
-
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
     for record, change in catalog.each(ChangeRequest):
         spec = change.spec
