@@ -169,3 +169,10 @@ def test_suppression_takes_a_reason_and_all(tmp_path: Path) -> None:
         tmp_path, {"catalog/services/a.yaml": with_reason, "catalog/services/b.yaml": whole_file}
     )
     assert found(lint_repo(tmp_path)) == []
+
+
+def test_load_checks_cannot_be_turned_off(tmp_path: Path) -> None:
+    write_repo(tmp_path, {}, config=config_with("rules: {schema: off}"))
+    result = run_cli(["lint"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "cannot turn off 'schema'" in result.output

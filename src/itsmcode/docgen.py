@@ -45,8 +45,9 @@ checked while files are read and validated; the second runs on the loaded catalo
 index.
 
 **Configuring.** In `itsm.yaml`, `spec.lint.rules` maps a rule id to `error`,
-`warning` or `off`; `spec.lint.ignore` lists globs of files whose diagnostics are
-dropped (the files are still loaded, so references to them resolve):
+`warning` or `off` (the checks made while loading cannot be turned off: a file they
+report is invisible to every other rule); `spec.lint.ignore` lists globs of files whose
+diagnostics are dropped (the files are still loaded, so references to them resolve):
 
 ```yaml
 spec:

@@ -23,7 +23,7 @@ from itsmcode.errors import ConfigError
 from itsmcode.layout import Layout
 from itsmcode.models import Config
 from itsmcode.repo_config import load_config
-from itsmcode.rules import ALL_RULE_IDS, DEFAULT_SEVERITY, RULES, LintContext
+from itsmcode.rules import ALL_RULE_IDS, DEFAULT_SEVERITY, LOAD_CHECKS, RULES, LintContext
 from itsmcode.snapshot import load_worktree
 from itsmcode.source import yaml_files_under
 from itsmcode.suggest import did_you_mean
@@ -82,6 +82,14 @@ def configured_severities(config: Config) -> dict[str, Severity | None]:
             raise ConfigError(
                 f"itsm.yaml: spec.lint.rules names unknown rule '{rule_id}'"
                 f"{did_you_mean(rule_id, ALL_RULE_IDS)}; see 'itsm lint --list-rules'"
+            )
+        if setting == "off" and rule_id in LOAD_CHECKS:
+            # A file that cannot be loaded or validated is invisible to every other rule:
+            # silencing its only diagnostic would make a broken repository lint clean.
+            raise ConfigError(
+                f"itsm.yaml: spec.lint.rules cannot turn off '{rule_id}' (a file it reports "
+                "is skipped by every other rule); make it a warning, or exclude the file "
+                "with spec.lint.ignore"
             )
         severities[rule_id] = None if setting == "off" else Severity(setting)
     return severities
