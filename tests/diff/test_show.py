@@ -55,3 +55,11 @@ def test_show_missing_entity_and_unknown_kind(repo: GitRepo) -> None:
     assert kind.exit_code == 2 and "unknown kind 'servise'" in kind.stderr
     ref = repo.itsm("show", "service", "api", "--at", "nope")
     assert ref.exit_code == 2 and "unknown revision 'nope'" in ref.stderr
+
+
+def test_show_a_file_that_does_not_load_says_why(repo: GitRepo) -> None:
+    repo.write({"catalog/services/ledger.yaml": "apiVersion: itsmcode/v1\nkind: [Service\n"})
+    result = repo.itsm("show", "service", "ledger")
+    assert result.exit_code == 1
+    assert "Service 'ledger' in the work tree does not load" in result.stderr
+    assert "catalog/services/ledger.yaml:3:1: [yaml-syntax]" in result.stderr

@@ -69,6 +69,13 @@ def show(kind: str, name: str, at: str | None, fmt: str, repo: Path | None) -> N
     catalog, where = _catalog(root, at)
     records = catalog.records_named(kind_name, name)
     if not records:
+        broken = _broken_file(catalog, kind_name, name)
+        if broken is not None:
+            # The file is there but does not load: say why rather than "no such entity".
+            click.echo(f"itsm: {kind_name} '{name}' {where} does not load:", err=True)
+            for problem in broken.problems:
+                click.echo(f"  {problem.location}: [{problem.rule}] {problem.message}", err=True)
+            sys.exit(1)
         hint = did_you_mean(name, catalog.names(kind_name))
         click.echo(f"itsm: no {kind_name} named '{name}' {where}{hint}", err=True)
         sys.exit(1)
@@ -80,6 +87,24 @@ def show(kind: str, name: str, at: str | None, fmt: str, repo: Path | None) -> N
     else:
         _write_yaml(document)
     sys.exit(0)
+
+
+def _broken_file(catalog: Any, kind: str, name: str) -> Any:
+    """The record of a file named after the entity in its kind's folder that did not load."""
+    from pathlib import PurePosixPath
+
+    from itsmcode.layout import Layout
+
+    layout = Layout.from_config(catalog.config)
+    for record in catalog.records:
+        if (
+            record.entity is None
+            and record.problems
+            and PurePosixPath(record.path).stem == name
+            and layout.kind_for_path(record.path) == kind
+        ):
+            return record
+    return None
 
 
 def _kind(text: str) -> str | None:
