@@ -25,6 +25,15 @@ def _fallback_config(root: Path) -> Any:
         return None
 
 
+#: Both commands read the approval records from the same notes ref.
+notes_ref_option = click.option(
+    "--notes-ref",
+    default="refs/notes/itsmcode",  # approval_record.NOTES_REF, without importing pydantic
+    show_default=True,
+    help="Where the approval records (git notes) live.",
+)
+
+
 @click.command("audit")
 @click.option(
     "--since",
@@ -66,12 +75,7 @@ def _fallback_config(root: Path) -> Any:
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--notes-ref",
-    default="refs/notes/itsmcode",
-    show_default=True,
-    help="Where the approval records (git notes) live.",
-)
+@notes_ref_option
 @click.option(
     "--now",
     metavar="TIME",
@@ -171,12 +175,7 @@ def audit(
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--notes-ref",
-    default="refs/notes/itsmcode",
-    show_default=True,
-    help="Where the approval records (git notes) live.",
-)
+@notes_ref_option
 @repo_option
 def history(
     kind: str, name: str, branch: str | None, fmt: str, notes_ref: str, repo: Path | None
