@@ -51,6 +51,36 @@ spec:
     return body + textwrap.indent(textwrap.dedent(extra).lstrip("\n"), "  ") if extra else body
 
 
+def change_request(
+    name: str,
+    *,
+    type: str = "normal",
+    services: str = "[api]",
+    risk: str = "low",
+    start: str = "2026-12-02T22:00:00+01:00",
+    end: str = "2026-12-02T23:30:00+01:00",
+    plan: str = "{implementation: Do it., backout: Undo it.}",
+    status: str = "planned",
+    extra: str = "",
+) -> str:
+    """A ChangeRequest file with fixed line numbers: 5 type, 6 services, 7 requester
+    (alice), 8 risk, 9 window, 10 plan, 11 status, 12+ ``extra`` (indent 2)."""
+    body = f"""\
+apiVersion: itsmcode/v1
+kind: ChangeRequest
+metadata: {{name: {name}}}
+spec:
+  type: {type}
+  services: {services}
+  requester: alice
+  risk: {risk}
+  window: {{start: "{start}", end: "{end}"}}
+  plan: {plan}
+  status: {status}
+"""
+    return body + textwrap.indent(textwrap.dedent(extra).lstrip("\n"), "  ") if extra else body
+
+
 def write_repo(
     root: Path, files: dict[str, str], *, config: str = CONFIG, with_team: bool = True
 ) -> Path:

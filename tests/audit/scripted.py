@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import textwrap
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -26,7 +25,7 @@ from itsmcode.approval_record import (
     PolicyRef,
     PullRequestFacts,
 )
-from tests.helpers import run_cli
+from tests.helpers import change_request, run_cli
 
 START = datetime(2026, 10, 1, 9, 0, tzinfo=timezone.utc)
 BASE_ENV = {
@@ -101,20 +100,9 @@ def change(
     end: str = "2026-10-05T23:00:00+00:00",
     extra: str = "",
 ) -> str:
-    body = f"""\
-apiVersion: itsmcode/v1
-kind: ChangeRequest
-metadata: {{name: {name}}}
-spec:
-  type: {type_}
-  services: [ledger]
-  requester: alice
-  risk: low
-  window: {{start: "{start}", end: "{end}"}}
-  plan: {{implementation: Do it., backout: Undo it.}}
-  status: {status}
-"""
-    return body + textwrap.indent(textwrap.dedent(extra).lstrip("\n"), "  ") if extra else body
+    return change_request(
+        name, type=type_, services="[ledger]", start=start, end=end, status=status, extra=extra
+    )
 
 
 def base_files() -> dict[str, str]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import textwrap
 from pathlib import Path
 from typing import Any
 
 from click.testing import Result
 
-from tests.helpers import CONFIG, TEAM, run_cli, service
+from tests.helpers import CONFIG, TEAM, change_request, run_cli, service
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
@@ -43,20 +42,9 @@ def change(
     window: str = "2026-12-02T22:00:00+01:00",
     extra: str = "",
 ) -> str:
-    body = f"""\
-apiVersion: itsmcode/v1
-kind: ChangeRequest
-metadata: {{name: {name}}}
-spec:
-  type: {type_}
-  services: {services}
-  requester: alice
-  risk: low
-  window: {{start: "{window}", end: "2026-12-02T23:30:00+01:00"}}
-  plan: {{implementation: Do it., backout: Undo it.}}
-  status: {status}
-"""
-    return body + textwrap.indent(textwrap.dedent(extra).lstrip("\n"), "  ") if extra else body
+    return change_request(
+        name, type=type_, services=services, start=window, status=status, extra=extra
+    )
 
 
 def base_files() -> dict[str, str]:

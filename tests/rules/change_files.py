@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import textwrap
 
+from tests.helpers import change_request
+
 START = "2026-12-02T22:00:00+01:00"
 END = "2026-12-02T23:30:00+01:00"
 #: Column of the window mapping on line 9, and of its ``end`` value when START is used.
@@ -27,20 +29,17 @@ def change(
     status: str = "planned",
     extra: str = "",
 ) -> str:
-    body = f"""\
-apiVersion: itsmcode/v1
-kind: ChangeRequest
-metadata: {{name: {name}}}
-spec:
-  type: {type}
-  services: {services}
-  requester: alice
-  risk: {risk}
-  window: {{start: "{start}", end: "{end}"}}
-  plan: {plan}
-  status: {status}
-"""
-    return body + textwrap.indent(textwrap.dedent(extra).lstrip("\n"), "  ") if extra else body
+    return change_request(
+        name,
+        type=type,
+        services=services,
+        risk=risk,
+        start=start,
+        end=end,
+        plan=plan,
+        status=status,
+        extra=extra,
+    )
 
 
 def calendar(name: str, spec: str, *, timezone: str = "Europe/Berlin") -> str:
