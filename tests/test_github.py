@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from itsmcode.github import (
+from itsmcode.policy.github import (
     PayloadError,
     Review,
     effective_approvers,

@@ -15,7 +15,7 @@ from typing import Any
 
 from click.testing import Result
 
-from itsmcode.approval_record import ApprovalRecord
+from itsmcode.policy.approval_record import ApprovalRecord
 from tests.helpers import run_cli
 from tests.policy.prrepo import PRRepo, change, service
 

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 import click
 
 from itsmcode.cli.options import repo_option, resolve_root
 
 if TYPE_CHECKING:
-    from itsmcode.policy.check import CheckResult
-    from itsmcode.reporters.base import ReportOptions
+    pass
 
-FORMATS = ("text", "json", "markdown", "github")
+from itsmcode.reporters.policy import POLICY_REPORTERS
+
 _FILE = click.Path(dir_okay=False, path_type=Path)
 
 
@@ -41,7 +40,7 @@ def policy() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(POLICY_REPORTERS.names),
     default=None,
     help="Output format (default: github under GitHub Actions, else text).",
 )
@@ -72,7 +71,7 @@ def check(
     result = run_check(root, facts, load_reviews(reviews, review), parse_now(now))
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     options = ReportOptions(root=root, environ=dict(os.environ))
-    _reporters()[fmt](result, sys.stdout, options)
+    POLICY_REPORTERS[fmt](result, sys.stdout, options)
     sys.exit(0 if result.approved else 1)
 
 
@@ -142,8 +141,8 @@ def record(
     stderr and left out. Exit status: 0 written, 2 error.
     """
     from itsmcode.errors import ConfigError
-    from itsmcode.github import reviews_at
     from itsmcode.policy.check import run_check
+    from itsmcode.policy.github import reviews_at
     from itsmcode.policy.inputs import load_pull_request, load_reviews, parse_now, pull_facts
     from itsmcode.policy.record import RecordGit, build_record
 
@@ -174,14 +173,3 @@ def record(
     if not dry_run:
         git.add_note(merge_sha, text, notes_ref)
     click.echo(text, nl=False)
-
-
-def _reporters() -> dict[str, Callable[[CheckResult, TextIO, ReportOptions], None]]:
-    from itsmcode.reporters import policy_github, policy_json, policy_markdown, policy_text
-
-    return {
-        "text": policy_text.report,
-        "json": policy_json.report,
-        "markdown": policy_markdown.report,
-        "github": policy_github.report,
-    }

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from itsmcode.catalog import Record
 from itsmcode.diagnostics import Diagnostic, Severity
 from itsmcode.diff.model import Direction, Meaning
+from itsmcode.load.catalog import Record
 from itsmcode.models import SLA, ChangeRequest, Entity, Service
 from itsmcode.models.change import CLOSED_STATUSES, RISK_ORDER, TRANSITIONS
 from itsmcode.models.sla import PRIORITIES

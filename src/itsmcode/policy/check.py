@@ -15,15 +15,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from itsmcode.catalog import Catalog
 from itsmcode.diff.engine import diff_repository
 from itsmcode.diff.snapshots import config_at, load_commit
-from itsmcode.github import Review
-from itsmcode.layout import CONFIG_FILE, Layout
+from itsmcode.git.facts import PolicyGit
+from itsmcode.load.catalog import Catalog
+from itsmcode.load.layout import CONFIG_FILE, Layout
 from itsmcode.models import ApprovalPolicy
 from itsmcode.policy.evaluate import Decision, evaluate, failed_closed
 from itsmcode.policy.facts import Facts, Item, PullFacts, build_items, committer_logins
-from itsmcode.policy.gitfacts import PolicyGit
+from itsmcode.policy.github import Review
 
 
 @dataclass

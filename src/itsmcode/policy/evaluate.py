@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, get_args
 
-from itsmcode.calendars import active_freeze
-from itsmcode.catalog import Catalog
-from itsmcode.github import Review, effective_approvers, normalize_login, valid_author
+from itsmcode.clock.freezes import active_freeze
+from itsmcode.load.catalog import Catalog
 from itsmcode.models import ApprovalPolicy, Team
 from itsmcode.models.change import Status as ChangeStatus
 from itsmcode.models.policy import Require
 from itsmcode.policy.facts import Facts, owner_teams
+from itsmcode.policy.github import Review, effective_approvers, normalize_login, valid_author
 from itsmcode.policy.predicates import applies
 
 Status = Literal["satisfied", "pending", "skipped"]

@@ -15,11 +15,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from itsmcode.catalog import Catalog
 from itsmcode.diff.model import ChangeSet, EntityChange
-from itsmcode.github import normalize_login
+from itsmcode.git.facts import Identity, PathChange
+from itsmcode.load.catalog import Catalog
 from itsmcode.models import SLA, ChangeRequest, Service, Team
-from itsmcode.policy.gitfacts import Identity, PathChange
+from itsmcode.policy.github import normalize_login
 
 _NOREPLY = re.compile(r"^(?:\d+\+)?([A-Za-z0-9-]+)@users\.noreply\.github\.com$", re.I)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from itsmcode.errors import ConfigError
-from itsmcode.github import (
+from itsmcode.policy.facts import PullFacts
+from itsmcode.policy.github import (
     PayloadError,
     PullRequest,
     Review,
@@ -18,7 +19,6 @@ from itsmcode.github import (
     parse_reviews,
     valid_author,
 )
-from itsmcode.policy.facts import PullFacts
 
 
 def parse_now(value: str | None) -> datetime:

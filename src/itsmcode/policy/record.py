@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from itsmcode.approval_record import (
+from itsmcode.errors import ConfigError
+from itsmcode.git.facts import PolicyGit
+from itsmcode.policy.approval_record import (
     Approval,
     ApprovalRecord,
     Commits,
@@ -22,10 +24,8 @@ from itsmcode.approval_record import (
     PullRequestFacts,
     RuleOutcome,
 )
-from itsmcode.errors import ConfigError
-from itsmcode.github import Review
 from itsmcode.policy.check import CheckResult
-from itsmcode.policy.gitfacts import PolicyGit
+from itsmcode.policy.github import Review
 
 
 class RecordGit(PolicyGit):
