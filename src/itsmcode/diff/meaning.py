@@ -75,7 +75,10 @@ def _sla(old: SLA, new: SLA) -> list[Meaning]:
             out.append(
                 Meaning(
                     type=f"sla.{direction}",
-                    message=f"{priority} {field} {_dur(x) or 'none'} -> {_dur(y) or 'none'}: {direction}",
+                    message=(
+                        f"{priority} {field} {_dur(x) or 'none'} -> {_dur(y) or 'none'}: "
+                        f"{direction}"
+                    ),
                     path=f"spec.targets.{priority}.{field}",
                     direction=direction,
                     old=_dur(x),
