@@ -29,6 +29,7 @@ import yaml
 from itsmcode import __version__
 from itsmcode.workflows import STATUS_CONTEXT_PREFIX, WORKFLOW_DIR, status_context, workflow_files
 from tests.helpers import run_cli
+from tests.policy.prrepo import github_commits
 
 PROJECT = Path(__file__).resolve().parents[1]
 WORKFLOWS = PROJECT / WORKFLOW_DIR
@@ -649,6 +650,9 @@ class Runner:
             "GIT_COMMITTER_NAME": "runner",
             "GIT_COMMITTER_EMAIL": "runner@example.com",
         }
+        # The `itsm` on PATH must import the code under test (a worktree's src, say).
+        if "PYTHONPATH" in os.environ:
+            env["PYTHONPATH"] = os.environ["PYTHONPATH"]
         env.update({k: fill(v) for k, v in (definition.get("env") or {}).items()})
         env.update({k: fill(v) for k, v in (s.get("env") or {}).items()})
         # The runner's own variables a test sets (GITHUB_REF, GITHUB_WORKFLOW_REF, ...).
@@ -754,6 +758,11 @@ class PullRequestRepo:
         path.write_text(json.dumps(payload), encoding="utf-8")
         return path
 
+    def commits(self) -> list[dict[str, Any]]:
+        """GitHub's list of the pull request's commits: it ties the author's e-mail to
+        the author's account (no team file lists it)."""
+        return github_commits(self.work, self.base, self.head, {"a@example.com": self.author})
+
     def approval(self, login: str, review_id: int) -> dict[str, Any]:
         return {
             "id": review_id,
@@ -802,6 +811,7 @@ def run_gate(
     """The three jobs of approval.yml on a pull_request_target event; the status set."""
     number = number or pr.NUMBER
     runner.respond(f"repos/{REPO}/pulls/{number}/reviews", reviews)
+    runner.respond(f"repos/{REPO}/pulls/{number}/commits", pr.commits())
     runner.respond(f"repos/{REPO}/pulls", open_prs or [pr.pull_request(number, base)])
     before = len(runner.calls("POST"))
     context = {
@@ -824,7 +834,7 @@ def run_gate(
     resolved = runner.outputs["pr"]
     assert resolved == {"number": str(number), "head": pr.head, "base-ref": base}
     context.update({f"needs.resolve.outputs.{k}": v for k, v in resolved.items()})
-    for name in ("refs", "Fetch the pull request and its reviews", "check"):
+    for name in ("refs", "Fetch the pull request, its reviews and its commits", "check"):
         done = runner.run("approval.yml", "evaluate", name, pr.checkout, context)
         assert done.returncode == 0, f"{name}: {done.stdout}{done.stderr}"
         context.update(
@@ -907,6 +917,7 @@ def test_gate_on_a_review_finds_the_pull_request_through_the_api(tmp_path: Path)
     runner.respond(f"repos/{REPO}/pulls", [other, pr.pull_request()])
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}", pr.pull_request())
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/reviews", [pr.approval("alice", 3)])
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/commits", pr.commits())
     context = gate_context(
         github__event_name="workflow_run",
         github__event__workflow_run__head_sha=pr.head,
@@ -925,7 +936,11 @@ def test_gate_on_a_review_finds_the_pull_request_through_the_api(tmp_path: Path)
     ]
     context.update({f"needs.resolve.outputs.{k}": v for k, v in runner.outputs["pr"].items()})
     done = runner.run(
-        "approval.yml", "evaluate", "Fetch the pull request and its reviews", pr.checkout, context
+        "approval.yml",
+        "evaluate",
+        "Fetch the pull request, its reviews and its commits",
+        pr.checkout,
+        context,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     event = json.loads((tmp_path / "runner-temp" / "event.json").read_text(encoding="utf-8"))
@@ -1041,8 +1056,13 @@ def test_a_dispatched_evaluation_looks_the_pull_request_up(tmp_path: Path) -> No
     # The same facts a review's re-evaluation uses: the pull request from the API.
     context.update({f"needs.resolve.outputs.{k}": v for k, v in runner.outputs["pr"].items()})
     runner.respond(f"repos/{REPO}/pulls/{pr.OTHER}/reviews", [])
+    runner.respond(f"repos/{REPO}/pulls/{pr.OTHER}/commits", pr.commits())
     done = runner.run(
-        "approval.yml", "evaluate", "Fetch the pull request and its reviews", pr.checkout, context
+        "approval.yml",
+        "evaluate",
+        "Fetch the pull request, its reviews and its commits",
+        pr.checkout,
+        context,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     event = json.loads((tmp_path / "runner-temp" / "event.json").read_text(encoding="utf-8"))
@@ -1155,6 +1175,7 @@ def test_record_writes_and_pushes_the_note_of_the_merge(tmp_path: Path) -> None:
     runner.respond(f"repos/{REPO}/commits/{merge}/pulls", [merged])
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}", merged)
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/reviews", [pr.approval("bob", 5)])
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/commits", pr.commits())
     context = {"github.token": "t", "github.sha": merge}
     for name in ("pr", "record"):
         done = runner.run("record.yml", "decide", name, pr.checkout, context)
