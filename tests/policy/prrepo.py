@@ -12,8 +12,8 @@ import json
 import os
 import subprocess
 import textwrap
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from click.testing import Result

@@ -17,7 +17,7 @@ from typing import Any
 from itsmcode.catalog import Catalog
 from itsmcode.diff.model import ChangeSet, EntityChange
 from itsmcode.github import PullCommit
-from itsmcode.models import SLA, ChangeRequest, Service, Team
+from itsmcode.models import SLA, ChangeRequest, Service
 from itsmcode.policy.gitfacts import Identity, PathChange
 from itsmcode.policy.identities import email_login, member_emails
 
