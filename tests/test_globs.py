@@ -7,7 +7,7 @@ escaped every ``paths`` rule).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,7 +26,7 @@ def reference(path: str, pattern: str) -> bool:
     directory = pattern.endswith("/")
     core = pattern.rstrip("/") if directory else pattern
 
-    @lru_cache(maxsize=None)
+    @cache
     def here(p: int, s: int, end: int) -> bool:
         """Whether core[p:] matches path[s:end] exactly."""
         if p == len(core):
