@@ -1176,8 +1176,8 @@ def test_record_writes_and_pushes_the_note_of_the_merge(tmp_path: Path) -> None:
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}", merged)
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/reviews", [pr.approval("bob", 5)])
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/commits", pr.commits())
-    context = {"github.token": "t", "github.sha": merge}
-    for name in ("pr", "record"):
+    context = {"github.token": "t", "github.sha": merge, "steps.pr.outputs.number": "7"}
+    for name in ("pr", "Fetch the pull request's head (as data)", "record"):
         done = runner.run("record.yml", "decide", name, pr.checkout, context)
         assert done.returncode == 0, f"{name}: {done.stdout}{done.stderr}"
     assert runner.outputs["pr"] == {"number": "7"}
@@ -1191,6 +1191,40 @@ def test_record_writes_and_pushes_the_note_of_the_merge(tmp_path: Path) -> None:
     assert note["pullRequest"]["number"] == 7
     assert note["commits"]["merge"] == merge and note["commits"]["head"] == pr.head
     assert [a["login"] for a in note["approvers"]] == ["bob"]
+
+
+def test_record_of_a_squash_merge_fetches_the_approved_head_first(tmp_path: Path) -> None:
+    """No branch holds a squashed pull request's head (issue 16 item 7): the workflow
+    fetches refs/pull/N/head, so the record is written instead of failing."""
+    pr = PullRequestRepo(tmp_path, "carol", {"catalog/services/website.yaml": website("Shop")})
+    pr.git("checkout", "-q", "main")
+    pr.git("merge", "-q", "--squash", "feature")
+    pr.git("-c", "user.name=m", "-c", "user.email=m@example.com", "commit", "-qm", "Shop (#7)")
+    merge = pr.git("rev-parse", "HEAD")
+    pr.git("push", "-q", str(pr.origin), "main:refs/heads/main")
+    # What actions/checkout leaves: main's history, no refs/pull/* and none of its objects.
+    checkout = tmp_path / "squashed"
+    _git(tmp_path, "clone", "-q", "--no-local", str(pr.origin), str(checkout))
+    absent = subprocess.run(["git", "cat-file", "-e", pr.head], cwd=checkout, check=False)
+    assert absent.returncode != 0
+    merged = dict(
+        pr.pull_request(), merged_at="2026-11-24T09:00:00Z", merge_commit_sha=merge, merged=True
+    )
+    runner = Runner(tmp_path)
+    runner.respond(f"repos/{REPO}/commits/{merge}/pulls", [merged])
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}", merged)
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/reviews", [pr.approval("bob", 5)])
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/commits", pr.commits())
+    context = {"github.token": "t", "github.sha": merge}
+    done = runner.run("record.yml", "decide", "pr", checkout, context)
+    assert done.returncode == 0, done.stdout + done.stderr
+    context["steps.pr.outputs.number"] = runner.outputs["pr"]["number"]
+    for name in ("Fetch the pull request's head (as data)", "record"):
+        done = runner.run("record.yml", "decide", name, checkout, context)
+        assert done.returncode == 0, f"{name}: {done.stdout}{done.stderr}"
+    note = json.loads(runner.outputs["record"]["note"])
+    assert note["decision"] == "approved"
+    assert (note["commits"]["head"], note["commits"]["merge"]) == (pr.head, merge)
 
 
 def test_record_of_a_direct_push_records_nothing(tmp_path: Path) -> None:
