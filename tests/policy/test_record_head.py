@@ -71,8 +71,18 @@ def record(repo: PRRepo, clone: Path, merge: str) -> tuple[int, str, str]:
         encoding="utf-8",
     )
     result = run_cli(
-        ["policy", "record", "--repo", str(clone), "--merge", merge]
-        + ["--event", str(repo.event(action="closed")), "--reviews", str(reviews)]
+        [
+            "policy",
+            "record",
+            "--repo",
+            str(clone),
+            "--merge",
+            merge,
+            "--event",
+            str(repo.event(action="closed")),
+            "--reviews",
+            str(reviews),
+        ]
     )
     return result.exit_code, result.stdout, result.stderr
 

@@ -237,8 +237,18 @@ def merged_event(repo: PRRepo, merge_sha: str, merged_at: str | None) -> Path:
 
 def record_merged(repo: PRRepo, sha: str, event: Path, reviews_file: Path) -> Result:
     return run_cli(
-        ["policy", "record", "--repo", str(repo.root), "--merge", sha]
-        + ["--event", str(event), "--reviews", str(reviews_file)]
+        [
+            "policy",
+            "record",
+            "--repo",
+            str(repo.root),
+            "--merge",
+            sha,
+            "--event",
+            str(event),
+            "--reviews",
+            str(reviews_file),
+        ]
     )
 
 
