@@ -35,7 +35,8 @@ _NOREPLY = re.compile(
 _WEB_FLOW = "noreply@github.com"
 # A trailer line; the key compares case-insensitively, as git and GitHub read it.
 _CO_AUTHOR = re.compile(r"^[ \t]*co-authored-by[ \t]*:[ \t]*(.*?)[ \t\r]*$", re.I | re.M)
-_NAME_EMAIL = re.compile(r"^(.*?)\s*<([^<>]*)>$")
+_ANGLED = re.compile(r"<([^<>]*)>")
+_BARE_EMAIL = re.compile(r"[^\s<>@]+@[^\s<>@]+")
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,27 @@ class Writers:
 def co_authors(message: str) -> list[Identity]:
     """``Co-authored-by: Name <email>`` trailers of a commit message, every one of them.
 
-    Read on any line, not only the last paragraph: naming one more person never lets
-    a change through. A trailer without ``<email>`` keeps its text as the name and an
-    empty e-mail, which nothing can tie (so it is unknown, never dropped).
+    Read on any line, not only the last paragraph, and every ``<email>`` of a line
+    (``A <a@x>, B <b@y>`` names two people): naming one more person never lets a change
+    through, missing one might. A bare ``a@x`` is an e-mail; anything else without
+    ``<email>`` keeps its text as the name and no e-mail, which nothing can tie (so it
+    is unknown, never dropped).
     """
     found = []
     for match in _CO_AUTHOR.finditer(message):
         value = match.group(1)
-        parts = _NAME_EMAIL.match(value)
-        found.append(Identity(parts.group(1), parts.group(2)) if parts else Identity(value, ""))
+        start = 0
+        for angled in _ANGLED.finditer(value):
+            # The name of each person is the text since the previous one's ">".
+            name = value[start : angled.start()].strip().strip(",;").strip()
+            found.append(Identity(name, angled.group(1).strip()))
+            start = angled.end()
+        if start:
+            continue
+        if _BARE_EMAIL.fullmatch(value):
+            found.append(Identity("", value))
+        else:
+            found.append(Identity(value, ""))
     return found
 
 
