@@ -138,7 +138,8 @@ def test_approver_only_as_committer_is_excluded(tmp_path: Path) -> None:
         "CO-AUTHORED-BY:Bobby <123+Bobby@users.noreply.github.com>",
         "Co-Authored-By :  Bobby  <123+bobby@USERS.NOREPLY.GITHUB.COM>  ",
         # Two people on one line: the second is not hidden behind the first.
-        "Co-authored-by: Pat <pat@users.noreply.github.com>, Bobby <1+bobby@users.noreply.github.com>",
+        "Co-authored-by: Pat <pat@users.noreply.github.com>, "
+        "Bobby <1+bobby@users.noreply.github.com>",
         # A bare address.
         "Co-authored-by: 1+bobby@users.noreply.github.com",
     ],
