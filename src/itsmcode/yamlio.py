@@ -329,6 +329,22 @@ def _check_comments(text: str) -> None:
         scanner.dispose()
 
 
+def core_type(text: str) -> str:
+    """What a plain scalar reads as under the YAML 1.2 core schema: "str", "null",
+    "bool", "int" or "float". Writers use it to know which strings need quotes."""
+    if text and text[0] not in _MAYBE_NOT_STRING:
+        return "str"  # the common case, decided by one character
+    if text in _NULLS:
+        return "null"
+    if text in _BOOLS:
+        return "bool"
+    if _INT.fullmatch(text) or _INT_OCT.fullmatch(text) or _INT_HEX.fullmatch(text):
+        return "int"
+    if _FLOAT.fullmatch(text) or _INF.fullmatch(text) or _NAN.fullmatch(text):
+        return "float"
+    return "str"
+
+
 def _check_depth(text: str, limits: Limits) -> None:
     """Refuse documents nested deeper than the limit before libyaml recurses into them."""
     bound = sum(text.count(ch) for ch in _NESTING_CHARS)
@@ -622,33 +638,26 @@ class _Constructor:
 
     def scalar(self, node: ScalarNode) -> Any:
         text: str = node.value
-        if text and text[0] not in _MAYBE_NOT_STRING:
+        kind = core_type(text)
+        if kind == "str":
             return text
-        if text in _NULLS:
+        if kind == "null":
             return None
-        if text in _BOOLS:
+        if kind == "bool":
             return _BOOLS[text]
-        is_int = _INT.fullmatch(text) or _INT_OCT.fullmatch(text) or _INT_HEX.fullmatch(text)
-        if (is_int or _FLOAT.fullmatch(text)) and len(text) > _MAX_NUMBER_DIGITS:
+        if len(text) > _MAX_NUMBER_DIGITS:
             raise self._problem(
                 LIMITS,
                 f"number {show(text)} has {len(text)} digits; numbers are limited "
                 f"to {_MAX_NUMBER_DIGITS} (quote it if it is text)",
                 node,
             )
-        if _INT.fullmatch(text):
-            return int(text)
-        if _INT_OCT.fullmatch(text):
-            return int(text[2:], 8)
-        if _INT_HEX.fullmatch(text):
-            return int(text[2:], 16)
-        if _FLOAT.fullmatch(text):
-            return float(text)
+        if kind == "int":
+            base = {"0o": 8, "0x": 16}.get(text[:2])
+            return int(text[2:], base) if base else int(text)
         if _INF.fullmatch(text):
             return -math.inf if text.startswith("-") else math.inf
-        if _NAN.fullmatch(text):
-            return math.nan
-        return text
+        return math.nan if _NAN.fullmatch(text) else float(text)
 
     def tagged_scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
@@ -731,3 +740,42 @@ class _Constructor:
     @staticmethod
     def _problem(rule: str, message: str, node: Node) -> YamlProblem:
         return YamlProblem(rule, message, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe emitter, quoting every string a YAML 1.2 *or* 1.1 reader would
+    take for something else.
+
+    PyYAML resolves by YAML 1.1, so ``"1e3"`` and ``"0o17"`` (numbers only in 1.2) were
+    written bare and read back by itsm as 1000.0 and 15; ``"no"`` and ``"2026-01-01"``
+    (a boolean and a date only in 1.1) are quoted too, so other tools agree.
+    """
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        tag: str = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        if kind is ScalarNode and implicit[0] and tag == _STR and core_type(value) != "str":
+            return f"tag:yaml.org,2002:{core_type(value)}"  # not a plain string: quote it
+        return tag
+
+
+def _represent_str(dumper: _Dumper, data: str) -> Node:
+    # YAML 1.1 counts NEL, LS and PS as line breaks, YAML 1.2 does not: PyYAML would
+    # write them raw, folded, in a quoted scalar that each reader unfolds differently.
+    # Double quotes write them as escapes, which both read the same.
+    style = '"' if any(ch in data for ch in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar(_STR, data, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump(value: Any) -> str:
+    """``value`` (plain data: dicts, lists, strings, numbers, booleans, None) as block
+    YAML that YAML 1.2 (``load_value``) and YAML 1.1 readers both read back as ``value``;
+    keys keep their order, non-ASCII text is written as is."""
+    return yaml.dump(
+        value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False
+    )
