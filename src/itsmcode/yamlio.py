@@ -638,6 +638,8 @@ class _Constructor:
 
     def scalar(self, node: ScalarNode) -> Any:
         text: str = node.value
+        if text and text[0] not in _MAYBE_NOT_STRING:
+            return text  # most scalars: decided without a call (this is the hot path)
         kind = core_type(text)
         if kind == "str":
             return text
