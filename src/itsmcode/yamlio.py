@@ -558,7 +558,8 @@ class _Constructor:
         for _ in range(2):  # at most an anchor and a tag, in either order
             if text.startswith("&", at):
                 anchor = _ANCHOR_12.match(text, at)
-                assert anchor is not None  # libyaml scanned an anchor here
+                if anchor is None:
+                    break  # "&" alone: libyaml refuses it before composing
                 if not _LIBYAML_ANCHOR.fullmatch(anchor.group(1)):
                     # libyaml ends the name at the first other character and reads the
                     # rest as the value: "&an:chor value" gave ":chor value".
@@ -566,7 +567,7 @@ class _Constructor:
                 at = anchor.end()
             elif text.startswith("!", at):
                 tag = _TAG_12.match(text, at)
-                assert tag is not None
+                assert tag is not None  # the pattern matches any "!"
                 non_specific = tag.group(0) == "!"
                 at = tag.end()
             else:
