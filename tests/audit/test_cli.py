@@ -43,7 +43,7 @@ def test_text_report(tmp_path: Path) -> None:
     assert "  Service ledger: spec.tier 3 -> 2\n" in out
     assert "  approved by: bob (2026-10-01T11:30:00+00:00)\n" in out
     assert "  recorded decision: approved; re-evaluated with processes/approval-policy.yaml@" in out
-    assert "2 changes (1 pull requests, 1 direct commits), 2 violations" in out
+    assert "2 changes (1 pull request, 1 direct commit), 2 violations" in out
     assert result.stderr == ""  # no progress bar without a terminal
 
 

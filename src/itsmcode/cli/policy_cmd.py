@@ -117,7 +117,8 @@ def test_cmd(paths: tuple[Path, ...], repo: Path | None) -> None:
 @click.option("--head", help="Head commit (default: pull_request.head.sha of --event).")
 @click.option(
     "--now",
-    help="Evaluation time for freezes, ISO 8601 (default: the merge commit's committer date).",
+    help="Evaluation time for freezes, ISO 8601 (default: when the merge landed: its "
+    "committer date, never before its first parent's).",
 )
 @click.option(
     "--notes-ref", default="refs/notes/itsmcode", show_default=True, help="Notes ref to write."
@@ -137,9 +138,10 @@ def record(
     """Write the approval decision of a merged pull request as a git note.
 
     The note (docs/reference/policy.md, "Approval record") goes on the merge commit
-    under --notes-ref and is printed. Only reviews submitted by the merge commit's
-    committer date count; approvals given later (or without a time) are named on
-    stderr and left out. Exit status: 0 written, 2 error.
+    under --notes-ref and is printed. Only reviews submitted by the time the merge
+    landed (its committer date, never before its first parent's) count; approvals
+    given later (or without a time) are named on stderr and left out. Exit status: 0
+    written, 2 error.
     """
     from itsmcode.errors import ConfigError
     from itsmcode.github import reviews_at
@@ -150,7 +152,9 @@ def record(
     root = resolve_root(repo)
     git = RecordGit(root)
     merge_sha = git.resolve(merge)
-    merged_at = git.committer_time(merge_sha)
+    merged_at, implausible = git.landed_time(merge_sha)
+    if implausible:
+        click.echo(f"itsm: warning: implausible-date: {implausible}", err=True)
     if base is None:
         parents = git.parents(merge_sha)
         if not parents:

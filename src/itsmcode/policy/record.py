@@ -5,13 +5,14 @@ format); it is written on the merge commit under ``refs/notes/itsmcode``. Pushin
 notes ref is the workflow's job.
 
 The record answers "was this change authorized before it went in?": only reviews
-submitted by the merge commit's committer date count (``github.reviews_at``), and the
-freeze is judged at that time unless ``--now`` says otherwise.
+submitted by the time the merge landed count (``github.reviews_at``), and the freeze is
+judged at that time unless ``--now`` says otherwise. That time is the merge commit's
+committer date, but never before its first parent's (``RecordGit.landed_time``).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from itsmcode.approval_record import (
     Approval,
@@ -22,6 +23,8 @@ from itsmcode.approval_record import (
     PullRequestFacts,
     RuleOutcome,
 )
+from itsmcode.audit.gitlog import parse_time
+from itsmcode.audit.landed import SKEW
 from itsmcode.errors import ConfigError
 from itsmcode.github import Review
 from itsmcode.policy.check import CheckResult
@@ -31,16 +34,41 @@ from itsmcode.policy.gitfacts import PolicyGit
 class RecordGit(PolicyGit):
     """PolicyGit plus the one fact the record needs of the merge commit: when it landed."""
 
-    def committer_time(self, commit: str) -> datetime:
+    def landed_time(self, commit: str) -> tuple[datetime, str | None]:
+        """When ``commit`` landed, and a warning when its own date cannot be true.
+
+        The committer date is what the merging machine said; a local merge sets it
+        freely. The merge cannot have landed before its first parent (the branch tip it
+        went onto), so a date before that parent's is moved up to it: a merge dated back
+        out of a freeze is judged inside it (audit/landed.py bounds it further with the
+        ledger). The record runs when the merge is pushed, so no review given later is
+        among its inputs yet.
+        """
         _, out, _ = self._run(
-            "-c", "log.showSignature=false", "log", "-1", "--format=%cI", commit, "--"
+            "-c",
+            "log.showSignature=false",
+            "log",
+            "-2",
+            "--first-parent",
+            "--format=%H %cI",
+            commit,
+            "--",
         )
-        text = out.decode("utf-8", "replace").strip()
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            raise ConfigError(f"{commit[:12]}: unreadable committer date {text!r}") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        dates: list[tuple[str, datetime]] = []
+        for line in out.decode("utf-8", "replace").splitlines():
+            sha, _, text = line.partition(" ")
+            try:
+                dates.append((sha, parse_time(text)))
+            except ValueError:
+                raise ConfigError(f"{sha[:12]}: unreadable committer date {text!r}") from None
+        (_, own), *parent = dates
+        if parent and own < parent[0][1] - SKEW:
+            sha, bound = parent[0]
+            return bound, (
+                f"merge {commit[:12]} is dated {own.isoformat()}, before its parent "
+                f"{sha[:12]} ({bound.isoformat()}): judged as landed at {bound.isoformat()}"
+            )
+        return own, None
 
 
 def build_record(result: CheckResult, merge: str, merge_tree: str, now: datetime) -> ApprovalRecord:
