@@ -11,7 +11,8 @@ first-parent commit is judged at its *landed-at* time:
   commit it merges was made, nor before the last ledger run whose head did not yet
   contain it (it was pushed after that run);
 - upper bound: it landed before the first ledger run whose head contains it, and
-  before now (the audit's evaluation time);
+  before the current time (the wall clock, not ``--now``: a re-run with an old
+  ``--now`` judges the same);
 - landed-at = the committer date moved into [lower, upper] (the lower bound wins when
   the two cross: the proofs of "not before" come from the history itself).
 
@@ -20,7 +21,9 @@ consecutive commits, and with the ledger run at each period's end, every pushed
 commit falls in the period it was pushed in: exactly one export.
 
 A committer date outside the bounds (beyond ``SKEW``, for clocks that disagree a
-little) is reported as ``implausible-date``, naming the bound it breaks.
+little) is reported as ``implausible-date``, naming the bound it breaks; so is a
+commit dated after the commit that follows it on the line (without a ledger run in
+between, the only trace of a forward-dated merge).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from itsmcode.audit.evidence import Violation
 from itsmcode.audit.gitlog import LogCommit
@@ -101,7 +105,7 @@ def landings(
                         f"judged as landed at {lower.isoformat()}",
                     )
                 )
-        upper, upper_why = now, "the audit's evaluation time"
+        upper, upper_why = now, "the current time"
         if cover is not None:
             upper, upper_why = runs[cover][1], "the audit ledger's run that first saw it"
         if when > upper + SKEW:
@@ -116,4 +120,18 @@ def landings(
         at = lower if lower > upper else min(max(when, lower), upper)
         found[commit.sha] = Landing(at, problems)
         previous = (commit.sha, at)
+    # Without a ledger run in between, a forward-dated commit shows only against the
+    # commit that follows it: name it on both rows (one of the two dates is false).
+    for commit, after in pairwise(log):
+        if after.parents[:1] == (commit.sha,) and commit.committer_date > (
+            after.committer_date + SKEW
+        ):
+            found[commit.sha].problems.append(
+                Violation(
+                    "implausible-date",
+                    f"committed at {commit.committer_date.isoformat()}, after the commit "
+                    f"that follows it on the branch, {after.sha[:12]} "
+                    f"({after.committer_date.isoformat()}): one of the two dates is false",
+                )
+            )
     return found

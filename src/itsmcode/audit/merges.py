@@ -24,8 +24,8 @@ from itsmcode.audit.replay import Step
 #: How a path of the merge differs from the clean merge, in words.
 _HOW = {
     "added": "added by the merge",
-    "removed": "dropped by the merge",
-    "modified": "changed by the merge",
+    "removed": "removed by the merge",
+    "modified": "differs from the clean merge",
 }
 
 

@@ -243,6 +243,15 @@ def history(
     aliases = [n for n in timeline.names if n != name]
     also = f" (earlier: {', '.join(aliases)})" if aliases else ""
     click.echo(f"{kind_name} {name}{also} on {timeline.branch} ({timeline.head[:12]})")
+    for went, what in (
+        (timeline.renamed_to, "renamed to"),
+        (timeline.earlier_renamed_to, f"an earlier {kind_name} {name} was renamed to"),
+    ):
+        if went is not None:
+            click.echo(
+                f"  {what} {went.name} in {went.sha[:12]} ({went.date.isoformat()}): "
+                f"see itsm history {kind_name} {went.name}"
+            )
     for event in timeline.events:
         pr = f"PR #{event.pr}" if event.pr is not None else "direct commit"
         approvers = ", ".join(event.approvers) or "no approval record"
