@@ -88,3 +88,13 @@ def test_itsm_root_in_a_subfolder(tmp_path: Path) -> None:
     rows = json.loads(result.stdout)["rows"]
     assert rows[1]["violations"] == []
     assert rows[1]["entities"][0]["path"] == "catalog/services/ledger.yaml"
+
+
+def test_every_control_is_documented() -> None:
+    from itsmcode.audit.controls import CONTROLS
+
+    docs = (Path(__file__).parents[2] / "docs" / "audit.md").read_text(encoding="utf-8")
+    missing = [c for c in CONTROLS if f"| `{c}` |" not in docs]
+    assert missing == []
+    assert "--scope" in run_cli(["audit", "--help"]).stdout
+    assert "--acknowledge-rewrite" in run_cli(["audit", "--help"]).stdout

@@ -61,6 +61,7 @@ def test_forward_dated_merge_is_judged_when_the_ledger_first_saw_it(tmp_path: Pa
     h, merged, seen = forward_dated_merge(tmp_path)
     ledger = tmp_path / "ledger.json"
     ledger_run(h, ledger, seen)
+    h.clock = at("2026-10-04T09:00:00")  # a record written (back-filled) days later
     approved_by(h, merged, "bob", at("2026-10-03T09:00:00"))
     doc = ledger_run(h, ledger, "2026-12-31T00:00:00Z")
     assert controls(doc, merged.merge) == [
@@ -81,12 +82,26 @@ def test_forward_dated_merge_is_judged_when_the_ledger_first_saw_it(tmp_path: Pa
     ]
 
 
+def test_forward_dated_merge_is_judged_when_its_record_was_written(tmp_path: Path) -> None:
+    # No ledger: the record workflow wrote the note right after the real merge (12:00).
+    h, merged, _ = forward_dated_merge(tmp_path)
+    approved_by(h, merged, "bob", at("2026-10-03T09:00:00"))
+    doc = h.audit_json()
+    assert reasons(doc, merged.merge, "implausible-date") == [
+        "committed at 2026-10-05T12:00:00+00:00, after the notes commit that wrote its "
+        "approval record (2026-10-01T12:00:00+00:00): dated in the future, judged as landed "
+        "at 2026-10-01T12:00:00+00:00"
+    ]
+    assert "approved-after-merge" in controls(doc, merged.merge)
+
+
 def test_forward_dated_merge_without_a_ledger_is_named_by_the_next_commit(
     tmp_path: Path,
 ) -> None:
     h, merged, _ = forward_dated_merge(tmp_path)
-    approved_by(h, merged, "bob", at("2026-10-03T09:00:00"))
     nxt = h.pull_request(2, "alice", {"catalog/services/cache.yaml": service("cache", 2)})
+    h.clock = at("2026-10-06T09:00:00")  # the record is written after the claimed date
+    approved_by(h, merged, "bob", at("2026-10-03T09:00:00"))
     doc = h.audit_json()
     assert reasons(doc, merged.merge, "implausible-date") == [
         "committed at 2026-10-05T12:00:00+00:00, after the commit that follows it on the "
@@ -105,15 +120,12 @@ def test_merge_dated_far_in_the_future_is_judged_now(tmp_path: Path) -> None:
         1, "alice", {"catalog/services/ledger.yaml": service("ledger", 2)}
     )
     merged = h.merge(1, base, head, dated=at("2099-01-01T00:00:00"))
-    approved_by(h, merged, "bob", at("2098-12-31T00:00:00"))
     doc = h.audit_json()
     (reason,) = reasons(doc, merged.merge, "implausible-date")
     assert reason.startswith("committed at 2099-01-01T00:00:00+00:00, after the current time ("), (
         reason
     )
     assert "dated in the future, judged as landed at" in reason
-    # Judged at the current time, the approval "from 2098" is later still.
-    assert "approved-after-merge" in controls(doc, merged.merge)
     assert datetime.fromisoformat(row(doc, merged.merge)["landedAt"]).year < 2099
 
 

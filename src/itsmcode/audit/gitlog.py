@@ -5,7 +5,9 @@
   changed against its first parent;
 - one ``git log`` pass over the side commits (the commits a merge brought in) for
   the identities of a pull request's authors and committers;
-- one ``git notes list`` for the approval records, whose blobs (like every changed
+- one ``git notes list`` for the approval records, and one ``git log`` of the notes
+  ref for when each record was first written (an upper bound of when the merge
+  landed); the records' blobs (like every changed
   entity file) come through ``gitsource.GitRepo.read_blobs``: one ``cat-file --batch``;
 - one ``git cat-file --batch-check`` for the trees of recorded head commits;
 - one ``git log --no-walk --stdin`` for the committer dates of parents outside the
@@ -281,6 +283,26 @@ class AuditGit(GitRepo):
             parts = line.split()
             if len(parts) == 2:
                 found[parts[1]] = parts[0]
+        return found
+
+    def notes_written(self, ref: str) -> dict[str, datetime]:
+        """Annotated commit -> committer date of the first notes commit that wrote its
+        note (one ``git log`` of the notes ref): the record workflow writes it right
+        after the merge, so the merge existed by then."""
+        if self.ref_commit(ref) is None:
+            return {}
+        _, out, _ = self._run(
+            "log", "--reverse", "--format=\x01%cI", "--name-only", "--no-renames", ref, "--"
+        )
+        found: dict[str, datetime] = {}
+        when: datetime | None = None
+        for line in out.decode("utf-8", "replace").splitlines():
+            if line.startswith(_MARK):
+                when = parse_time(line[1:])
+            elif line and when is not None:
+                annotated = line.replace("/", "")  # notes fan out as ab/cdef...
+                if annotated not in found or when < found[annotated]:
+                    found[annotated] = when
         return found
 
     def ref_commit(self, ref: str) -> str | None:

@@ -10,9 +10,10 @@ first-parent commit is judged at its *landed-at* time:
 - lower bound: it cannot have landed before its first parent landed, before any
   commit it merges was made, nor before the last ledger run whose head did not yet
   contain it (it was pushed after that run);
-- upper bound: it landed before the first ledger run whose head contains it, and
-  before the current time (the wall clock, not ``--now``: a re-run with an old
-  ``--now`` judges the same);
+- upper bound: it landed before the first ledger run whose head contains it, before
+  the first notes commit that wrote its approval record (the record workflow runs
+  right after the merge), and before the current time (the wall clock, not
+  ``--now``: a re-run with an old ``--now`` judges the same);
 - landed-at = the committer date moved into [lower, upper] (the lower bound wins when
   the two cross: the proofs of "not before" come from the history itself).
 
@@ -53,13 +54,16 @@ def landings(
     parent_dates: Mapping[str, datetime],
     ledger_heads: Sequence[tuple[str, datetime | None]],
     now: datetime,
+    recorded: Mapping[str, datetime] | None = None,
 ) -> dict[str, Landing]:
     """sha -> Landing for every commit of ``log`` (one first-parent line, oldest first).
 
     ``parent_dates`` holds the committer dates of parents not in ``log`` (merged side
     commits, the parent of the first commit); ``ledger_heads`` the heads the ledger
-    recorded for this branch, in run order, with the time of each run.
+    recorded for this branch, in run order, with the time of each run; ``recorded``
+    when each commit's approval record was first written to the notes ref.
     """
+    recorded = recorded or {}
     position = {c.sha: i for i, c in enumerate(log)}
     # Runs whose head is on this line, in run order: run k contains positions 0..pos_k.
     runs = [(position[h], when) for h, when in ledger_heads if h in position and when]
@@ -108,6 +112,9 @@ def landings(
         upper, upper_why = now, "the current time"
         if cover is not None:
             upper, upper_why = runs[cover][1], "the audit ledger's run that first saw it"
+        written = recorded.get(commit.sha)
+        if written is not None and written < upper:
+            upper, upper_why = written, "the notes commit that wrote its approval record"
         if when > upper + SKEW:
             problems.append(
                 Violation(

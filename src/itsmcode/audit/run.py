@@ -156,6 +156,7 @@ def _audit(
         repo.committer_dates(outside),
         ledger.heads(population.branch),
         datetime.now(timezone.utc),
+        repo.notes_written(options.notes_ref),
     )
     start = next(
         (
