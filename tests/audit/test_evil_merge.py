@@ -119,3 +119,20 @@ def test_merge_that_drops_the_whole_pull_request_is_still_a_row(tmp_path: Path) 
     assert row(doc, merged.merge)["entities"] == []
     (reason,) = evil(doc, merged.merge)
     assert f"{LEDGER} differs from the clean merge" in reason
+
+
+def test_merge_of_an_unrelated_history_is_checked_too(tmp_path: Path) -> None:
+    h = start(tmp_path)
+    h.git("checkout", "-q", "--orphan", "elsewhere")
+    h.git("rm", "-q", "-r", "-f", ".")
+    h.commit("unrelated", {"catalog/services/orphan.yaml": service("orphan")})
+    h.git("checkout", "-q", "main")
+    h.tick()
+    h.git_ok("merge", "-q", "--no-ff", "--no-commit", "--allow-unrelated-histories", "elsewhere")
+    h.write({GOLD: SLA_GOLD.replace("resolution: 4h", "resolution: 9d")})
+    h.git("add", "-A")
+    h.git("commit", "-q", "-m", "Merge branch 'elsewhere'")
+    doc = h.audit_json()
+    (reason,) = evil(doc, h.rev("HEAD"))
+    assert f"{GOLD} (SLA gold) differs from the clean merge" in reason
+    assert "orphan" not in reason

@@ -158,6 +158,8 @@ class AuditGit(GitRepo):
             "--write-tree",
             "--name-only",
             "--no-messages",
+            # A merge of an unrelated history is still a merge to verify, not a git error.
+            "--allow-unrelated-histories",
             "-z",
             first,
             second,
