@@ -229,6 +229,11 @@ def test_back_dated_commit_falls_in_the_next_export(tmp_path: Path) -> None:
     # so the commit is in exactly one export.
     again = ledger_run(h, kept, "2026-10-02T00:30:00Z", "--until", "2026-10-01")
     assert [r["sha"] for r in again["rows"]] == [first, pr.merge]
+    # And November's, re-run with the ledger that now records its own run: identical.
+    rerun = ledger_run(h, ledger, "2026-10-03T00:30:00Z", "--since", "2026-10-02")
+    assert [(r["sha"], r["landedAt"], r["violations"]) for r in rerun["rows"]] == [
+        (r["sha"], r["landedAt"], r["violations"]) for r in november["rows"]
+    ]
 
 
 def test_an_honest_history_has_no_implausible_date(tmp_path: Path) -> None:
