@@ -114,7 +114,9 @@ def test_acknowledge_usage_errors(tmp_path: Path) -> None:
     h, ledger, _, head = audited(tmp_path)
     cases = [
         (("--acknowledge-rewrite", head), "needs --reason TEXT and --ledger FILE"),
-        (("--acknowledge-rewrite", "0" * 12, "--reason", "x"), "not a head this ledger"),
+        (("--acknowledge-rewrite", "0" * 12, "--reason", "x"), "not a rewritten head"),
+        # A head still on the line cannot be acknowledged in advance of a rewrite.
+        (("--acknowledge-rewrite", head, "--reason", "x"), "not a rewritten head of main"),
     ]
     for args, message in cases:
         result = run(h, ledger, *args)

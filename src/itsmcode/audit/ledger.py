@@ -120,15 +120,15 @@ def read(path: Path) -> Ledger:
     return Ledger(entries, acks)
 
 
-def check(repo: AuditGit, ledger: Ledger, branch: str, head: str) -> list[Violation]:
-    """A violation for each head audited on ``branch`` that is no longer on its
-    first-parent line, unless acknowledged."""
+def rewrites(repo: AuditGit, ledger: Ledger, branch: str, head: str) -> dict[str, Violation]:
+    """Each head audited on ``branch`` that is no longer on its first-parent line (and
+    not acknowledged), with its ``history-rewritten`` violation."""
     done = ledger.acknowledged(branch)
     heads = [(h, when) for h, when in ledger.heads(branch) if h not in done]
     if not heads:
-        return []
+        return {}
     line = repo.first_parent_line(head)
-    found: list[Violation] = []
+    found: dict[str, Violation] = {}
     for old, when in heads:
         if old in line:
             continue
@@ -151,29 +151,28 @@ def check(repo: AuditGit, ledger: Ledger, branch: str, head: str) -> list[Violat
                 f"({head[:12]}): history was rewritten since; compare the earlier export with "
                 "this one"
             )
-        found.append(
-            Violation(
-                "history-rewritten",
-                f"{what}; once explained, record it with 'itsm audit --ledger ... "
-                f"--acknowledge-rewrite {old} --reason TEXT'",
-            )
+        found[old] = Violation(
+            "history-rewritten",
+            f"{what}; once explained, record it with 'itsm audit --ledger ... "
+            f"--acknowledge-rewrite {old} --reason TEXT'",
         )
     return found
 
 
 def acknowledge(
-    ledger: Ledger, branch: str, heads: list[str], reason: str, now: str
+    rewritten: dict[str, Violation], branch: str, heads: list[str], reason: str, now: str
 ) -> list[Acknowledgement]:
-    """The acknowledgements for ``heads`` (full or abbreviated ids of audited heads)."""
-    audited = [h for h, _ in ledger.heads(branch)]
+    """The acknowledgements for ``heads`` (full or abbreviated ids), each of which must
+    be a rewrite this run reports: a head still on the line cannot be waved through in
+    advance."""
     made = []
     for given in heads:
-        matches = [h for h in audited if h.startswith(given.lower())] if len(given) >= 7 else []
+        matches = [h for h in rewritten if h.startswith(given.lower())] if len(given) >= 7 else []
         if len(matches) != 1:
             raise ConfigError(
                 f"--acknowledge-rewrite {given}: not "
                 + ("one" if matches else "a")
-                + f" head this ledger recorded for {branch} (give the id the "
+                + f" rewritten head of {branch} in this ledger (give an id a "
                 "history-rewritten warning names)"
             )
         made.append(Acknowledgement(branch, matches[0], reason, now))

@@ -135,17 +135,22 @@ def _audit(
     population = resolve_population(repo, options)
     ledger = ledgers.read(options.ledger) if options.ledger else ledgers.Ledger()
     now = options.now or datetime.now(timezone.utc)
+    rewrites: dict[str, Violation] = {}
+    if options.ledger is not None:
+        rewrites = ledgers.rewrites(repo, ledger, population.branch, population.tip)
     if options.acknowledge:
         if options.ledger is None or not options.acknowledge_reason:
             raise ConfigError("--acknowledge-rewrite needs --ledger and a --reason")
         made = ledgers.acknowledge(
-            ledger,
+            rewrites,
             population.branch,
             list(options.acknowledge),
             options.acknowledge_reason,
             now.isoformat(),
         )
         ledger.acknowledgements.extend(a.to_json() for a in made)
+        for acknowledged in made:
+            rewrites.pop(acknowledged.head)
     log = repo.first_parent_log(population.revisions)
     mainline = {c.sha for c in log}
     # Each commit is judged at the time it really landed, which never goes back along
@@ -218,9 +223,7 @@ def _audit(
     for sha, violation in emergency_review_overdue(clocks, reviews, now):
         by_sha[sha].violations.append(violation)
 
-    report_violations: list[Violation] = []
-    if options.ledger is not None:
-        report_violations = ledgers.check(repo, ledger, population.branch, population.tip)
+    report_violations = list(rewrites.values())
     header = ExportHeader(
         tool="itsmcode",
         version=__version__,
