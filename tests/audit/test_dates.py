@@ -174,6 +174,11 @@ def test_merge_dated_before_its_parent_is_judged_inside_the_freeze(tmp_path: Pat
     (invalid,) = reasons(doc, merged.merge, "approval-not-valid")
     assert "freeze change-freezes/noon-freeze: ChangeRequest chg-1" in invalid
     assert base != merged.merge
+    text = h.itsm("audit").stdout
+    assert (
+        f"{merged.merge[:12]} 2026-10-01T11:20:00+00:00 PR #2 signature: unsigned\n"
+        "  landed at: 2026-10-01T13:00:00+00:00 (not its committer date)\n"
+    ) in text
 
 
 def test_merge_pushed_after_a_ledger_run_is_judged_after_it(tmp_path: Path) -> None:

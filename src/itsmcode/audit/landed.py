@@ -52,21 +52,21 @@ class Landing:
 def landings(
     log: Sequence[LogCommit],
     parent_dates: Mapping[str, datetime],
-    ledger_heads: Sequence[tuple[str, datetime | None]],
+    ledger_runs: Sequence[tuple[str, datetime | None]],
     now: datetime,
     recorded: Mapping[str, datetime] | None = None,
 ) -> dict[str, Landing]:
     """sha -> Landing for every commit of ``log`` (one first-parent line, oldest first).
 
     ``parent_dates`` holds the committer dates of parents not in ``log`` (merged side
-    commits, the parent of the first commit); ``ledger_heads`` the heads the ledger
+    commits, the parent of the first commit); ``ledger_runs`` the runs the ledger
     recorded for this branch, in run order, with the time of each run; ``recorded``
     when each commit's approval record was first written to the notes ref.
     """
     recorded = recorded or {}
     position = {c.sha: i for i, c in enumerate(log)}
     # Runs whose head is on this line, in run order: run k contains positions 0..pos_k.
-    runs = [(position[h], when) for h, when in ledger_heads if h in position and when]
+    runs = [(position[h], when) for h, when in ledger_runs if h in position and when]
     covering: list[int | None] = [None] * len(log)  # the first run containing position i
     reached = -1
     for k, (pos, _) in enumerate(runs):
@@ -78,7 +78,7 @@ def landings(
     for _, when in runs:
         latest_before.append(latest)
         latest = when if latest is None else max(latest, when)
-    every_run = max((when for _, when in ledger_heads if when), default=None)
+    every_run = max((when for _, when in ledger_runs if when), default=None)
     found: dict[str, Landing] = {}
     previous: tuple[str, datetime] | None = None
     for i, commit in enumerate(log):

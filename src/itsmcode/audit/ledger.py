@@ -75,12 +75,20 @@ class Ledger:
     entries: list[dict[str, Any]] = field(default_factory=list)
     acknowledgements: list[dict[str, Any]] = field(default_factory=list)
 
+    def runs(self, branch: str) -> list[tuple[str, datetime | None]]:
+        """Every run on ``branch``, oldest first: the head it audited and when. A head
+        audited again later is listed again: that run did not contain newer commits."""
+        return [
+            (str(e["head"]), _time(e.get("auditedAt")))
+            for e in self.entries
+            if e.get("branch") == branch
+        ]
+
     def heads(self, branch: str) -> list[tuple[str, datetime | None]]:
-        """The heads audited on ``branch`` (each once, first run first) and when."""
+        """The heads audited on ``branch``, each once (its first run) and when."""
         found: dict[str, datetime | None] = {}
-        for entry in self.entries:
-            if entry.get("branch") == branch and entry["head"] not in found:
-                found[str(entry["head"])] = _time(entry.get("auditedAt"))
+        for head, when in self.runs(branch):
+            found.setdefault(head, when)
         return list(found.items())
 
     def acknowledged(self, branch: str) -> set[str]:

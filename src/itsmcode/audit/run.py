@@ -156,7 +156,7 @@ def _audit(
     # Each commit is judged at the time it really landed, which never goes back along
     # the line: the period is the consecutive commits that landed inside it.
     outside = {p for c in log for p in c.parents} - mainline
-    runs = ledger.heads(population.branch)
+    runs = ledger.runs(population.branch)
     if options.ledger is not None:
         # This run is recorded too: judge as a re-run with the grown ledger will.
         runs.append((population.tip, now))
