@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.audit.scripted import History, base_files, controls, service
+from tests.audit.scripted import POLICY, History, base_files, controls, service
 
 SCOPE_ITSM = (
-    "itsm: commits that change itsm.yaml, a kind's folder (catalog, changes, policy) or "
-    ".github/workflows/"
+    "itsm: commits that change itsm.yaml, a kind's folder (catalog, changes, policy), "
+    ".github/workflows/ or a path the policy's rules name"
 )
 
 
@@ -73,3 +73,16 @@ def test_bad_scope_is_a_usage_error(mixed: tuple[History, dict[str, str]]) -> No
     result = h.itsm("audit", "--scope", "code")
     assert result.exit_code == 2
     assert "'code' is not one of 'itsm', 'all'" in result.stderr
+
+
+def test_paths_the_policy_governs_are_in_scope(tmp_path: Path) -> None:
+    h = History(tmp_path / "repo")
+    governed = POLICY.replace('"itsm.yaml"]', '"itsm.yaml", "runbooks/**"]')
+    assert governed != POLICY
+    h.commit("initial", {**base_files(), "processes/approval-policy.yaml": governed})
+    runbook = h.commit("runbook", {"runbooks/restore.md": "Restore from backup.\n"})
+    code = h.commit("code", {"src/app.py": "x = 1\n"})
+    doc = h.audit_json()
+    assert runbook in {r["sha"] for r in doc["rows"]}
+    assert code not in {r["sha"] for r in doc["rows"]}
+    assert controls(doc, runbook) == ["direct-commit", "no-approval-record"]

@@ -17,6 +17,8 @@ cannot be checked against a two-way merge and fails closed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from itsmcode.audit.evidence import Violation
 from itsmcode.audit.gitlog import AuditGit, FileChange
 from itsmcode.audit.replay import Step
@@ -29,10 +31,10 @@ _HOW = {
 }
 
 
-def evil_merge(repo: AuditGit, step: Step, scope_all: bool) -> Violation | None:
+def evil_merge(repo: AuditGit, step: Step, in_scope: Callable[[str], bool]) -> Violation | None:
     """The ``evil-merge`` violation of a merge step, or None when it is a clean merge.
 
-    Only paths in the audit's scope count (every path with ``scope_all``).
+    Only paths in the audit's scope count.
     """
     commit = step.commit
     if len(commit.parents) < 2:
@@ -47,11 +49,7 @@ def evil_merge(repo: AuditGit, step: Step, scope_all: bool) -> Violation | None:
     clean = repo.clean_merge(commit.parents[0], commit.parents[1])
     if clean.tree == commit.tree:
         return None
-    changes = [
-        c
-        for c in repo.tree_changes(clean.tree, commit.tree)
-        if scope_all or step.is_itsm_path(c.path)
-    ]
+    changes = [c for c in repo.tree_changes(clean.tree, commit.tree) if in_scope(c.path)]
     if not changes:
         return None
     conflicted = set(clean.conflicts)

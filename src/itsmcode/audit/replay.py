@@ -168,10 +168,6 @@ class Step:
         approval gate and writes the approval records)."""
         return _inside(path, self.folders) or path.startswith(WORKFLOWS)
 
-    @property
-    def touches_itsm(self) -> bool:
-        return any(self.is_itsm_path(p.path) for p in self.paths)
-
     def changeset(self) -> ChangeSet:
         return ChangeSet(
             Side("parent", self.before.commit),

@@ -36,6 +36,7 @@ from itsmcode.audit.merges import evil_merge
 from itsmcode.audit.reevaluate import decide, late_approvals, reviews_of, too_late
 from itsmcode.audit.replay import Replay, Step
 from itsmcode.errors import ConfigError, GitError
+from itsmcode.globs import matches
 from itsmcode.models import Config
 from itsmcode.policy.evaluate import Decision, Ignored
 from itsmcode.policy.facts import PullFacts
@@ -66,8 +67,8 @@ class AuditOptions:
 
 
 SCOPES = {
-    "itsm": "commits that change itsm.yaml, a kind's folder (catalog, changes, policy) "
-    "or .github/workflows/",
+    "itsm": "commits that change itsm.yaml, a kind's folder (catalog, changes, policy), "
+    ".github/workflows/ or a path the policy's rules name",
     "all": "every commit",
 }
 
@@ -207,8 +208,9 @@ def _audit(
         landing = landed[commit.sha]
         _note_reviews(step, reviews, landing.at)
         if _in_period(landing, options):
-            evil = evil_merge(repo, step, scope_all)
-            if scope_all or step.touches_itsm or evil is not None:
+            in_scope = _scope(step, scope_all)
+            evil = evil_merge(repo, step, in_scope)
+            if evil is not None or any(in_scope(p.path) for p in step.paths):
                 extra = [*landing.problems, *([evil] if evil else [])]
                 row, decisions = _row(
                     step, records.get(commit.sha), head_trees, side, mainline, landing, extra
@@ -255,6 +257,20 @@ def _audit(
             ),
         )
     return report
+
+
+def _scope(step: Step, scope_all: bool) -> Callable[[str], bool]:
+    """Whether a path is in the audit's scope at this commit: with ``--scope itsm``, the
+    ITSM files (``Step.is_itsm_path``) and every path a rule of the policy at the parent
+    names in ``when.paths`` (what the policy governs)."""
+    if scope_all:
+        return lambda path: True
+    globs: list[str] = []
+    base = step.before.catalog()
+    policy = base.policy_at(step.before.commit or "").policy if base is not None else None
+    if policy is not None:
+        globs = [g for rule in policy.spec.rules for g in rule.when.paths]
+    return lambda path: step.is_itsm_path(path) or (bool(globs) and matches(path, globs))
 
 
 def _in_period(landing: Landing, options: AuditOptions) -> bool:

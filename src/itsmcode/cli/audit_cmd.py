@@ -89,7 +89,8 @@ notes_ref_option = click.option(
     default="itsm",
     show_default=True,
     help="Which commits are rows: itsm = those that change itsm.yaml, a kind's folder "
-    "(catalog, changes, the policy) or .github/workflows/; all = every commit.",
+    "(catalog, changes, the policy), .github/workflows/ or a path the policy's rules "
+    "name; all = every commit.",
 )
 @click.option(
     "--acknowledge-rewrite",
