@@ -9,7 +9,13 @@ from pathlib import Path
 
 import click
 
-from itsmcode.cli.options import color_option, repo_option, resolve_root, use_color
+from itsmcode.cli.options import (
+    color_option,
+    repo_option,
+    repo_relative,
+    resolve_root,
+    use_color,
+)
 from itsmcode.errors import ConfigError
 from itsmcode.reporters.lint import LINT_REPORTERS
 
@@ -72,7 +78,7 @@ def lint(
         missing = [str(p) for p in paths if not os.path.lexists(p)]
         if missing:
             raise ConfigError(f"no such file or directory: {', '.join(missing)}")
-    relative = tuple(_relative(root, p) for p in paths)
+    relative = tuple(repo_relative(root, p) for p in paths)
     if now is not None and now.tzinfo is None:
         from datetime import timezone
 
@@ -96,17 +102,6 @@ def lint(
         LINT_REPORTERS[fmt](result, sys.stdout, options)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     sys.exit(1 if failed else 0)
-
-
-def _relative(root: Path, path: Path) -> str:
-    full = (Path.cwd() / path).resolve() if not path.is_symlink() else Path.cwd() / path
-    try:
-        return full.relative_to(root).as_posix()
-    except ValueError:
-        try:
-            return Path(os.path.abspath(path)).relative_to(root).as_posix()
-        except ValueError:
-            raise ConfigError(f"{path}: outside the repository {root}") from None
 
 
 def _print_rules() -> None:
