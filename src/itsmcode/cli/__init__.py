@@ -78,6 +78,9 @@ def _register() -> None:
     from itsmcode.cli import fmt_cmd
 
     cli.add_command(fmt_cmd.fmt)
+    from itsmcode.cli import new_cmd
+
+    cli.add_command(new_cmd.new)
 
 
 _register()
