@@ -81,6 +81,9 @@ def _register() -> None:
     from itsmcode.cli import new_cmd
 
     cli.add_command(new_cmd.new)
+    from itsmcode.cli import cache_cmd
+
+    cli.add_command(cache_cmd.cache)
 
 
 _register()

@@ -105,7 +105,9 @@ class YamlDocument:
     """One parsed file: its values, and the node tree to locate them."""
 
     text: str
-    root: MappingNode
+    #: The node tree, or None when the values came from a cache or another process:
+    #: then ``locate`` composes it from ``text`` on first use (most files never need it).
+    root: MappingNode | None
     data: dict[str, Any]
 
     def locate(self, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
@@ -115,7 +117,7 @@ class YamlDocument:
         missing field is reported at the mapping that should hold it. With ``key`` the
         position of the last mapping key is given instead of its value.
         """
-        node: Node = self.root
+        node: Node = self.root or self._compose()
         key_node: Node | None = None
         for step in loc:
             found: Node | None = None
@@ -138,6 +140,13 @@ class YamlDocument:
                 node = key_node
         mark = node.start_mark
         return mark.line + 1, mark.column + 1
+
+    def _compose(self) -> MappingNode:
+        """The node tree of ``text``, which loaded once already, so it composes again."""
+        root = parse(self.text).root
+        assert root is not None
+        self.root = root
+        return root
 
 
 class _Composer(_Parser):
