@@ -60,6 +60,13 @@ from itsmcode.reporters.lint import LINT_REPORTERS
     "upstream branch) and the files whose diagnostics they can change.",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the lint cache.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="Processes that parse files in a large repository (default 0: one per core).",
+)
 @color_option
 def lint(
     paths: tuple[Path, ...],
@@ -72,6 +79,7 @@ def lint(
     at: str | None,
     changed: str | None,
     no_cache: bool,
+    jobs: int,
     color: bool | None,
 ) -> None:
     """Validate the repository (or only PATHS) against the schemas and the ITSM rules.
@@ -98,7 +106,7 @@ def lint(
         now = now.replace(tzinfo=timezone.utc)
     if changed is not None and (paths or at is not None):
         raise ConfigError("--changed chooses the files itself: drop PATHS and --at")
-    options = LintOptions(paths=relative, now=now, cache=not no_cache)
+    options = LintOptions(paths=relative, now=now, cache=not no_cache, workers=jobs)
     if changed is not None:
         from itsmcode.lint.changed import lint_changed
 

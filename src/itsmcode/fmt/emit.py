@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.emitter import Emitter
@@ -24,24 +23,15 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
 
 from itsmcode.fmt.order import Path, canonical
+from itsmcode.load.yamlio import plain_reads_as_string
 
 _STR = "tag:yaml.org,2002:str"
 _INDICATORS = frozenset(":#*")
-_YAML11 = pyyaml.resolver.Resolver()
 
 
 def wants_quotes(value: str) -> bool:
     """Whether fmt writes ``value`` quoted (see the module docstring)."""
-    return not _plain_is_read_as_string(value) or not _INDICATORS.isdisjoint(value)
-
-
-def _plain_is_read_as_string(value: str) -> bool:
-    """Whether ``value`` written plain reads back as this string under YAML 1.1 (the
-    1.2 check is the emitter's own)."""
-    node_tag: str = _YAML11.resolve(  # type: ignore[no-untyped-call]
-        pyyaml.ScalarNode, value, (True, False)
-    )
-    return node_tag == _STR
+    return not plain_reads_as_string(value) or not _INDICATORS.isdisjoint(value)
 
 
 class _Representer(RoundTripRepresenter):

@@ -773,6 +773,16 @@ class _Dumper(yaml.SafeDumper):
         return tag
 
 
+_YAML11 = yaml.resolver.Resolver()
+
+
+def plain_reads_as_string(value: str) -> bool:
+    """Whether ``value`` written as a plain scalar reads back as that string under YAML
+    1.2 (itsmcode) and YAML 1.1 (PyYAML, yamllint, older tools) alike."""
+    tag: str = _YAML11.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag == _STR and core_type(value) == "str"
+
+
 def _represent_str(dumper: _Dumper, data: str) -> Node:
     # YAML 1.1 counts NEL, LS and PS as line breaks, YAML 1.2 does not: PyYAML would
     # write them raw, folded, in a quoted scalar that each reader unfolds differently.
