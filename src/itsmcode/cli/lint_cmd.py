@@ -29,8 +29,10 @@ FORMATS = ("text", "json", "github", "sarif")
 @click.option(
     "--now",
     type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d"]),
+    metavar="TIME",
     default=None,
-    help="Evaluate date rules (review-due) as of this time instead of the current time.",
+    help="Evaluate date rules (review-due) as of TIME (YYYY-MM-DD or "
+    "YYYY-MM-DDTHH:MM:SS+HH:MM) instead of the current time.",
 )
 @click.option(
     "--list-rules", is_flag=True, help="List every rule with its default severity and exit."
