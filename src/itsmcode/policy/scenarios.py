@@ -14,12 +14,15 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import yaml
 from pydantic import Field, ValidationError
 
+from itsmcode.catalog import Record
+from itsmcode.diagnostics import Diagnostic, Severity
 from itsmcode.errors import ConfigError
 from itsmcode.github import Review
 from itsmcode.layout import CONFIG_FILE, Layout
@@ -29,7 +32,10 @@ from itsmcode.policy.facts import PullFacts
 from itsmcode.policy.gitfacts import PolicyGit, scratch_commit
 from itsmcode.policy.inputs import parse_now
 from itsmcode.repo_config import load_config
-from itsmcode.yamlio import YamlDocument, YamlProblem, decode, parse
+from itsmcode.snapshot import load_record
+from itsmcode.source import read
+from itsmcode.validate import model_problems
+from itsmcode.yamlio import Limits, YamlDocument, YamlProblem, decode, parse
 
 DEFAULT_DIR = "processes/policy-tests"
 #: Reviews of a scenario are submitted one minute apart from this time, in list order.
@@ -87,6 +93,11 @@ class ScenarioFile(Strict):
 class Loaded:
     path: Path
     spec: ScenarioFile
+    document: YamlDocument
+
+    def at(self, loc: tuple[str | int, ...], *, key: bool = False) -> str:
+        """``file:line:col`` of a node of this scenario file."""
+        return _at(self.path, self.document, loc, key=key)
 
 
 def load(path: Path) -> Loaded:
@@ -100,8 +111,14 @@ def load(path: Path) -> Loaded:
     try:
         spec = ScenarioFile.model_validate(document.data, strict=False)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ScenarioError(_located(path, document, tuple(first["loc"]), first["msg"])) from None
+        # Located, with did-you-mean, worded like the problems of every other file.
+        problems = model_problems(ScenarioFile, exc)
+        if not problems:  # pragma: no cover - every pydantic error maps to a problem
+            raise ScenarioError(f"{path}: {exc.errors()[0]['msg']}") from None
+        first, more = problems[0], len(problems) - 1
+        also = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        at = _at(path, document, first.loc, key=first.at_key)
+        raise ScenarioError(f"{at}: {first.message}{also}") from None
     for i, scenario in enumerate(spec.scenarios):
         where: tuple[str | int, ...] = ("scenarios", i)
         if (scenario.change is None) == (scenario.refs is None):
@@ -134,14 +151,29 @@ def load(path: Path) -> Loaded:
                         f"path {bad!r} must be relative, inside the repository",
                     )
                 )
-    return Loaded(path, spec)
+            for file, edits in change.set_.items():
+                for dotted in edits:
+                    if "" in dotted.split("."):
+                        # "{description: A, b.}" is two entries in flow YAML; say so.
+                        at = _at(path, document, (*where, "change", "set", file, dotted), key=True)
+                        raise ScenarioError(
+                            f"{at}: set: {dotted!r} is not a dotted field path; quote a "
+                            "value holding a comma inside {...}"
+                        )
+    return Loaded(path, spec, document)
+
+
+def _at(
+    path: Path, document: YamlDocument, loc: tuple[str | int, ...], *, key: bool = False
+) -> str:
+    line, column = document.locate(loc, key=key)
+    return f"{path}:{line}:{column}"
 
 
 def _located(path: Path, document: YamlDocument, loc: tuple[Any, ...], message: str) -> str:
-    steps = [s for s in loc if isinstance(s, str | int)]
-    line, column = document.locate(steps)
+    steps = tuple(s for s in loc if isinstance(s, str | int))
     dotted = ".".join(str(s) for s in steps)
-    return f"{path}:{line}:{column}: {dotted + ': ' if dotted else ''}{message}"
+    return f"{_at(path, document, steps)}: {dotted + ': ' if dotted else ''}{message}"
 
 
 def _safe(path: str) -> bool:
@@ -159,9 +191,10 @@ def run_files(root: Path, files: list[Path], echo: Callable[[str], None]) -> boo
     loaded = [load(f) for f in files]  # all files valid before anything runs
     failed = total = 0
     for item in loaded:
-        for scenario in item.spec.scenarios:
+        for index, scenario in enumerate(item.spec.scenarios):
             total += 1
-            mismatches = run_scenario(root, scenario, item.spec.now)
+            change_at = partial(_change_at, item, ("scenarios", index, "change"))
+            mismatches = run_scenario(root, scenario, item.spec.now, change_at)
             if mismatches:
                 failed += 1
                 echo(f"FAIL {item.path}: {scenario.name}")
@@ -173,7 +206,13 @@ def run_files(root: Path, files: list[Path], echo: Callable[[str], None]) -> boo
     return failed == 0
 
 
-def run_scenario(root: Path, scenario: Scenario, default_now: str | None) -> list[str]:
+#: Where a part of a scenario's ``change`` is written: (section, path, key) to file:line:col.
+ChangeLocator = Callable[[str, str, str | None], str]
+
+
+def run_scenario(
+    root: Path, scenario: Scenario, default_now: str | None, change_at: ChangeLocator
+) -> list[str]:
     now = parse_now(scenario.now or default_now)
     if scenario.refs is not None:
         git = PolicyGit(root)
@@ -185,11 +224,69 @@ def run_scenario(root: Path, scenario: Scenario, default_now: str | None) -> lis
         _copy_repository(root, scratch)
         base = scratch_commit(scratch, "base", "itsm policy test", "scenario@itsmcode.invalid")
         _apply(scratch, scenario.change)
+        # A change that leaves a file invalid tests nothing the user meant: the check
+        # would run on a repository lint rejects. Fail with the file's own diagnostics.
+        invalid = invalid_files(scratch, scenario.change, change_at)
+        if invalid:
+            return invalid
         # The PR's commits are the author's (what allowCommitters looks at).
         head = scratch_commit(
             scratch, scenario.name, scenario.author, f"{scenario.author}@users.noreply.github.com"
         )
         return compare(_check(scratch, scenario, base, head, now), scenario)
+
+
+def _change_at(
+    item: Loaded, where: tuple[str | int, ...], section: str, path: str, key: str | None
+) -> str:
+    loc = (*where, section, path, *((key,) if key is not None else ()))
+    return item.at(loc, key=True)
+
+
+def invalid_files(root: Path, change: ChangeSpec, change_at: ChangeLocator) -> list[str]:
+    """One line per error in a file the change wrote, located in the scenario file."""
+    sections = [
+        *(("set", p, p) for p in change.set_),
+        *(("write", p, p) for p in change.write),
+        *(("rename", old, new) for old, new in change.rename.items()),
+    ]
+    try:
+        config = load_config(root)
+    except ConfigError as exc:
+        section, key, _ = next((s for s in sections if s[2] == CONFIG_FILE), sections[0])
+        return [f"{change_at(section, key, None)}: change.{section}: {exc}"]
+    layout = Layout.from_config(config)
+    max_size = config.spec.lint.max_file_size
+    out: list[str] = []
+    for section, key, path in sections:
+        if path != CONFIG_FILE and layout.kind_for_path(path) is None:
+            continue  # not a file itsm reads (a README, say)
+        source = read(root, path, max_size)
+        record = load_record(path, source.data, source.problem, Limits(max_file_size=max_size))
+        for problem in record.problems:
+            if problem.severity is not Severity.ERROR:
+                continue
+            edit = (
+                _edit_for(change.set_.get(key, {}), record, problem) if section == "set" else None
+            )
+            where = change_at(section, key, edit)
+            out.append(
+                f"{where}: change.{section}: {path} no longer loads: "
+                f"{problem.location.line}:{problem.location.column}: [{problem.rule}] "
+                f"{problem.message}"
+            )
+    return out
+
+
+def _edit_for(edits: dict[str, Any], record: Record, problem: Diagnostic) -> str | None:
+    """The ``set:`` key whose value the problem is about, if one is (to point at it)."""
+    for dotted in edits:
+        if record.document is None:
+            break
+        line, _ = record.document.locate(dotted.split("."), key=True)
+        if line == problem.location.line:
+            return dotted
+    return None
 
 
 def _check(root: Path, scenario: Scenario, base: str, head: str, now: datetime) -> CheckResult:
@@ -293,14 +390,24 @@ def _require(path: Path, name: str) -> None:
 
 
 def _set(data: Any, keys: list[str], value: Any, path: str) -> None:
+    dotted = ".".join(keys)
     node = data
     for key in keys[:-1]:
         if not isinstance(node, dict):
-            raise ScenarioError(f"scenario change: {path}: cannot set {'.'.join(keys)}")
+            raise ScenarioError(f"scenario change: {path}: cannot set {dotted}")
+        if value is None and key not in node:
+            node = None  # nothing to remove under a mapping that is not there
+            break
         node = node.setdefault(key, {})
-    if not isinstance(node, dict):
-        raise ScenarioError(f"scenario change: {path}: cannot set {'.'.join(keys)}")
     if value is None:
-        node.pop(keys[-1], None)
-    else:
-        node[keys[-1]] = value
+        if not isinstance(node, dict) or keys[-1] not in node:
+            # A typo'd field name (or a stray flow-mapping entry) must not pass silently.
+            raise ScenarioError(
+                f"scenario change: {path}: {dotted} is not in the file; "
+                "null removes a field that is there"
+            )
+        del node[keys[-1]]
+        return
+    if not isinstance(node, dict):
+        raise ScenarioError(f"scenario change: {path}: cannot set {dotted}")
+    node[keys[-1]] = value
