@@ -33,7 +33,7 @@ def _assert_one_error_line(stderr: str, *needles: str) -> None:
             ["no such option '--fromat'", "'--format'", "itsm lint --help"],
         ),
         (["lint", "--format", "yml"], ["invalid value for '--format'", "'sarif'"]),
-        (["lint", "--now", "tomorrow"], ["invalid value for '--now'"]),
+        (["lint", "--now", "tomorrow"], ["invalid value for '--now'", "2026-11-24T10:00:00+01:00"]),
         (["show", "service"], ["missing argument 'NAME'", "itsm show --help"]),
         (["lnit"], ["no such command 'lnit'", "'lint'", "itsm --help"]),
         (["policy", "tset"], ["no such command 'tset'", "itsm policy --help"]),

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import click
 
-from itsmcode.cli.options import color_option, repo_option, resolve_root, use_color
+from itsmcode.cli.options import (
+    DateTimeParam,
+    color_option,
+    repo_option,
+    resolve_root,
+    use_color,
+)
 from itsmcode.errors import ConfigError
 
 FORMATS = ("text", "json", "github", "sarif")
@@ -28,7 +34,7 @@ FORMATS = ("text", "json", "github", "sarif")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option(
     "--now",
-    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d"]),
+    type=DateTimeParam(),
     metavar="TIME",
     default=None,
     help="Evaluate date rules (review-due) as of TIME (YYYY-MM-DD or "
