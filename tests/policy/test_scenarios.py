@@ -302,3 +302,23 @@ scenarios:
     )
     assert result.exit_code == 2
     assert "spec.teir is not in the file; null removes a field that is there" in result.stderr
+
+
+def test_a_change_naming_a_missing_file_is_located(tmp_path: Path) -> None:
+    scenario, result = _run_scenario_text(
+        tmp_path,
+        """\
+scenarios:
+  - name: gone
+    author: chen-wei
+    now: "2026-11-24T10:00:00+01:00"
+    change:
+      delete: [catalog/services/payments-api.yaml, catalog/services/nope.yaml]
+    expect: {approved: false}
+""",
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"itsm: error: {scenario}:6:52: change.delete: catalog/services/nope.yaml does not "
+        "exist in the repository\n"
+    )

@@ -206,8 +206,9 @@ def run_files(root: Path, files: list[Path], echo: Callable[[str], None]) -> boo
     return failed == 0
 
 
-#: Where a part of a scenario's ``change`` is written: (section, path, key) to file:line:col.
-ChangeLocator = Callable[[str, str, str | None], str]
+#: Where a part of a scenario's ``change`` is written, e.g. ("set", path, "spec.tier"),
+#: as ``file:line:col`` of the scenario file.
+ChangeLocator = Callable[[tuple[str | int, ...]], str]
 
 
 def run_scenario(
@@ -223,7 +224,7 @@ def run_scenario(
         scratch = Path(tmp)
         _copy_repository(root, scratch)
         base = scratch_commit(scratch, "base", "itsm policy test", "scenario@itsmcode.invalid")
-        _apply(scratch, scenario.change)
+        _apply(scratch, scenario.change, change_at)
         # A change that leaves a file invalid tests nothing the user meant: the check
         # would run on a repository lint rejects. Fail with the file's own diagnostics.
         invalid = invalid_files(scratch, scenario.change, change_at)
@@ -236,11 +237,8 @@ def run_scenario(
         return compare(_check(scratch, scenario, base, head, now), scenario)
 
 
-def _change_at(
-    item: Loaded, where: tuple[str | int, ...], section: str, path: str, key: str | None
-) -> str:
-    loc = (*where, section, path, *((key,) if key is not None else ()))
-    return item.at(loc, key=True)
+def _change_at(item: Loaded, where: tuple[str | int, ...], loc: tuple[str | int, ...]) -> str:
+    return item.at((*where, *loc), key=isinstance(loc[-1], str))
 
 
 def invalid_files(root: Path, change: ChangeSpec, change_at: ChangeLocator) -> list[str]:
@@ -254,7 +252,7 @@ def invalid_files(root: Path, change: ChangeSpec, change_at: ChangeLocator) -> l
         config = load_config(root)
     except ConfigError as exc:
         section, key, _ = next((s for s in sections if s[2] == CONFIG_FILE), sections[0])
-        return [f"{change_at(section, key, None)}: change.{section}: {exc}"]
+        return [f"{change_at((section, key))}: change.{section}: {exc}"]
     layout = Layout.from_config(config)
     max_size = config.spec.lint.max_file_size
     out: list[str] = []
@@ -269,7 +267,7 @@ def invalid_files(root: Path, change: ChangeSpec, change_at: ChangeLocator) -> l
             edit = (
                 _edit_for(change.set_.get(key, {}), record, problem) if section == "set" else None
             )
-            where = change_at(section, key, edit)
+            where = change_at((section, key) if edit is None else (section, key, edit))
             out.append(
                 f"{where}: change.{section}: {path} no longer loads: "
                 f"{problem.location.line}:{problem.location.column}: [{problem.rule}] "
@@ -359,13 +357,18 @@ def _copy_repository(root: Path, target: Path) -> None:
             shutil.copy2(source, target / relative)
 
 
-def _apply(root: Path, change: ChangeSpec) -> None:
+def _apply(root: Path, change: ChangeSpec, change_at: ChangeLocator) -> None:
+    def fail(where: tuple[str | int, ...], message: str) -> ScenarioError:
+        return ScenarioError(f"{change_at(where)}: change.{where[0]}: {message}")
+
     for old, new in change.rename.items():
-        _require(root / old, old)
+        if not (root / old).is_file():
+            raise fail(("rename", old), f"{old} does not exist in the repository")
         (root / new).parent.mkdir(parents=True, exist_ok=True)
         (root / old).rename(root / new)
-    for path in change.delete:
-        _require(root / path, path)
+    for index, path in enumerate(change.delete):
+        if not (root / path).is_file():
+            raise fail(("delete", index), f"{path} does not exist in the repository")
         (root / path).unlink()
     for path, content in change.write.items():
         target = root / path
@@ -374,27 +377,27 @@ def _apply(root: Path, change: ChangeSpec) -> None:
         target.write_text(text, encoding="utf-8")
     for path, edits in change.set_.items():
         target = root / path
-        _require(target, path)
+        if not target.is_file():
+            raise fail(("set", path), f"{path} does not exist in the repository")
         try:  # YAML 1.2, as itsm reads it ("no" stays a string)
             data = parse(decode(target.read_bytes())).data
         except YamlProblem as exc:
-            raise ScenarioError(f"scenario change: {path}: {exc.message}") from None
+            raise fail(("set", path), f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
         for dotted, value in edits.items():
-            _set(data, dotted.split("."), value, path)
+            try:
+                _set(data, dotted.split("."), value)
+            except ValueError as exc:
+                raise fail(("set", path, dotted), f"{path}: {exc}") from None
         target.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
 
-def _require(path: Path, name: str) -> None:
-    if not path.is_file():
-        raise ScenarioError(f"scenario change: {name} does not exist in the repository")
-
-
-def _set(data: Any, keys: list[str], value: Any, path: str) -> None:
+def _set(data: Any, keys: list[str], value: Any) -> None:
+    """Set (or with None, remove) a dotted field; ValueError says why it cannot."""
     dotted = ".".join(keys)
     node = data
     for key in keys[:-1]:
         if not isinstance(node, dict):
-            raise ScenarioError(f"scenario change: {path}: cannot set {dotted}")
+            raise ValueError(f"cannot set {dotted}: {key} is not under a mapping")
         if value is None and key not in node:
             node = None  # nothing to remove under a mapping that is not there
             break
@@ -402,12 +405,9 @@ def _set(data: Any, keys: list[str], value: Any, path: str) -> None:
     if value is None:
         if not isinstance(node, dict) or keys[-1] not in node:
             # A typo'd field name (or a stray flow-mapping entry) must not pass silently.
-            raise ScenarioError(
-                f"scenario change: {path}: {dotted} is not in the file; "
-                "null removes a field that is there"
-            )
+            raise ValueError(f"{dotted} is not in the file; null removes a field that is there")
         del node[keys[-1]]
         return
     if not isinstance(node, dict):
-        raise ScenarioError(f"scenario change: {path}: cannot set {dotted}")
+        raise ValueError(f"cannot set {dotted}: its parent is not a mapping")
     node[keys[-1]] = value
