@@ -98,3 +98,29 @@ def test_run_script_reports_every_measurement(tmp_path: Path) -> None:
     assert any(key.startswith("itsm lint within 2x") for key in rows)
     assert any(key.startswith("one-file lint (example repository)") for key in rows)
     assert "rule change-overlap" in rows and "parse" in rows
+
+
+def test_worst_cases_script_reports_every_case(tmp_path: Path) -> None:
+    output = tmp_path / "worst.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "bench_worst_cases.py"),
+            "--scale",
+            "0.02",
+            "--repeat",
+            "1",
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    report = output.read_text(encoding="utf-8")
+    assert report == done.stdout
+    rows = [line for line in report.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) == 1 + 5  # the header and one row per case
+    assert all(row.endswith(("| met |", "| **NOT met** |")) for row in rows[1:])

@@ -7,7 +7,7 @@ every audited commit off the first-parent line, out of the population. So every 
 checks that **each** head the ledger ever recorded for the branch is still on the
 branch's first-parent line. A head that is not is reported (``history-rewritten``, on
 stderr and in the export) on every run, until someone acknowledges it in a recorded
-way: ``itsm audit --ledger L --acknowledge-rewrite SHA --reason TEXT`` appends an
+way: ``itsm audit --ledger L --acknowledge-rewrite SHA --reason WHY`` appends an
 acknowledgement (head, reason, time) to the ledger. Every run appends one entry, so
 the ledger file itself is the list of audited heads an auditor keeps with the exports.
 """
@@ -162,7 +162,7 @@ def rewrites(repo: AuditGit, ledger: Ledger, branch: str, head: str) -> dict[str
         found[old] = Violation(
             "history-rewritten",
             f"{what}; once explained, record it with 'itsm audit --ledger ... "
-            f"--acknowledge-rewrite {old} --reason TEXT'",
+            f"--acknowledge-rewrite {old} --reason WHY'",
         )
     return found
 

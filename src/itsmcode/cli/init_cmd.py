@@ -48,11 +48,13 @@ _NAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 )
 @click.option(
     "--name",
+    metavar="NAME",
     default=None,
     help="metadata.name of the repository config (default: from the directory name).",
 )
 @click.option(
     "--timezone",
+    metavar="ZONE",
     default=None,
     help="IANA time zone for itsm.yaml and the calendars (default: an existing itsm.yaml's, "
     "else UTC).",
