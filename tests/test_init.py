@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from itsmcode import scaffold
+from tests.gatepin import PIN
 from tests.helpers import run_cli
 
 #: A folder (or file) per practice that only that practice may create.
@@ -55,7 +56,7 @@ def lint_strict(root: Path) -> dict[str, object]:
 )
 def test_init_lints_clean_for_each_practice_subset(tmp_path: Path, practices: str) -> None:
     repo = tmp_path / "acme-it"
-    result = run_cli(["init", str(repo), "--practices", practices])
+    result = run_cli(["init", str(repo), "--practices", practices, *PIN])
     assert result.exit_code == 0, result.output
     assert "The repository lints clean." in result.output
 
@@ -77,11 +78,18 @@ def test_init_lints_clean_for_each_practice_subset(tmp_path: Path, practices: st
 
     report = lint_strict(repo)
     assert report["diagnostics"] == []
-    assert report["summary"]["files"] == len(list(repo.rglob("*.yaml")))  # type: ignore[index]
+    # Every YAML file is linted but the hidden ones (.github/, .pre-commit-config.yaml)
+    # and the policy tests (`itsm policy test` reads those).
+    visible = [
+        p
+        for p in repo.rglob("*.yaml")
+        if not p.relative_to(repo).as_posix().startswith((".", "processes/policy-tests/"))
+    ]
+    assert report["summary"]["files"] == len(visible)  # type: ignore[index]
 
 
 def test_default_practices_bring_every_example_the_brief_promises(tmp_path: Path) -> None:
-    result = run_cli(["init", str(tmp_path)])
+    result = run_cli(["init", str(tmp_path), *PIN])
     assert result.exit_code == 0, result.output
     kinds = {
         line.split(": ", 1)[1]
@@ -137,7 +145,7 @@ def test_init_never_overwrites_and_says_what_it_skipped(tmp_path: Path) -> None:
     )
     before = {p: team.read_bytes() for p in (team,)}
 
-    result = run_cli(["init", str(tmp_path)])
+    result = run_cli(["init", str(tmp_path), *PIN])
 
     assert result.exit_code == 0, result.output
     assert "skipped  README.md (already exists)" in result.output
@@ -148,24 +156,27 @@ def test_init_never_overwrites_and_says_what_it_skipped(tmp_path: Path) -> None:
 
 
 def test_second_run_changes_nothing(tmp_path: Path) -> None:
-    first = run_cli(["init", str(tmp_path), "--practices", "catalog,sla,change,incident,problem"])
+    first = run_cli(
+        ["init", str(tmp_path), "--practices", "catalog,sla,change,incident,problem", *PIN]
+    )
     assert first.exit_code == 0, first.output
     files = snapshot(tmp_path)
 
     second = run_cli(["init", str(tmp_path), "--practices", "catalog,sla,change,incident,problem"])
 
     assert second.exit_code == 0, second.output
-    assert "0 files created" in second.output
-    assert "created " not in second.output
+    assert "Nothing changed in" in second.output and "0 files created" in second.output
+    assert "created " not in second.output and "updated " not in second.output
     assert snapshot(tmp_path) == files
     # Atomic writes leave no temporary files behind.
-    assert not [p for p in tmp_path.rglob(".*") if p.is_file()]
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 def test_rerun_without_options_uses_the_existing_config(tmp_path: Path) -> None:
-    run_cli(["init", str(tmp_path), "--practices", "catalog", "--timezone", "Asia/Tokyo"])
+    run_cli(["init", str(tmp_path), "--practices", "catalog", "--timezone", "Asia/Tokyo", *PIN])
     files = snapshot(tmp_path)
 
+    # No pin either: the one recorded by the first run is the one that stays.
     result = run_cli(["init"], cwd=tmp_path)
 
     assert result.exit_code == 0, result.output
@@ -174,28 +185,27 @@ def test_rerun_without_options_uses_the_existing_config(tmp_path: Path) -> None:
 
 
 def test_dated_examples_are_not_added_beside_existing_records(tmp_path: Path) -> None:
-    # Someone's real change records are there: no example change joins them, whatever
-    # year the example would be dated.
-    assert run_cli(["init", str(tmp_path)]).exit_code == 0
-    example = next((tmp_path / "changes").rglob("*.yaml"))
-    moved = tmp_path / "changes" / "2020" / example.name.replace("-0001", "-0099")
-    moved.parent.mkdir()
-    moved.write_text(
-        example.read_text(encoding="utf-8").replace("-0001", "-0099"), encoding="utf-8"
+    # Someone's real change records are there (no itsm.yaml yet): no example change
+    # joins them, whatever year the example would be dated.
+    ours = tmp_path / "changes" / "2020" / "chg-2020-0099.yaml"
+    ours.parent.mkdir(parents=True)
+    example = scaffold.plan(
+        ["catalog", "change"], name="acme", timezone="UTC", today=date(2020, 3, 2)
     )
-    example.unlink()
+    (change,) = [f for f in example if f.path.startswith("changes/")]
+    ours.write_text(change.text.replace("-0001", "-0099"), encoding="utf-8")
 
-    result = run_cli(["init", str(tmp_path)])
+    result = run_cli(["init", str(tmp_path), *PIN])
 
     assert result.exit_code == 0, result.output
     assert "changes/ already holds records" in result.output
-    assert [p.name for p in (tmp_path / "changes").rglob("*.yaml")] == [moved.name]
+    assert [p.name for p in (tmp_path / "changes").rglob("*.yaml")] == [ours.name]
 
 
 def test_adding_a_practice_later_fills_in_its_files_and_says_to_enable_it(tmp_path: Path) -> None:
-    assert run_cli(["init", str(tmp_path), "--practices", "catalog"]).exit_code == 0
+    assert run_cli(["init", str(tmp_path), "--practices", "catalog", *PIN]).exit_code == 0
 
-    result = run_cli(["init", str(tmp_path), "--practices", "catalog,problem"])
+    result = run_cli(["init", str(tmp_path), "--practices", "catalog,problem", *PIN])
 
     assert result.exit_code == 0, result.output
     assert "created  problems/prb-website-slow-pages.yaml" in result.output
@@ -211,7 +221,7 @@ def test_inconsistent_existing_files_make_init_exit_1_with_the_findings(tmp_path
         encoding="utf-8",
     )
 
-    result = run_cli(["init", str(tmp_path), "--practices", "catalog"])
+    result = run_cli(["init", str(tmp_path), "--practices", "catalog", *PIN])
 
     assert result.exit_code == 1
     assert "catalog/services/website.yaml:4:" in result.output
@@ -222,7 +232,7 @@ def test_inconsistent_existing_files_make_init_exit_1_with_the_findings(tmp_path
 def test_a_broken_existing_config_stops_init_before_it_writes(tmp_path: Path) -> None:
     (tmp_path / "itsm.yaml").write_text("apiVersion: itsmcode/v1\nkind: Config\n", "utf-8")
 
-    result = run_cli(["init", str(tmp_path)])
+    result = run_cli(["init", str(tmp_path), *PIN])
 
     assert result.exit_code == 2
     assert "itsm.yaml" in result.output and "init never overwrites it" in result.output
@@ -230,7 +240,7 @@ def test_a_broken_existing_config_stops_init_before_it_writes(tmp_path: Path) ->
 
 
 def test_unknown_practice_is_a_usage_error(tmp_path: Path) -> None:
-    result = run_cli(["init", str(tmp_path / "new"), "--practices", "catalog,incidnet"])
+    result = run_cli(["init", str(tmp_path / "new"), "--practices", "catalog,incidnet", *PIN])
 
     assert result.exit_code == 2
     assert "unknown practice 'incidnet' (did you mean 'incident'?)" in result.output
@@ -246,7 +256,7 @@ def test_unknown_practice_is_a_usage_error(tmp_path: Path) -> None:
     ],
 )
 def test_bad_options_are_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
-    result = run_cli(["init", str(tmp_path / "new"), *args])
+    result = run_cli(["init", str(tmp_path / "new"), *args, *PIN])
 
     assert result.exit_code == 2
     assert message in result.output
@@ -256,7 +266,7 @@ def test_bad_options_are_usage_errors(tmp_path: Path, args: list[str], message: 
 def test_a_file_in_the_way_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "catalog").write_text("not a folder\n", encoding="utf-8")
 
-    result = run_cli(["init", str(tmp_path)])
+    result = run_cli(["init", str(tmp_path), *PIN])
 
     assert result.exit_code == 2
     assert "cannot create the repository" in result.output
