@@ -517,3 +517,30 @@ def test_the_starter_policy_tests_can_fail(tmp_path: Path) -> None:
     assert tested.exit_code == 1, tested.output
     assert "changing the gate's workflows needs two CAB members" in tested.output
     assert "1 failed" in tested.output
+
+
+def test_without_a_manifest_the_pin_of_an_existing_workflow_is_kept(tmp_path: Path) -> None:
+    assert run_cli(["init", str(tmp_path), "--practices", "catalog", *PIN]).exit_code == 0
+    (tmp_path / ".itsm-init.json").unlink()
+
+    result = run_cli(["init", str(tmp_path), "--practices", "catalog,change"])
+
+    assert result.exit_code == 0, result.output
+    assert "created  .github/workflows/approval.yml" in result.output
+    approval = (tmp_path / ".github/workflows/approval.yml").read_text(encoding="utf-8")
+    assert f"ITSMCODE_SOURCE: {GATE.url}\n  ITSMCODE_REF: {GATE.ref}\n" in approval
+
+
+def test_an_unpinned_existing_workflow_is_no_pin_to_copy(tmp_path: Path) -> None:
+    assert run_cli(["init", str(tmp_path), "--practices", "catalog", *PIN]).exit_code == 0
+    (tmp_path / ".itsm-init.json").unlink()
+    validate = tmp_path / ".github/workflows/validate.yml"
+    validate.write_text(
+        validate.read_text(encoding="utf-8").replace(GATE.ref, "main"), encoding="utf-8"
+    )
+
+    result = run_cli(["init", str(tmp_path), "--practices", "catalog,change"])
+
+    assert result.exit_code == 2
+    assert ".github/workflows/approval.yml would install itsmcode" in result.output
+    assert not (tmp_path / ".github/workflows/approval.yml").exists()

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 from itsmcode.workflows import (
     STATUS_CONTEXT_PREFIX,
@@ -349,6 +350,10 @@ def test_the_install_step_runs_only_the_pinned_requirement(tmp_path: Path) -> No
             "--no-cache-dir",
             f"itsmcode @ git+https://github.com/itsmcode/itsmcode@{env['ITSMCODE_REF']}",
         ], workflow
+        # What pip will parse: PEP 508 reads it as itsmcode from git at that commit.
+        requirement = Requirement(log.read_text(encoding="utf-8").splitlines()[-1])
+        assert requirement.name == "itsmcode"
+        assert requirement.url == f"git+{PROJECT_PIN.url}@{PROJECT_PIN.ref}"
         log.unlink()
         for ref in ("main", "v0.1.0", env["ITSMCODE_REF"][:12], ""):
             moved = subprocess.run(

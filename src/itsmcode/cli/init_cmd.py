@@ -10,7 +10,8 @@ Behaviour, as documented for users in ``itsm init --help``:
   of a practice it adds.
 - The workflows and the pre-commit config install itsmcode from a git repository at a
   full commit sha: ``--gate-source``/``--gate-ref``, else the pin recorded by an earlier
-  run, else the commit the running itsm was installed from (pip's PEP 610 record). With
+  run (in the manifest, else in an existing workflow), else the commit the running itsm
+  was installed from (pip's PEP 610 record). With
   none of them, init refuses (exit 2) before writing anything that would need one.
 - The result is linted with the real ``itsm lint`` before the command ends. Exit 0 when
   it has no errors; exit 1 (with the findings) when files that were already there make
@@ -116,7 +117,12 @@ def init(
         # Made without init, or by an init that kept no record: its practices are set
         # up, so no examples join them (they would come back after every deletion).
         manifest = Manifest(practices=set(existing.spec.practices))
-    gate = given or (manifest.gate if manifest else None) or _installed_gate()
+    gate = (
+        given
+        or (manifest.gate if manifest else None)
+        or _workflow_gate(directory)
+        or _installed_gate()
+    )
     approval = "change" in chosen
 
     files = scaffold.plan(
@@ -174,6 +180,24 @@ def _gate_option(source: str | None, ref: str | None) -> GateSource | None:
     except PinError as exc:
         hint = "'--gate-ref'" if "gate ref" in str(exc) else "'--gate-source'"
         raise click.BadParameter(str(exc), param_hint=hint) from None
+
+
+def _workflow_gate(directory: Path) -> GateSource | None:
+    """The pin of a workflow init wrote earlier, when no manifest records it."""
+    from itsmcode.workflows import workflow_paths
+    from itsmcode.workflows.pin import GateSource, PinError, read
+
+    for path in workflow_paths(approval=True):
+        try:
+            found = read((directory / path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+        try:
+            return GateSource.parse(found.url, found.ref) if found else None
+        except PinError:
+            # A hand-edited, unpinned workflow is no pin to copy into new files.
+            continue
+    return None
 
 
 def _installed_gate() -> GateSource | None:
