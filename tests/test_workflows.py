@@ -6,8 +6,9 @@ every job declares its permissions and only jobs that run no Python hold a write
 no event data is expanded inside a script; actions are pinned to full commit SHAs; every
 install is of the itsmcode commit pinned in the workflow's env, never of the checkout or
 a package index name (issue 16); the approval gate runs the base branch's definition,
-never checks out the pull request and reads the policy from the base. The gate's and the record's scripts run for real (bash,
-git, the real ``itsm``, a fake ``gh`` answering from canned API responses): a pull request
+never checks out the pull request and reads the policy from the base. The gate's and the
+record's scripts run for real (bash, git, the real ``itsm``, a fake ``gh`` answering from
+canned API responses): a pull request
 that rewrites the policy, its team and the gate itself is refused, a hostile branch name
 stays data, the notes push survives a concurrent push. And the templates ``itsm init``
 writes are the project's own workflows, byte for byte.
