@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from itsmcode.globs import matches
+from itsmcode.load.globs import matches
 from tests.gatepin import PIN
 from tests.helpers import run_cli
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from itsmcode import scaffold
+import itsmcode
+from itsmcode.scaffold import project as scaffold
 from tests.gatepin import GATE, PIN
 from tests.helpers import run_cli
 
@@ -327,7 +328,7 @@ def _installed_from(tmp_path: Path, direct_url: dict[str, object]) -> dict[str, 
         "Metadata-Version: 2.1\nName: itsmcode\nVersion: 0.1.0\n", encoding="utf-8"
     )
     (dist / "direct_url.json").write_text(json.dumps(direct_url), encoding="utf-8")
-    source = Path(scaffold.__file__).resolve().parents[1]
+    source = Path(itsmcode.__file__).resolve().parents[1]  # the src/ this test imports
     return {**os.environ, "PYTHONPATH": os.pathsep.join([str(dist.parent), str(source)])}
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from itsmcode.layout import Layout
-from itsmcode.source import discover, read
-from itsmcode.yamlio import UNREADABLE
+from itsmcode.load.layout import Layout
+from itsmcode.load.source import discover, read
+from itsmcode.load.yamlio import UNREADABLE
 
 MiB = 1024 * 1024
 LAYOUT = Layout(

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from itsmcode.load.layout import WORKFLOW_DIR, WORKFLOW_FILES
+from itsmcode.workflows import templates
 from tests.helpers import found, lint_repo, messages, write_repo
 
 POLICY = "processes/approval-policy.yaml"
@@ -108,3 +110,7 @@ def test_a_policy_without_rules_is_reported_at_spec(tmp_path: Path) -> None:
     )
     result = lint_repo(tmp_path)
     assert found(result, RULE) == [(POLICY, 4, 7, RULE)]
+
+
+def test_the_rule_knows_every_shipped_workflow() -> None:
+    assert set(templates()) == {f"{WORKFLOW_DIR}/{name}" for name in WORKFLOW_FILES}

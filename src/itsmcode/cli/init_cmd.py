@@ -34,8 +34,8 @@ import click
 from itsmcode.errors import ConfigError
 
 if TYPE_CHECKING:
-    from itsmcode.init_manifest import Manifest
     from itsmcode.models import Config
+    from itsmcode.scaffold.manifest import Manifest
     from itsmcode.workflows.pin import GateSource
 
 _NAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -103,9 +103,9 @@ def init(
     already there are inconsistent; the findings are printed), 2 usage error (also: no
     pinned itsmcode source is known and a workflow would need one).
     """
-    from itsmcode import scaffold
-    from itsmcode.init_manifest import MANIFEST_FILE, Manifest
-    from itsmcode.layout import CONFIG_FILE
+    from itsmcode.load.layout import CONFIG_FILE
+    from itsmcode.scaffold import project as scaffold
+    from itsmcode.scaffold.manifest import MANIFEST_FILE, Manifest
 
     existing = _existing_config(directory) if (directory / CONFIG_FILE).exists() else None
     chosen = _practices(practices, existing.spec.practices if existing else None)
@@ -208,7 +208,7 @@ def _installed_gate() -> GateSource | None:
 
 def _refuse_unpinned(directory: Path, manifest: Manifest | None, approval: bool) -> None:
     """Without a pinned source, stop before writing if a file would need one."""
-    from itsmcode import scaffold
+    from itsmcode.scaffold import project as scaffold
 
     placeholders = [
         scaffold.ScaffoldFile(path, "", pinned=True)
@@ -225,7 +225,7 @@ def _refuse_unpinned(directory: Path, manifest: Manifest | None, approval: bool)
 
 def _existing_config(directory: Path) -> Config:
     """The existing itsm.yaml as a Config; a broken one stops init before it writes."""
-    from itsmcode.repo_config import load_config
+    from itsmcode.load.config import load_config
 
     try:
         return load_config(directory)
@@ -237,7 +237,7 @@ def _existing_config(directory: Path) -> Config:
 
 
 def _practices(option: str | None, configured: Sequence[str] | None) -> list[str]:
-    from itsmcode.scaffold import DEFAULT_PRACTICES, UnknownPractice, parse_practices
+    from itsmcode.scaffold.project import DEFAULT_PRACTICES, UnknownPractice, parse_practices
 
     if option is None:
         return parse_practices(configured or DEFAULT_PRACTICES)
@@ -271,8 +271,8 @@ def _name(value: str) -> str:
 
 def _check(directory: Path, chosen: list[str]) -> None:
     """Lint what is now there; a repository init leaves behind must be consistent."""
-    from itsmcode.lint import lint
-    from itsmcode.repo_config import load_config
+    from itsmcode.lint.engine import lint
+    from itsmcode.load.config import load_config
 
     root = directory.resolve()
     enabled = load_config(root).spec.practices

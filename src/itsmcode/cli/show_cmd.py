@@ -93,7 +93,7 @@ def _broken_file(catalog: Any, kind: str, name: str) -> Any:
     """The record of a file named after the entity in its kind's folder that did not load."""
     from pathlib import PurePosixPath
 
-    from itsmcode.layout import Layout
+    from itsmcode.load.layout import Layout
 
     layout = Layout.from_config(catalog.config)
     for record in catalog.records:
@@ -116,16 +116,16 @@ def _kind(text: str) -> str | None:
 
 
 def _catalog(root: Path, at: str | None) -> tuple[Any, str]:
-    from itsmcode.repo_config import load_config
+    from itsmcode.load.config import load_config
 
     if at is None:
-        from itsmcode.snapshot import load_worktree
+        from itsmcode.load.snapshot import load_worktree
 
         return load_worktree(root, load_config(root)), "in the work tree"
     from itsmcode.audit.at import resolve_at
     from itsmcode.diff.snapshots import load_commit
     from itsmcode.errors import ConfigError
-    from itsmcode.gitsource import GitRepo
+    from itsmcode.git.repo import GitRepo
 
     repo = GitRepo(root)
     commit = resolve_at(root, at)  # a date: the branch's first-parent line (docs/audit.md)
@@ -137,7 +137,7 @@ def _catalog(root: Path, at: str | None) -> tuple[Any, str]:
 
 
 def _document(catalog: Any, record: Any, where: str) -> dict[str, Any]:
-    from itsmcode.catalog import Record
+    from itsmcode.load.catalog import Record
     from itsmcode.models import Service
 
     assert isinstance(record, Record) and record.document is not None

@@ -21,15 +21,15 @@ import yaml
 from pydantic import Field, ValidationError
 
 from itsmcode.errors import ConfigError
-from itsmcode.github import Review
-from itsmcode.layout import CONFIG_FILE, Layout
+from itsmcode.git.facts import PolicyGit, scratch_commit
+from itsmcode.load.config import load_config
+from itsmcode.load.layout import CONFIG_FILE, Layout
+from itsmcode.load.yamlio import YamlDocument, YamlProblem, decode, parse
 from itsmcode.models.base import Strict
 from itsmcode.policy.check import CheckResult, run_check
 from itsmcode.policy.facts import PullFacts
-from itsmcode.policy.gitfacts import PolicyGit, scratch_commit
+from itsmcode.policy.github import Review
 from itsmcode.policy.inputs import parse_now
-from itsmcode.repo_config import load_config
-from itsmcode.yamlio import YamlDocument, YamlProblem, decode, parse
 
 DEFAULT_DIR = "processes/policy-tests"
 #: Reviews of a scenario are submitted one minute apart from this time, in list order.

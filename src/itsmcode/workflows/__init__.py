@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from importlib import resources
 
+from itsmcode.load.layout import WORKFLOW_DIR
 from itsmcode.workflows.pin import GateSource, render
 
-#: Where the workflows live in a repository.
-WORKFLOW_DIR = ".github/workflows"
 #: The commit status the approval gate sets is this prefix, "/" and the base branch.
 STATUS_CONTEXT_PREFIX = "itsm/approval"
 #: Every repository gets this one.

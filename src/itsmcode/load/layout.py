@@ -1,0 +1,79 @@
+"""Where an ITSM repository keeps each kind, and how its root and config are found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from itsmcode.models import Config
+from itsmcode.models.config import Paths
+
+CONFIG_FILE = "itsm.yaml"
+#: Where the GitHub workflows ``itsm init`` writes live, the approval gate among them
+#: (``itsmcode.workflows`` holds their text).
+WORKFLOW_DIR = ".github/workflows"
+WORKFLOW_FILES: tuple[str, ...] = (
+    "validate.yml",
+    "approval.yml",
+    "approval-review.yml",
+    "record.yml",
+)
+
+#: Which practice (ITIL-lite subset) brings which kinds into the repository.
+PRACTICE_KINDS: dict[str, tuple[str, ...]] = {
+    "catalog": ("Team", "Service", "Calendar"),
+    "sla": ("SLA", "Calendar"),
+    "change": ("ChangeRequest", "StandardChange", "ApprovalPolicy", "Calendar"),
+    "incident": ("Incident",),
+    "problem": ("Problem",),
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The folder (or, for the policy, the file) of each enabled kind."""
+
+    folders: dict[str, str]
+
+    @classmethod
+    def from_config(cls, config: Config) -> Layout:
+        paths: Paths = config.spec.paths
+        by_kind = {
+            "Service": paths.services,
+            "Team": paths.teams,
+            "SLA": paths.slas,
+            "Calendar": paths.calendars,
+            "ChangeRequest": paths.changes,
+            "StandardChange": paths.standard_changes,
+            "ApprovalPolicy": paths.approval_policy,
+            "Incident": paths.incidents,
+            "Problem": paths.problems,
+        }
+        enabled = {"Config"} | {
+            kind for practice in config.spec.practices for kind in PRACTICE_KINDS[practice]
+        }
+        folders = {k: v.strip("/") for k, v in by_kind.items() if k in enabled}
+        return cls(folders=folders)
+
+    def enabled(self, kind: str) -> bool:
+        return kind == "Config" or kind in self.folders
+
+    def kind_for_path(self, path: str) -> str | None:
+        """The kind a repository-relative path belongs to by its folder, if any."""
+        if path == CONFIG_FILE:
+            return "Config"
+        best: tuple[int, str] | None = None
+        for kind, folder in self.folders.items():
+            inside = path == folder or path.startswith(folder + "/")
+            if inside and (best is None or len(folder) > best[0]):
+                best = (len(folder), kind)
+        return best[1] if best else None
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest directory at or above ``start`` that holds itsm.yaml."""
+    here = start.resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / CONFIG_FILE).is_file():
+            return candidate
+    return None
