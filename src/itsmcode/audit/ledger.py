@@ -15,8 +15,6 @@ the ledger file itself is the list of audited heads an auditor keeps with the ex
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import Any
 from itsmcode import __version__
 from itsmcode.audit.evidence import Violation
 from itsmcode.errors import ConfigError
+from itsmcode.files import write_atomic
 from itsmcode.git.log import AuditGit, parse_time
 
 SCHEMA = "itsmcode/audit-ledger/v1"
@@ -193,14 +192,7 @@ def append(path: Path, ledger: Ledger, entry: LedgerEntry) -> None:
         "entries": [*ledger.entries, entry.to_json()],
         "acknowledgements": ledger.acknowledgements,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2)
-            handle.write("\n")
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(data, indent=2) + "\n")
     except OSError as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
         raise ConfigError(f"{path}: cannot write the audit ledger: {exc.strerror or exc}") from None

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from itsmcode.files import write_atomic
 from itsmcode.fmt.run import format_text
 from itsmcode.scaffold.manifest import MANIFEST_FILE, Manifest
 
@@ -250,7 +250,7 @@ def write(
     for file in create:
         target = root / file.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(target, file.text)
+        write_atomic(target, file.text)
         created.append(file.path)
     after = Manifest(
         created=before.created | set(created),
@@ -262,7 +262,7 @@ def write(
     old = target.read_text(encoding="utf-8") if target.is_file() else None
     if old == text:
         return WriteResult(created, skipped)
-    _write_atomically(target, text)
+    write_atomic(target, text)
     return WriteResult(created, skipped, "created" if old is None else "updated")
 
 
@@ -355,23 +355,3 @@ def _holds_yaml(folder: Path) -> bool:
     return any(
         name.endswith((".yaml", ".yml")) for _, _, names in os.walk(folder) for name in names
     )
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    """Write ``text`` to a new file beside ``target``, then rename it into place.
-
-    A reader (or a crash) never sees half a file. The temporary name is random and
-    opened with O_EXCL, so it never collides with a file of the user's; the mode comes
-    from the umask like any other new file.
-    """
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
