@@ -66,13 +66,44 @@ def blob_id(data: bytes, object_format: str = "sha1") -> str:
     return digest.hexdigest()
 
 
+def git_executable() -> str:
+    return os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
+
+
+def run_git(
+    cwd: Path,
+    args: Sequence[str],
+    *,
+    ok: Sequence[int] = (0,),
+    data: bytes | None = None,
+    executable: str | None = None,
+) -> tuple[int, bytes, str]:
+    """The one way itsmcode runs a git command: exit code, stdout, stderr (decoded); an
+    exit code outside ``ok`` or a missing git is a GitError naming the subcommand."""
+    try:
+        done = subprocess.run(
+            [executable or git_executable(), *args],
+            cwd=cwd,
+            input=data,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror or exc}; is git installed?") from None
+    stderr = done.stderr.decode("utf-8", "replace").strip()
+    if done.returncode not in ok:
+        first = stderr.splitlines()[0] if stderr else f"exit status {done.returncode}"
+        raise GitError(f"git {args[0]} failed: {first}")
+    return done.returncode, done.stdout, stderr
+
+
 class GitRepo:
     """A git repository holding an ITSM repository at ``root`` (maybe a subfolder)."""
 
     def __init__(self, root: Path) -> None:
         # Plain ``git rev-parse`` rather than gitpython: importing gitpython alone costs
         # more than a whole warm diff of a small change.
-        self._executable = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
+        self._executable = git_executable()
         self.toplevel = root.resolve()
         code, out, stderr = self._run(
             "rev-parse",
@@ -101,21 +132,10 @@ class GitRepo:
         self.prefix = "" if inside == "." else inside + "/"
 
     # -- running git -------------------------------------------------------------
-    def _run(self, *args: str, ok: Sequence[int] = (0,)) -> tuple[int, bytes, str]:
-        try:
-            done = subprocess.run(
-                [self._executable, *args],
-                cwd=self.toplevel,
-                capture_output=True,
-                check=False,
-            )
-        except OSError as exc:
-            raise GitError(f"cannot run git: {exc.strerror or exc}; is git installed?") from None
-        stderr = done.stderr.decode("utf-8", "replace").strip()
-        if done.returncode not in ok:
-            first = stderr.splitlines()[0] if stderr else f"exit status {done.returncode}"
-            raise GitError(f"git {args[0]} failed: {first}")
-        return done.returncode, done.stdout, stderr
+    def _run(
+        self, *args: str, ok: Sequence[int] = (0,), data: bytes | None = None
+    ) -> tuple[int, bytes, str]:
+        return run_git(self.toplevel, args, ok=ok, data=data, executable=self._executable)
 
     @property
     def object_format(self) -> str:
@@ -189,7 +209,10 @@ class GitRepo:
     # -- trees -------------------------------------------------------------------
     def ls_tree(self, commit: str, paths: Iterable[str]) -> dict[str, TreeEntry]:
         """Files under ``paths`` (relative to the ITSM root) at ``commit``, recursively."""
-        specs = [self.prefix + p for p in paths]
+        return self._ls_tree(commit, [self.prefix + p for p in paths])
+
+    def _ls_tree(self, commit: str, specs: Sequence[str]) -> dict[str, TreeEntry]:
+        """The one ``git ls-tree`` reader: blobs under git pathspecs ``specs``."""
         if not specs:
             return {}
         _, out, _ = self._run("ls-tree", "-r", "-z", "--full-tree", commit, "--", *specs)
