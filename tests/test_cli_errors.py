@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from itsmcode.cli import cli
@@ -74,10 +75,13 @@ def test_a_bare_group_shows_its_help() -> None:
 def _commands() -> list[list[str]]:
     found: list[list[str]] = []
 
-    def walk(group: object, path: list[str]) -> None:
-        for name, command in sorted(getattr(group, "commands", {}).items()):
+    def walk(group: click.Group, path: list[str]) -> None:
+        context = click.Context(group)
+        for name in group.list_commands(context):
+            command = group.get_command(context, name)
             found.append([*path, name])
-            walk(command, [*path, name])
+            if isinstance(command, click.Group):
+                walk(command, [*path, name])
 
     walk(cli, [])
     return found

@@ -7,6 +7,7 @@ other exception is a bug and is reported as one (exit 3), never as a bare traceb
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import sys
@@ -50,6 +51,27 @@ def _usage_error(exc: click.ClickException) -> str:
 
 class ItsmGroup(click.Group):
     """Maps exceptions to exit codes in one place (like pre-commit's error_handler)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attribute = target.partition(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = click.utils.make_str(args[0]) if args else ""
+        if args and name not in COMMANDS and not name.startswith("-"):
+            from itsmcode.suggest import did_you_mean
+
+            ctx.fail(f"no such command '{name}'{did_you_mean(name, COMMANDS)}")
+        return super().resolve_command(ctx, args)
 
     def main(
         self,
@@ -110,37 +132,22 @@ def cli() -> None:
     """IT Service Management as code: lint, diff and govern an ITSM repository."""
 
 
-def _register() -> None:
-    # Each command module imports its heavy dependencies lazily, so ``itsm --version``
-    # and a one-file lint in a pre-commit hook start quickly.
-    from itsmcode.cli import init_cmd, lint_cmd, schema_cmd
-
-    cli.add_command(lint_cmd.lint)
-    cli.add_command(init_cmd.init)
-    cli.add_command(schema_cmd.schema)
-    from itsmcode.cli import policy_cmd
-
-    cli.add_command(policy_cmd.policy)
-    from itsmcode.cli import diff_cmd, show_cmd
-
-    cli.add_command(diff_cmd.diff)
-    cli.add_command(show_cmd.show)
-    from itsmcode.cli import audit_cmd
-
-    cli.add_command(audit_cmd.audit)
-    cli.add_command(audit_cmd.history)
-    from itsmcode.cli import fmt_cmd
-
-    cli.add_command(fmt_cmd.fmt)
-    from itsmcode.cli import new_cmd
-
-    cli.add_command(new_cmd.new)
-    from itsmcode.cli import cache_cmd
-
-    cli.add_command(cache_cmd.cache)
-
-
-_register()
+#: Every subcommand: name → "module:attribute". A command's module is imported only when
+#: that command runs (or help lists them all), so ``itsm --version`` and a one-file lint
+#: in a pre-commit hook import nothing they do not use.
+COMMANDS: dict[str, str] = {
+    "lint": "itsmcode.cli.lint_cmd:lint",
+    "fmt": "itsmcode.cli.fmt_cmd:fmt",
+    "new": "itsmcode.cli.new_cmd:new",
+    "init": "itsmcode.cli.init_cmd:init",
+    "schema": "itsmcode.cli.schema_cmd:schema",
+    "diff": "itsmcode.cli.diff_cmd:diff",
+    "show": "itsmcode.cli.show_cmd:show",
+    "policy": "itsmcode.cli.policy_cmd:policy",
+    "audit": "itsmcode.cli.audit_cmd:audit",
+    "history": "itsmcode.cli.audit_cmd:history",
+    "cache": "itsmcode.cli.cache_cmd:cache",
+}
 
 
 def main() -> None:
