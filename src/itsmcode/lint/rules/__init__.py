@@ -11,9 +11,11 @@ from itsmcode.lint.rules import (
     dependency_cycle,
     depends_on_retired,
     emergency_review,
+    incident_timeline,
     kind_matches_folder,
     name_matches_file,
     no_self_authorization,
+    problem_links,
     ref_exists,
     requester_is_member,
     review_due,
@@ -49,6 +51,8 @@ RULES: dict[str, RuleModule] = {
         team_member_unique,
         standard_change_fit,
         emergency_review,
+        incident_timeline,
+        problem_links,
         review_due,
     )
 }
