@@ -49,12 +49,12 @@ def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
                 else f"{name} does not name this problem; set its spec.problem: {problem.name}",
             )
     for record, incident in catalog.each(Incident):
-        name = incident.spec.problem
-        listing = catalog.get(Problem, name) if name else None
+        link = incident.spec.problem
+        listing = catalog.get(Problem, link) if link else None
         if listing is not None and incident.name not in listing.spec.incidents:
             yield record.diagnostic(
                 ID,
                 ("spec", "problem"),
-                f"problem '{name}' does not list this incident; add {incident.name} to its "
+                f"problem '{link}' does not list this incident; add {incident.name} to its "
                 "spec.incidents",
             )
