@@ -20,6 +20,7 @@ RANK = {
     "lint": 3,
     "diff": 3,
     "policy": 4,
+    "reports": 4,
     "audit": 5,
     "reporters": 6,
     "scaffold": 6,

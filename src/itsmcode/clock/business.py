@@ -80,7 +80,7 @@ class BusinessClock:
                 a, b = self._instant(local, start), self._instant(local, end)
                 if a < b:  # a span lost in a spring-forward gap is empty
                     spans.append((a, b))
-        merged = _merge(spans)
+        merged = merge_spans(spans)
         found = (merged, sum(b - a for a, b in merged))
         self._days[local] = found
         return found
@@ -111,7 +111,7 @@ class BusinessClock:
             else:
                 total += sum(_overlap(span, start, end) for span in spans)
             day += _ONE_DAY
-        for span in _merge([h for h in hold if h[0] < h[1]]):
+        for span in merge_spans([h for h in hold if h[0] < h[1]]):
             a, b = max(span[0], start), min(span[1], end)
             if a < b:
                 total -= self.elapsed_ts(a, b)
@@ -122,7 +122,9 @@ class BusinessClock:
     ) -> datetime | None:
         """The earliest instant by which ``seconds`` of business time (outside ``hold``)
         have elapsed since ``start``; None when the calendar never has that much."""
-        found = self._forward(start.timestamp(), seconds, _merge([h for h in hold if h[0] < h[1]]))
+        found = self._forward(
+            start.timestamp(), seconds, merge_spans([h for h in hold if h[0] < h[1]])
+        )
         return None if found is None else _aware(found)
 
     def deadline(
@@ -223,7 +225,8 @@ def _overlap(span: Span, start: float, end: float) -> float:
     return max(0.0, min(span[1], end) - max(span[0], start))
 
 
-def _merge(spans: Iterable[Span]) -> tuple[Span, ...]:
+def merge_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
+    """The union of ``spans`` (POSIX-second pairs), sorted and disjoint."""
     merged: list[Span] = []
     for a, b in sorted(spans):
         if merged and a <= merged[-1][1]:
@@ -231,6 +234,11 @@ def _merge(spans: Iterable[Span]) -> tuple[Span, ...]:
         else:
             merged.append((a, b))
     return tuple(merged)
+
+
+def minus_spans(a: float, b: float, holes: Sequence[Span]) -> list[Span]:
+    """``[a, b)`` without ``holes`` (merged and sorted, as ``merge_spans`` returns them)."""
+    return _minus(a, b, holes, [h[0] for h in holes])
 
 
 def _minus(a: float, b: float, hold: Sequence[Span], starts: list[float]) -> list[Span]:

@@ -24,37 +24,50 @@ Failing::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from itsmcode.diagnostics import Diagnostic, Severity
 from itsmcode.lint.rules.base import LintContext
-from itsmcode.load.catalog import Catalog
+from itsmcode.load.catalog import Catalog, Record
 from itsmcode.models import Incident, Problem
 
 ID = "problem-links"
 SEVERITY = Severity.ERROR
 
 
+class Mismatch(NamedTuple):
+    record: Record  # the file to fix
+    loc: tuple[str | int, ...]
+    message: str
+    problem: str
+    incident: str
+
+
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
+    for found in mismatches(catalog):
+        yield found.record.diagnostic(ID, found.loc, found.message)
+
+
+def mismatches(catalog: Catalog) -> Iterator[Mismatch]:
+    """Every link one side makes and the other does not (also used by itsm report)."""
     for record, problem in catalog.each(Problem):
         for i, name in enumerate(problem.spec.incidents):
             incident = catalog.get(Incident, name)
             if incident is None or incident.spec.problem == problem.name:
                 continue
             named = incident.spec.problem
-            yield record.diagnostic(
-                ID,
-                ("spec", "incidents", i),
+            message = (
                 f"{name} names problem '{named}', not this one; list it under one problem"
                 if named
-                else f"{name} does not name this problem; set its spec.problem: {problem.name}",
+                else f"{name} does not name this problem; set its spec.problem: {problem.name}"
             )
+            yield Mismatch(record, ("spec", "incidents", i), message, problem.name, name)
     for record, incident in catalog.each(Incident):
         link = incident.spec.problem
         listing = catalog.get(Problem, link) if link else None
-        if listing is not None and incident.name not in listing.spec.incidents:
-            yield record.diagnostic(
-                ID,
-                ("spec", "problem"),
+        if link and listing is not None and incident.name not in listing.spec.incidents:
+            message = (
                 f"problem '{link}' does not list this incident; add {incident.name} to its "
-                "spec.incidents",
+                "spec.incidents"
             )
+            yield Mismatch(record, ("spec", "problem"), message, link, incident.name)
