@@ -36,7 +36,8 @@ def summary(result: Report) -> str:
             f"{result.cancelled} cancelled"
         )
     elif isinstance(result, ProblemsReport):
-        line += f": {len(result.recurrences)} recurring incident patterns"
+        count = len(result.recurrences)
+        line += f": {count} recurring incident pattern{'' if count == 1 else 's'}"
     return line
 
 
