@@ -243,3 +243,27 @@ def test_needs_the_incident_practice(tmp_path: Path) -> None:
     result = run_cli(["report", "sla", "--repo", str(tmp_path)])
     assert result.exit_code == 2
     assert "add 'incident' to spec.practices in itsm.yaml" in result.stderr
+
+
+def test_at_reports_on_the_repository_as_it_was(repo: Path) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "quarter")
+    (repo / "incidents/2026/inc-dst.yaml").unlink()
+    git("commit", "-qam", "drop one")
+    now = report_json(repo, "sla", *PERIOD)
+    before = report_json(repo, "sla", *PERIOD, "--at", "HEAD~1")
+    assert "inc-dst" not in [m["incident"] for m in now["measurements"]]
+    assert "inc-dst" in [m["incident"] for m in before["measurements"]]
+    bad = run_cli(["report", "sla", "--repo", str(repo), "--at", "no-such-ref"])
+    assert bad.exit_code == 2

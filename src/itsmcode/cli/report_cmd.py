@@ -10,13 +10,16 @@ import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from itsmcode.cli.options import repo_option, resolve_root
 from itsmcode.errors import ConfigError
 from itsmcode.reporters.report import REPORT_WRITERS
+
+if TYPE_CHECKING:
+    from itsmcode.load.catalog import Catalog
 
 #: Finding types of each report (what --fail-on accepts), and the practice it needs.
 FINDING_TYPES: dict[str, tuple[str, ...]] = {
@@ -124,7 +127,7 @@ def _fail_on(name: str, text: str) -> set[str]:
     return wanted
 
 
-def _catalog(root: Path, at: str | None) -> Any:
+def _catalog(root: Path, at: str | None) -> Catalog:
     from itsmcode.load.config import load_config
 
     if at is None:

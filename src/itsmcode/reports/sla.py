@@ -3,6 +3,7 @@ attainment per service and priority, and availability from incident downtime."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -191,7 +192,7 @@ def _measure(
     incident: Incident,
     service_name: str,
     period: Period,
-    clock_of: Any,
+    clock_of: Callable[[SLA], BusinessClock],
 ) -> Measurement | Unmeasured:
     service = catalog.service(service_name)
     if service is None:
@@ -207,7 +208,7 @@ def _measure(
         return Unmeasured(
             incident.name, service_name, f"SLA '{sla.name}' has no target for {priority}"
         )
-    clock: BusinessClock = clock_of(sla)
+    clock = clock_of(sla)
     spec = incident.spec
     until = period.until
     # What happened after --until has not happened yet: the report is as of --until.
