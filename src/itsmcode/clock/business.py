@@ -41,6 +41,8 @@ Span = tuple[float, float]
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 _ONE_DAY = timedelta(days=1)
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_VARIES = float("inf")  # marks an hour whose UTC offset changes within it
 
 
 class BusinessClock:
@@ -64,6 +66,7 @@ class BusinessClock:
             self._hours = [[(0, 1440)] for _ in range(7)]
         self.days_per_week = sum(1 for spans in self._hours if any(a < b for a, b in spans))
         self._days: dict[date, tuple[tuple[Span, ...], float]] = {}
+        self._offsets: dict[int, float] = {}
         # No business time for this many consecutive days means none ever comes again:
         # every week holds a business weekday unless a holiday falls on it.
         self._horizon = 7 * (len(self.holidays) + 1) + 1
@@ -86,7 +89,25 @@ class BusinessClock:
         return found
 
     def local_date(self, instant: float) -> date:
-        return datetime.fromtimestamp(instant, self.zone).date()
+        """The calendar-zone date of a POSIX instant.
+
+        Hot (several calls per measurement): the zone's offset is looked up once per UTC
+        hour and reused when it is the same at both ends of that hour; an hour holding a
+        transition is computed exactly.
+        """
+        hour = int(instant // 3600)
+        offset = self._offsets.get(hour)
+        if offset is None:
+            first = self._offset_at(hour * 3600)
+            offset = first if first == self._offset_at(hour * 3600 + 3599) else _VARIES
+            self._offsets[hour] = offset
+        if offset == _VARIES:
+            return datetime.fromtimestamp(instant, self.zone).date()
+        return date.fromordinal(_EPOCH_ORDINAL + int((instant + offset) // 86400))
+
+    def _offset_at(self, instant: float) -> float:
+        shown = datetime.fromtimestamp(instant, self.zone).utcoffset()
+        return shown.total_seconds() if shown is not None else 0.0
 
     def _instant(self, local: date, minutes: int) -> float:
         moment = datetime.combine(local, time()) + timedelta(minutes=minutes)

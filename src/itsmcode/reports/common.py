@@ -33,7 +33,8 @@ class Period:
         return shown.replace(tzinfo=timezone(shown.utcoffset() or timedelta(0)))
 
     def iso(self, instant: datetime) -> str:
-        return self.local(instant).isoformat()
+        # isoformat of a ZoneInfo-aware time prints the offset in force: the same text.
+        return instant.astimezone(self.zone).isoformat()
 
     def to_json(self) -> dict[str, str]:
         return {"since": self.iso(self.since), "until": self.iso(self.until)}
