@@ -3,6 +3,7 @@ window, problem hygiene, and the suggested command actually opening the problem.
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -101,3 +102,41 @@ def test_the_suggested_command_opens_the_problem(tmp_path: Path) -> None:
     assert not [m for m in messages(result) if "prb-web-capacity" in m]
     data = report_json(tmp_path, "problems", *PERIOD, "--fail-on", "recurring-incidents", code=1)
     assert [r["service"] for r in data["recurrences"]] == ["wiki"]
+
+
+def test_a_hostile_cause_category_cannot_break_the_suggested_command(tmp_path: Path) -> None:
+    category = "db, \"x\" $(touch pwned) `touch pwned2` 'q' #é}"
+    cause = f"  cause: {{category: {json.dumps(category)}}}\n"
+    files = {
+        f"incidents/2026/inc-h{i}.yaml": incident(
+            f"inc-h{i}", "web", "P3", f"2026-11-0{i}T10:00:00Z", cause
+        )
+        for i in (1, 2, 3)
+    }
+    make_repo(tmp_path, files)
+    data = report_json(tmp_path, "problems", *PERIOD)
+    (finding,) = [f for f in data["findings"] if f["type"] == "recurring-incidents"]
+    subprocess.run(finding["suggestion"], shell=True, cwd=tmp_path, check=True)
+    assert not (tmp_path / "pwned").exists() and not (tmp_path / "pwned2").exists()
+    written = sorted(p.name for p in (tmp_path / "problems").iterdir())
+    assert written == ["prb-web-db---x----touch-pwned---touch-pwned2---q.yaml"]
+    for i in (1, 2, 3):
+        path = tmp_path / f"incidents/2026/inc-h{i}.yaml"
+        path.write_text(
+            path.read_text() + "  problem: prb-web-db---x----touch-pwned---touch-pwned2---q\n"
+        )
+    result = lint_repo(tmp_path)
+    assert [f for f in found(result) if f[0].startswith("problems/")] == []
+    title = f"Recurring {category} incidents on web"
+    assert f"title: {json.dumps(title)}" in (tmp_path / "problems" / written[0]).read_text()
+
+
+def test_the_suggested_command_never_overwrites(tmp_path: Path) -> None:
+    make_repo(tmp_path, FILES)
+    data = report_json(tmp_path, "problems", *PERIOD)
+    command = data["findings"][3]["suggestion"]
+    existing = tmp_path / "problems" / "prb-web-capacity.yaml"
+    existing.write_text("mine\n")
+    done = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, check=False)
+    assert done.returncode != 0
+    assert existing.read_text() == "mine\n"

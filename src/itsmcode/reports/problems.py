@@ -3,6 +3,7 @@ problem records that need attention, and catalog hygiene."""
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -100,25 +101,38 @@ def recurrences(catalog: Catalog, period: Period) -> list[Recurrence]:
 
 def problem_name(service: str, category: str) -> str:
     """A name for the problem record a recurrence suggests (at most 63 characters)."""
-    slug = "".join(c if c.isalnum() else "-" for c in f"{service}-{category}".lower())
+    slug = "".join(
+        c if c.isascii() and c.isalnum() else "-" for c in f"{service}-{category}".lower()
+    )
     return f"prb-{slug}"[:63].rstrip("-")
 
 
 def open_command(recurrence: Recurrence, layout: Layout) -> str:
-    """A shell command that writes the problem record for a recurrence."""
+    """A shell command that writes the problem record for a recurrence.
+
+    Safe to paste whatever the incidents say: names are validated entity names, the
+    free-text cause category only appears as a JSON-quoted YAML string, and every line
+    is shell-quoted. It refuses to overwrite an existing file.
+    """
     name = problem_name(recurrence.service, recurrence.category)
+    title = json.dumps(f"Recurring {recurrence.category} incidents on {recurrence.service}")
     lines = [
         "apiVersion: itsmcode/v1",
         "kind: Problem",
-        f"metadata: {{name: {name}, title: Recurring {recurrence.category} incidents on "
-        f"{recurrence.service}}}",
+        f"metadata: {{name: {name}, title: {title}}}",
         "spec:",
         f"  services: [{recurrence.service}]",
         "  status: open",
         f"  incidents: [{', '.join(recurrence.incidents)}]",
     ]
-    path = f"{layout.folders['Problem']}/{name}.yaml"
-    return "printf '%s\\n' " + " ".join(shlex.quote(line) for line in lines) + f" > {path}"
+    folder = shlex.quote(layout.folders["Problem"])
+    # A subshell with noclobber (set -C): never overwrites an existing problem file,
+    # and leaves the user's shell options alone.
+    return (
+        f"(set -C; mkdir -p {folder} && printf '%s\\n' "
+        + " ".join(shlex.quote(line) for line in lines)
+        + f" > {folder}/{name}.yaml)"
+    )
 
 
 def _recurrence_finding(recurrence: Recurrence, catalog: Catalog, layout: Layout) -> Finding:
