@@ -40,7 +40,14 @@ NEEDS_PRACTICE = {"sla": "incident", "changes": "change", "problems": "incident"
 F = Callable[..., Any]
 
 
-def _common(func: F) -> F:
+def _common(name: str) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        return _options(func, name)
+
+    return decorate
+
+
+def _options(func: F, name: str) -> F:
     for decorator in reversed(
         [
             repo_option,
@@ -74,7 +81,9 @@ def _common(func: F) -> F:
                 "--fail-on",
                 metavar="TYPE[,TYPE...]",
                 default="",
-                help="Exit 1 when a finding of one of these types exists (for CI).",
+                help="Exit 1 when a finding of one of these types exists (for CI): "
+                + ", ".join(FINDING_TYPES[name])
+                + ".",
             ),
         ]
     ):
@@ -84,7 +93,11 @@ def _common(func: F) -> F:
 
 @click.group()
 def report() -> None:
-    """Proactive reports: SLA attainment, change failure rate, recurring incidents."""
+    """Proactive reports: SLA attainment, change failure rate, recurring incidents.
+
+    Exit status: 0 reported, 1 a finding of a --fail-on type exists, 2 usage or
+    configuration error, 3 an internal bug. See docs/reports.md.
+    """
 
 
 def _run(name: str, **options: Any) -> None:
@@ -145,7 +158,7 @@ def _catalog(root: Path, at: str | None) -> Catalog:
 
 
 @report.command("sla")
-@_common
+@_common("sla")
 def sla_cmd(**options: Any) -> None:
     """Response and resolution of each incident against its services' SLA targets, in
     the SLA calendar's business time; attainment per service and priority; availability."""
@@ -153,14 +166,14 @@ def sla_cmd(**options: Any) -> None:
 
 
 @report.command("changes")
-@_common
+@_common("changes")
 def changes_cmd(**options: Any) -> None:
     """Deployed changes and their failure rate (DORA) by service, type and team."""
     _run("changes", **options)
 
 
 @report.command("problems")
-@_common
+@_common("problems")
 def problems_cmd(**options: Any) -> None:
     """Recurring incidents without a problem record, problems needing attention, and
     catalog hygiene."""
