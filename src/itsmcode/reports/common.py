@@ -36,6 +36,9 @@ class Period:
         # isoformat of a ZoneInfo-aware time prints the offset in force: the same text.
         return instant.astimezone(self.zone).isoformat()
 
+    def iso_ts(self, instant: float) -> str:
+        return datetime.fromtimestamp(instant, self.zone).isoformat()
+
     def to_json(self) -> dict[str, str]:
         return {"since": self.iso(self.since), "until": self.iso(self.until)}
 

@@ -20,13 +20,13 @@ _MAINTENANCE_STATUSES = frozenset({"completed", "failed", "rolled-back"})
 
 @dataclass(frozen=True)
 class Clocked:
-    """One target measured: response or resolution."""
+    """One target measured: response or resolution (instants as POSIX seconds)."""
 
     target: str
     target_seconds: int | None
     elapsed_seconds: int
-    deadline: datetime | None
-    end: datetime
+    deadline: float | None
+    end: float
     breached: bool
 
     def to_json(self, period: Period) -> dict[str, Any]:
@@ -34,7 +34,7 @@ class Clocked:
             "target": self.target,
             "targetSeconds": self.target_seconds,
             "elapsedSeconds": self.elapsed_seconds,
-            "deadline": period.iso(self.deadline) if self.deadline else None,
+            "deadline": period.iso_ts(self.deadline) if self.deadline is not None else None,
             "breached": self.breached,
         }
 
@@ -243,14 +243,15 @@ def _clock(
 ) -> Clocked:
     text = target.written(which)
     amount, unit = parse_target(text)
-    deadline = clock.deadline(start, amount, unit, hold)
+    start_ts, end_ts = start.timestamp(), end.timestamp()
+    deadline = clock.deadline_ts(start_ts, amount, unit, hold)
     return Clocked(
         target=text,
         target_seconds=clock.target_seconds(amount, unit),
-        elapsed_seconds=int(clock.elapsed(start, end, hold)),
+        elapsed_seconds=int(clock.elapsed_ts(start_ts, end_ts, hold)),
         deadline=deadline,
-        end=end,
-        breached=deadline is not None and end > deadline,
+        end=end_ts,
+        breached=deadline is not None and end_ts > deadline,
     )
 
 
@@ -271,15 +272,15 @@ def _breach_findings(measurements: list[Measurement], period: Period) -> list[Fi
         for which, clocked in (("response", m.response), ("resolution", m.resolution)):
             if clocked is None or not clocked.breached or clocked.deadline is None:
                 continue
-            late = human((clocked.end - clocked.deadline).total_seconds())
-            state = "still open" if m.open and clocked.end == period.until else "ended"
+            late = human(clocked.end - clocked.deadline)
+            state = "still open" if m.open and clocked.end == period.until.timestamp() else "ended"
             findings.append(
                 Finding(
                     "sla-breach",
                     "error" if m.tier <= 2 else "warning",
                     (("Incident", m.incident), ("Service", m.service)),
                     f"{m.priority} {which} on {m.service} ({m.sla} SLA, target {clocked.target}) "
-                    f"was due {period.iso(clocked.deadline)}; {state} {late} late "
+                    f"was due {period.iso_ts(clocked.deadline)}; {state} {late} late "
                     f"({human(clocked.elapsed_seconds)} of business time)",
                 )
             )
