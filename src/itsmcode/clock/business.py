@@ -138,16 +138,6 @@ class BusinessClock:
                 total -= self.elapsed_ts(a, b)
         return total
 
-    def budget_deadline(
-        self, start: datetime, seconds: float, hold: Sequence[Span] = ()
-    ) -> datetime | None:
-        """The earliest instant by which ``seconds`` of business time (outside ``hold``)
-        have elapsed since ``start``; None when the calendar never has that much."""
-        found = self._forward(
-            start.timestamp(), seconds, merge_spans(h for h in hold if h[0] < h[1])
-        )
-        return None if found is None else _aware(found)
-
     def deadline(
         self, start: datetime, amount: int, unit: str, hold: Sequence[Span] = ()
     ) -> datetime | None:

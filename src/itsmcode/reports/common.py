@@ -27,11 +27,6 @@ class Period:
     def contains(self, instant: datetime) -> bool:
         return self.since <= instant < self.until
 
-    def local(self, instant: datetime) -> datetime:
-        """An instant as shown in reports: with the repository zone's offset."""
-        shown = instant.astimezone(self.zone)
-        return shown.replace(tzinfo=timezone(shown.utcoffset() or timedelta(0)))
-
     def iso(self, instant: datetime) -> str:
         # isoformat of a ZoneInfo-aware time prints the offset in force: the same text.
         return instant.astimezone(self.zone).isoformat()

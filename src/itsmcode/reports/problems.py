@@ -150,7 +150,7 @@ def _recurrence_finding(recurrence: Recurrence, catalog: Catalog, layout: Layout
 
 
 def _problem_findings(catalog: Catalog, period: Period) -> Iterator[Finding]:
-    today = period.local(period.until).date()
+    today = period.until.astimezone(period.zone).date()
     for _, problem in catalog.each(Problem):
         spec = problem.spec
         if spec.status == "known-error" and spec.fix is None:
