@@ -267,3 +267,22 @@ def test_at_reports_on_the_repository_as_it_was(repo: Path) -> None:
     assert "inc-dst" in [m["incident"] for m in before["measurements"]]
     bad = run_cli(["report", "sla", "--repo", str(repo), "--at", "no-such-ref"])
     assert bad.exit_code == 2
+
+
+def test_hostile_targets_and_windows_do_not_hang_or_crash(tmp_path: Path) -> None:
+    from tests.reports.planted import OFFICE, ROUND
+
+    files = {
+        "catalog/slas/office.yaml": OFFICE.replace("resolution: 1d", "resolution: 99999999w"),
+        "catalog/slas/round.yaml": ROUND.replace("window: 30d", "window: 0m"),
+        "incidents/2026/inc-fri.yaml": INCIDENTS["inc-fri"],
+    }
+    make_repo(tmp_path, files)
+    data = report_json(tmp_path, "sla", *PERIOD)
+    (measured,) = data["measurements"]
+    assert measured["resolution"]["deadline"] is None
+    assert measured["resolution"]["breached"] is False
+    assert data["availability"] == []
+    far = run_cli(["report", "sla", "--repo", str(tmp_path), "--until", "9999-12-31"])
+    assert far.exit_code == 2
+    assert "use a year between 1900 and 9000" in far.stderr

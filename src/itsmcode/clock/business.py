@@ -42,6 +42,9 @@ _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 _ONE_DAY = timedelta(days=1)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+#: Longer targets (ten years) are not searched for: they bound the work a hostile SLA
+#: (``resolution: 99999999w``) can cause.
+MAX_TARGET_SECONDS = 10 * 366 * 86400
 _VARIES = float("inf")  # marks an hour whose UTC offset changes within it
 
 
@@ -148,7 +151,21 @@ class BusinessClock:
     def deadline_ts(
         self, start: float, amount: int, unit: str, hold: Sequence[Span] = ()
     ) -> float | None:
-        """``deadline`` on POSIX seconds (what a report measuring many incidents uses)."""
+        """``deadline`` on POSIX seconds (what a report measuring many incidents uses).
+
+        None also for a target longer than ``MAX_TARGET_SECONDS`` or a deadline past the
+        year 9999: such a target is never breached in practice.
+        """
+        if amount * _UNIT_SECONDS[unit] > MAX_TARGET_SECONDS:
+            return None
+        try:
+            return self._deadline_ts(start, amount, unit, hold)
+        except (OverflowError, ValueError):  # beyond what datetime can represent
+            return None
+
+    def _deadline_ts(
+        self, start: float, amount: int, unit: str, hold: Sequence[Span]
+    ) -> float | None:
         holes = merge_spans(h for h in hold if h[0] < h[1])
         if unit in ("d", "w") and self.has_business_hours:
             days = amount if unit == "d" else amount * self.days_per_week

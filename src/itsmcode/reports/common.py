@@ -54,10 +54,12 @@ def parse_period(since: str | None, until: str | None, zone_name: str, now: date
 
 
 def _instant(text: str, option: str, zone: ZoneInfo) -> datetime:
+    value: datetime | None
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(), zone).astimezone(timezone.utc)
-        value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+            value = datetime.combine(date.fromisoformat(text), time(), zone)
+        else:
+            value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         value = None
     if value is None or value.tzinfo is None:
@@ -65,7 +67,9 @@ def _instant(text: str, option: str, zone: ZoneInfo) -> datetime:
             f"{option} '{text}': use a date (YYYY-MM-DD, midnight in {zone.key}) or a "
             "timestamp with an offset, e.g. 2026-12-01T08:00:00+01:00"
         )
-    return value
+    if not 1900 <= value.year <= 9000:
+        raise ConfigError(f"{option} '{text}': use a year between 1900 and 9000")
+    return value.astimezone(timezone.utc)
 
 
 @dataclass(frozen=True)

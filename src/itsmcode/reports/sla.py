@@ -307,6 +307,8 @@ def _availability(catalog: Catalog, period: Period) -> list[Availability]:
         sla = catalog.sla(service.spec.sla) if service.spec.sla else None
         if service.spec.lifecycle != "live" or sla is None or sla.spec.availability is None:
             continue
+        if sla.spec.availability.window.total_seconds() <= 0:
+            continue  # an empty window measures nothing (sla-sanity's business)
         start = period.until - sla.spec.availability.window
         lo, hi = start.timestamp(), period.until.timestamp()
         spans = _clip(downtime.get(service.name, []), lo, hi)
