@@ -22,6 +22,7 @@ RANK = {
     "diff": 3,
     "fmt": 3,
     "policy": 4,
+    "reports": 4,
     "audit": 5,
     "reporters": 6,
     "scaffold": 6,

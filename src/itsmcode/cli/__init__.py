@@ -147,6 +147,7 @@ COMMANDS: dict[str, str] = {
     "audit": "itsmcode.cli.audit_cmd:audit",
     "history": "itsmcode.cli.audit_cmd:history",
     "cache": "itsmcode.cli.cache_cmd:cache",
+    "report": "itsmcode.cli.report_cmd:report",
 }
 
 

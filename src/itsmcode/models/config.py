@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Literal
 
 from pydantic import Field
 
 from itsmcode.models.base import Entity, Strict
-from itsmcode.models.types import TimeZone
+from itsmcode.models.types import Duration, TimeZone
 
 Practice = Literal["catalog", "sla", "change", "incident", "problem"]
 RuleSeverity = Literal["error", "warning", "off"]
@@ -47,6 +48,34 @@ class LintSettings(Strict):
     )
 
 
+class Recurrence(Strict):
+    window: Duration = Field(
+        default=timedelta(days=30), description="Span of openedAt that counts as recurring."
+    )
+    count: int = Field(3, ge=2, description="Incidents in one span that make a recurrence.")
+
+
+class ReportSettings(Strict):
+    change_failure_rate: float = Field(
+        0.15,
+        ge=0,
+        le=1,
+        description="A service's change failure rate above this is a finding (itsm report "
+        "changes).",
+    )
+    emergency_share: float = Field(
+        0.2, ge=0, le=1, description="Share of emergency changes above this is a finding."
+    )
+    review_within: Duration = Field(
+        default=timedelta(days=5),
+        description="Time after finishing by which a change that needs a review has one.",
+    )
+    recurrence: Recurrence = Field(
+        default_factory=Recurrence,
+        description="When incidents without a problem count as recurring (itsm report problems).",
+    )
+
+
 class ConfigSpec(Strict):
     timezone: TimeZone = Field(
         "UTC", description="IANA zone used for reports and dates without a calendar."
@@ -60,6 +89,9 @@ class ConfigSpec(Strict):
     )
     lint: LintSettings = Field(
         default_factory=LintSettings, description="Severities, ignores and limits of itsm lint."
+    )
+    reports: ReportSettings = Field(
+        default_factory=ReportSettings, description="Thresholds of itsm report."
     )
 
 

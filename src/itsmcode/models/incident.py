@@ -18,6 +18,19 @@ class Cause(Strict):
     change: Name | None = Field(None, description="ChangeRequest that caused the incident.")
 
 
+class Hold(Strict):
+    start: Timestamp = Field(description="When the incident went on hold.")
+    end: Timestamp | None = Field(None, description="When work resumed; omitted: still on hold.")
+    reason: str | None = Field(None, description="Why: waiting for the customer, a vendor, ...")
+
+
+class Downtime(Strict):
+    start: Timestamp = Field(description="When the service became unavailable.")
+    end: Timestamp | None = Field(
+        None, description="When it was available again; omitted: still down."
+    )
+
+
 class IncidentSpec(Strict):
     services: list[Name] = Field(min_length=1, description="Affected services, at least one.")
     priority: Priority = Field(description="P1 (highest) to P4.")
@@ -27,6 +40,15 @@ class IncidentSpec(Strict):
     summary: str | None = Field(None, description="What happened, in a sentence or two.")
     cause: Cause | None = Field(None, description="What caused it.")
     problem: Name | None = Field(None, description="Problem record it belongs to.")
+    on_hold: list[Hold] = Field(
+        default_factory=list,
+        description="Spans waiting on others; they do not count towards resolution.",
+    )
+    downtime: Downtime | None = Field(
+        None,
+        description="When the affected services were unavailable (for availability); "
+        "omitted: no downtime.",
+    )
 
 
 class Incident(Entity):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ModelWrapValidatorHandler, PrivateAttr, model_validator
 
 from itsmcode.models.base import Entity, Reference, Strict
-from itsmcode.models.types import Date, Duration, Name
+from itsmcode.models.types import Date, Duration, Name, format_duration
 
 PRIORITIES = ("P1", "P2", "P3", "P4")
 
@@ -24,6 +24,22 @@ class Availability(Strict):
 class Target(Strict):
     response: Duration = Field(description="Time to first response.")
     resolution: Duration = Field(description="Time to resolution.")
+    # The unit as written matters on a business-hours calendar: ``1d`` is a business
+    # day, ``24h`` twenty-four business hours (docs/reports.md); the timedelta loses it.
+    _written: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_units(cls, data: Any, handler: ModelWrapValidatorHandler[Target]) -> Target:
+        target = handler(data)
+        if isinstance(data, dict):
+            target._written = {k: v for k, v in data.items() if isinstance(v, str)}
+        return target
+
+    def written(self, field: Literal["response", "resolution"]) -> str:
+        """The target as written in YAML (``"1d"``, not ``"24h"``), e.g. ``"5d"``."""
+        text = self._written.get(field)
+        return text if text is not None else format_duration(getattr(self, field))
 
 
 class Targets(Strict):
