@@ -246,5 +246,8 @@ class Replay:
             for entity in entities:
                 describe(entity, old_records, new_records)  # transition problems: diff only
             entities.sort(key=lambda e: (e.kind or "~", e.name or "", e.path))
-        paths = [PathChange(c.path, c.status) for c in commit.changes]
+        paths = [
+            PathChange(c.path, c.status, c.new.mode if c.new is not None else "")
+            for c in commit.changes
+        ]
         return Step(commit, before, after, entities, paths, new_records, old_records)

@@ -169,7 +169,7 @@ def record(
             err=True,
         )
     moment = parse_now(now) if now is not None else merged_at
-    result = run_check(root, facts, counted, moment)
+    result = run_check(root, facts, counted, moment, landed=merge_sha)
     text = build_record(result, merge_sha, git.tree_of(merge_sha), moment).to_json()
     if not dry_run:
         git.add_note(merge_sha, text, notes_ref)

@@ -99,9 +99,14 @@ class Facts:
         return sorted({s for item in self.items for s in item.services})
 
     def services(self, name: str) -> list[Service]:
-        """Every version of a service the three snapshots hold (any of them may match)."""
-        found = [c.service(name) for c in self.catalogs]
-        return [s for s in found if s is not None]
+        """Every version of a service the snapshots hold (any of them may match): every
+        file of that name, so that no second file can shadow the one that matters."""
+        found: list[Service] = []
+        for catalog in self.catalogs:
+            for record in catalog.records_named("Service", name):
+                if isinstance(record.entity, Service) and record.entity not in found:
+                    found.append(record.entity)
+        return found
 
     def impacted(self, names: Iterable[str]) -> set[str]:
         """``names`` plus every service depending on them, transitively, on any side."""
@@ -143,20 +148,31 @@ def committer_logins(identities: Iterable[Identity], base: Catalog) -> frozenset
 def build_items(
     changeset: ChangeSet,
     paths: Iterable[PathChange],
-    facts_base: Catalog,
-    old: Catalog,
-    head: Catalog,
+    before: Catalog,
+    after: Catalog,
 ) -> list[Item]:
-    """Items for every entity change and every other changed file."""
-    items = [_entity_item(e, facts_base, old, head) for e in changeset.entities]
+    """Items for every entity change and every other changed file.
+
+    ``before`` is the catalog the change applies to (the base tip), ``after`` what it
+    leaves (the merge result). Each item's facts come from the file at its own path on
+    each side, never from a lookup by name that a second file of that name could
+    shadow (policy.md, property 9).
+    """
+    items = [_entity_item(e, before, after) for e in changeset.entities]
     seen = {p for item in items for p in item.paths}
     items.extend(Item(p.path, p.status) for p in paths if p.path not in seen)
     return items
 
 
-def _entity_item(entity: EntityChange, base: Catalog, old: Catalog, head: Catalog) -> Item:
+def _sides(entity: EntityChange, before: Catalog, after: Catalog) -> tuple[Any, Any]:
+    """The entity at its old path before and at its path after (None: absent or invalid)."""
+    old = before.record_at(entity.old_path or entity.path) if entity.status != "added" else None
+    new = after.record_at(entity.path) if entity.status != "removed" else None
+    return old, new
+
+
+def _entity_item(entity: EntityChange, before: Catalog, after: Catalog) -> Item:
     status = "renamed" if entity.status in ("moved", "renamed") else entity.status
-    old_name = entity.old_name or entity.name
     item = Item(
         entity.path,
         status,
@@ -165,38 +181,39 @@ def _entity_item(entity: EntityChange, base: Catalog, old: Catalog, head: Catalo
         entity.old_path,
         entity.old_name,
     )
+    old_record, new_record = _sides(entity, before, after)
+    old_entity = old_record.entity if old_record is not None else None
+    new_entity = new_record.entity if new_record is not None else None
     item.fields = tuple(f.path for f in entity.fields)
-    if entity.status == "added":
-        item.fields = tuple(_leaf_paths(_data(head, entity.kind, entity.name)))
-    elif entity.status == "removed":
-        item.fields = tuple(_leaf_paths(_data(old, entity.kind, entity.name)))
+    if entity.status == "added" and new_record is not None:
+        item.fields = tuple(_leaf_paths(after.raw(new_record)))
+    elif entity.status == "removed" and old_record is not None:
+        item.fields = tuple(_leaf_paths(before.raw(old_record)))
     item.sla = frozenset(
         m.type.split(".", 1)[1] for m in entity.meanings if m.type.startswith("sla.")
     )
     services: list[str] = []
     if entity.kind == "Service":
         services = [n for n in (entity.name, entity.old_name) if n]
-        before = _first(Service, old_name, old, base)
-        after = head.service(entity.name) if entity.name and status != "removed" else None
+        was = old_entity if isinstance(old_entity, Service) else None
+        now = new_entity if isinstance(new_entity, Service) else None
         item.sla |= _sla_shift(
-            _sla_of(before, old, base),
-            _sla_of(after, head, base),
-            before is not None and after is not None,
+            _sla_of(was, before),
+            _sla_of(now, after, before),
+            was is not None and now is not None,
         )
     elif entity.kind == "SLA":
         names = {n for n in (entity.name, entity.old_name) if n}
-        for catalog in (base, old, head):
+        for catalog in (before, after):
             services.extend(s.name for s in catalog.all(Service) if s.spec.sla in names)
         if status == "removed":
             item.sla |= {"loosened"}  # the promise is gone
-        elif status != "added" and (entity.name is None or head.sla(entity.name) is None):
+        elif status != "added" and not isinstance(new_entity, SLA):
             # Left invalid: nothing shows it is not weaker, so judge it as loosened.
             item.sla |= {"loosened"}
     elif entity.kind == "ChangeRequest":
-        before_cr = _first(ChangeRequest, old_name, old, base) if status != "added" else None
-        after_cr = (
-            head.get(ChangeRequest, entity.name) if entity.name and (status != "removed") else None
-        )
+        before_cr = old_entity if isinstance(old_entity, ChangeRequest) else None
+        after_cr = new_entity if isinstance(new_entity, ChangeRequest) else None
         item.cr_before, item.cr_after = _version(before_cr), _version(after_cr)
         for change in (before_cr, after_cr):
             if change is not None:
@@ -264,13 +281,6 @@ def _sla_shift(before: SLA | None, after: SLA | None, both: bool) -> frozenset[s
                 continue
             found.add("loosened" if y is None or (x is not None and y > x) else "tightened")
     return frozenset(found)
-
-
-def _data(catalog: Catalog, kind: str | None, name: str | None) -> Any:
-    if kind is None or name is None:
-        return None
-    records = catalog.records_named(kind, name)
-    return catalog.raw(records[0]) if records else None
 
 
 def _leaf_paths(data: Any, prefix: str = "") -> Iterator[str]:
