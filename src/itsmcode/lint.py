@@ -24,9 +24,11 @@ from itsmcode.layout import Layout
 from itsmcode.models import Config
 from itsmcode.repo_config import load_config
 from itsmcode.rules import ALL_RULE_IDS, DEFAULT_SEVERITY, LOAD_CHECKS, RULES, LintContext
-from itsmcode.snapshot import load_worktree
-from itsmcode.source import yaml_files_under
+from itsmcode.rules.unknown_location import is_entity_data
+from itsmcode.snapshot import load_record, load_worktree
+from itsmcode.source import outside_files, yaml_files_under
 from itsmcode.suggest import did_you_mean
+from itsmcode.yamlio import Limits
 
 # Rule ids separated by commas; anything after them (a reason) is free text.
 _DISABLE = re.compile(r"#\s*itsm:\s*(disable|disable-file)=([\w-]+(?:\s*,\s*[\w-]+)*)")
@@ -45,6 +47,18 @@ def lint(root: Path, options: LintOptions = LintOptions()) -> LintResult:
     layout = Layout.from_config(config)
     named = _named_files(root, options.paths)
     catalog = load_worktree(root, config, extra_paths=named)
+    outside: tuple[Record, ...] = ()
+    if not options.paths:
+        # A full run finds misplaced entities too, as a pre-commit run that names them
+        # does, so both report them (unknown-location); they stay out of the catalog.
+        known = Layout.from_config(config, every_kind=True)
+        limits = Limits(max_file_size=config.spec.lint.max_file_size)
+        loaded = (
+            load_record(source.path, source.data, None, limits)
+            for source in outside_files(root, known, limits.max_file_size)
+            if not globs.matches(source.path, config.spec.lint.ignore)
+        )
+        outside = tuple(r for r in loaded if _is_entity_file(r))
     # A pre-commit hook names every changed YAML file, workflows included. Outside the
     # kinds' folders only ITSM entities count (and are told they are misplaced).
     foreign = {p for p in named if layout.kind_for_path(p) is None}
@@ -52,7 +66,10 @@ def lint(root: Path, options: LintOptions = LintOptions()) -> LintResult:
         kept = [r for r in catalog.records if r.path not in foreign or _is_entity_file(r)]
         catalog = Catalog(kept, config)
     context = LintContext(
-        config=config, layout=layout, now=options.now or datetime.now(timezone.utc)
+        config=config,
+        layout=layout,
+        now=options.now or datetime.now(timezone.utc),
+        outside=outside,
     )
     return run_rules(catalog, context, severities, options.paths)
 
@@ -69,9 +86,7 @@ def _named_files(root: Path, paths: Iterable[str]) -> list[str]:
 
 
 def _is_entity_file(record: Record) -> bool:
-    data = record.document.data if record.document else {}
-    api_version = data.get("apiVersion")
-    return isinstance(api_version, str) and api_version.startswith("itsmcode/")
+    return is_entity_data(record.document.data if record.document else {})
 
 
 def configured_severities(config: Config) -> dict[str, Severity | None]:

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from itsmcode.layout import CONFIG_FILE, Layout
 
 YAML_SUFFIXES = (".yaml", ".yml")
+#: The load check that reports these paths (rules/load_checks.py documents it).
+UNSAFE_PATH = "unsafe-path"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 LINK_PROBLEM = (
@@ -130,3 +132,22 @@ def clash_problem(path: str, other: str) -> str:
         f"differs from {shown(other)} only in case: a case-insensitive checkout keeps one "
         "of the two; rename or remove one"
     )
+
+
+def path_problems(paths: Iterable[str], places: Places) -> dict[str, str]:
+    """``path_problem`` of each path, and a clash for paths in a kind's folder that fold
+    to the same path as another one of ``paths``."""
+    found: dict[str, str] = {}
+    first: dict[str, str] = {}
+    for path in sorted(paths):
+        why = path_problem(path, places)
+        if why is not None:
+            found[path] = why
+            continue
+        if places.folder_of(path) is None:
+            continue
+        other = first.setdefault(fold_path(path), path)
+        if other != path:
+            found[path] = clash_problem(path, other)
+            found.setdefault(other, clash_problem(other, path))
+    return found

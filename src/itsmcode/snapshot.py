@@ -11,6 +11,7 @@ from itsmcode.catalog import Catalog, Record
 from itsmcode.diagnostics import Diagnostic, Location
 from itsmcode.layout import Layout
 from itsmcode.models import Config
+from itsmcode.pathsafety import UNSAFE_PATH, Places, path_problems
 from itsmcode.source import discover, read
 from itsmcode.validate import validate
 from itsmcode.yamlio import Limits, YamlProblem, decode, parse
@@ -43,9 +44,15 @@ def load_worktree(
     limits = limits or Limits(max_file_size=config.spec.lint.max_file_size)
     layout = Layout.from_config(config)
     paths = sorted(set(discover(root, layout)) | set(extra_paths))
+    # Paths readers disagree about are reported, not read (pathsafety.py).
+    unsafe = path_problems(paths, Places.of([layout]))
     with paused_gc():
         records = []
         for path in paths:
+            if path in unsafe:
+                problem = YamlProblem(UNSAFE_PATH, unsafe[path])
+                records.append(load_record(path, None, problem, limits))
+                continue
             source = read(root, path, limits.max_file_size)
             records.append(load_record(path, source.data, source.problem, limits))
     return Catalog(records, config)

@@ -67,9 +67,9 @@ def catalog_problems(
         if change.status == "removed":
             continue
         why = path_problem(change.path, places)
-        if why is None and change.mode in (SYMLINK_MODE, SUBMODULE_MODE):
-            if places.touches(change.path):
-                why = LINK_PROBLEM if change.mode == SYMLINK_MODE else SUBMODULE_PROBLEM
+        linked = change.mode in (SYMLINK_MODE, SUBMODULE_MODE)
+        if why is None and linked and places.touches(change.path):
+            why = LINK_PROBLEM if change.mode == SYMLINK_MODE else SUBMODULE_PROBLEM
         if why is not None:
             problems.append(f"{shown(change.path)}: {why}; {_FAILS}")
     problems.extend(_clashes(paths, head, places))

@@ -23,6 +23,7 @@ from itsmcode.rules import (
     standard_change_fit,
     team_member_unique,
     unique_names,
+    unknown_location,
 )
 from itsmcode.rules.base import LintContext, RuleModule
 from itsmcode.rules.load_checks import LOAD_CHECKS
@@ -33,6 +34,7 @@ RULES: dict[str, RuleModule] = {
     for module in (
         name_matches_file,
         kind_matches_folder,
+        unknown_location,
         unique_names,
         ref_exists,
         dependency_cycle,
