@@ -98,7 +98,7 @@ def path_problem(path: str, places: Places) -> str | None:
     """
     folder = places.folder_of(path)
     if folder is None:
-        return None
+        return _ancestor_alias(path, places)
     if _CONTROL.search(path):
         return (
             "control character in the path (a newline?); no report can show it faithfully: "
@@ -124,6 +124,22 @@ def path_problem(path: str, places: Places) -> str | None:
             "an alias of a YAML file name (the extension differs only in case): git and "
             "Linux skip it, a case-insensitive checkout may read it; name it .yaml"
         )
+    return None
+
+
+def _ancestor_alias(path: str, places: Places) -> str | None:
+    """``Catalog`` where the kinds' folders are under ``catalog/``."""
+    folded = fold_path(path)
+    depth = path.count("/") + 1
+    for literal, key in places.folders:
+        if key.startswith(folded + "/"):
+            real = "/".join(literal.split("/")[:depth])
+            if real != path:
+                return (
+                    f"an alias of {real} (differs only in case or by a trailing dot or "
+                    f"space): a case-insensitive or Windows checkout reads it as {real}, git "
+                    f"and Linux do not; move its files into {real}"
+                )
     return None
 
 

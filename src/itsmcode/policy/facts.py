@@ -197,11 +197,11 @@ def _entity_item(entity: EntityChange, before: Catalog, after: Catalog) -> Item:
         services = [n for n in (entity.name, entity.old_name) if n]
         was = old_entity if isinstance(old_entity, Service) else None
         now = new_entity if isinstance(new_entity, Service) else None
-        item.sla |= _sla_shift(
-            _sla_of(was, before),
-            _sla_of(now, after, before),
-            was is not None and now is not None,
-        )
+        if was is not None and now is not None:
+            # Every file of the SLA's name on each side: a second one cannot hide the shift.
+            for old_sla in _slas_of(was, before) or [None]:
+                for new_sla in _slas_of(now, after, before) or [None]:
+                    item.sla |= _sla_shift(old_sla, new_sla, True)
     elif entity.kind == "SLA":
         names = {n for n in (entity.name, entity.old_name) if n}
         for catalog in (before, after):
@@ -240,21 +240,19 @@ def _transitions(
         yield f"{before.spec.status}->removed"
 
 
-def _first(model: Any, name: str | None, *catalogs: Catalog) -> Any:
-    if name is None:
-        return None
+def _slas_of(service: Service, *catalogs: Catalog) -> list[SLA]:
+    """Every valid SLA named by ``service``, from the first catalog that has one."""
+    if service.spec.sla is None:
+        return []
     for catalog in catalogs:
-        found = catalog.get(model, name)
-        if found is not None:
+        found = [
+            r.entity
+            for r in catalog.records_named("SLA", service.spec.sla)
+            if isinstance(r.entity, SLA)
+        ]
+        if found:
             return found
-    return None
-
-
-def _sla_of(service: Service | None, *catalogs: Catalog) -> SLA | None:
-    if service is None or service.spec.sla is None:
-        return None
-    found: SLA | None = _first(SLA, service.spec.sla, *catalogs)
-    return found
+    return []
 
 
 def _sla_shift(before: SLA | None, after: SLA | None, both: bool) -> frozenset[str]:
