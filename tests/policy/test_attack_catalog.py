@@ -110,7 +110,7 @@ def test_stale_branch_that_conflicts_with_the_base_fails_closed(tmp_path: Path) 
     repo = PRRepo(tmp_path / "r")
     repo.push({PAYMENTS: service("payments-api", 1, "payments", "sla: bronze\n")})
     stale_branch(repo, {PAYMENTS: service("payments-api", 1, "payments", "sla: gold\ntier: 2\n")})
-    code, data, result = repo.check(reviews=repo.reviews(*EVERYONE), fmt="text")
+    code, _data, result = repo.check(reviews=repo.reviews(*EVERYONE), fmt="text")
     assert code == 1
     assert "conflicts with its base" in result.output
     assert "bring the branch up to date" in result.output
@@ -190,7 +190,7 @@ def test_a_duplicate_name_fails_closed_and_cannot_shadow_facts(
 ) -> None:
     repo = PRRepo(tmp_path / "r")
     repo.push(files)
-    code, data, result = repo.check(reviews=repo.reviews(*EVERYONE))
+    code, data, _result = repo.check(reviews=repo.reviews(*EVERYONE))
     assert code == 1
     assert any(
         e.startswith(duplicate) and e.endswith("the check fails closed") for e in errors(data)
@@ -239,7 +239,7 @@ def test_a_changed_file_that_does_not_load_fails_closed(
     repo = PRRepo(tmp_path / "r")
     repo.push({"changes/2026/chg-9.yaml": text})
     reviews = repo.reviews(("bobby", "APPROVED"), ("carol", "APPROVED"), ("dave", "APPROVED"))
-    code, data, result = repo.check(reviews=reviews, fmt="json")
+    code, data, _result = repo.check(reviews=reviews, fmt="json")
     assert code == 1
     (reason,) = [e for e in errors(data) if "does not load" in e]
     assert reason.startswith("changes/2026/chg-9.yaml (ChangeRequest chg-9) does not load: ")

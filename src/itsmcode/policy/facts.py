@@ -199,8 +199,10 @@ def _entity_item(entity: EntityChange, before: Catalog, after: Catalog) -> Item:
         now = new_entity if isinstance(new_entity, Service) else None
         if was is not None and now is not None:
             # Every file of the SLA's name on each side: a second one cannot hide the shift.
-            for old_sla in _slas_of(was, before) or [None]:
-                for new_sla in _slas_of(now, after, before) or [None]:
+            olds: list[SLA | None] = [*_slas_of(was, before)] or [None]
+            news: list[SLA | None] = [*_slas_of(now, after, before)] or [None]
+            for old_sla in olds:
+                for new_sla in news:
                     item.sla |= _sla_shift(old_sla, new_sla, True)
     elif entity.kind == "SLA":
         names = {n for n in (entity.name, entity.old_name) if n}
