@@ -24,6 +24,7 @@ from itsmcode.gitsource import SYMLINK_MODE, Blob, TreeEntry
 from itsmcode.layout import CONFIG_FILE, Layout
 from itsmcode.models import ChangeRequest, Config
 from itsmcode.policy.gitfacts import PathChange
+from itsmcode.pathsafety import LINK_PROBLEM
 from itsmcode.snapshot import load_record
 from itsmcode.yamlio import UNREADABLE, Limits, YamlProblem
 
@@ -67,7 +68,7 @@ class Files:
             record = load_record(
                 path,
                 None,
-                YamlProblem(UNREADABLE, "symbolic link; not followed when reading from git"),
+                YamlProblem(UNREADABLE, LINK_PROBLEM),
                 self.limits,
             )
         else:

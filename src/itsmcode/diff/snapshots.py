@@ -14,6 +14,7 @@ from itsmcode.errors import GitError
 from itsmcode.gitsource import SYMLINK_MODE, Blob, GitRepo, TreeEntry
 from itsmcode.layout import CONFIG_FILE, Layout
 from itsmcode.models import Config
+from itsmcode.pathsafety import LINK_PROBLEM
 from itsmcode.snapshot import load_record, paused_gc
 from itsmcode.source import YAML_SUFFIXES
 from itsmcode.yamlio import UNREADABLE, Limits, YamlProblem
@@ -70,7 +71,7 @@ def records_from_blobs(
                 out[path] = load_record(
                     path,
                     None,
-                    YamlProblem(UNREADABLE, "symbolic link; not followed when reading from git"),
+                    YamlProblem(UNREADABLE, LINK_PROBLEM),
                     limits,
                 )
                 continue
