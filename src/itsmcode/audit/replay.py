@@ -23,8 +23,8 @@ from itsmcode.diff.snapshots import folders_of, wanted
 from itsmcode.gitsource import SYMLINK_MODE, Blob, TreeEntry
 from itsmcode.layout import CONFIG_FILE, Layout
 from itsmcode.models import ChangeRequest, Config
-from itsmcode.policy.gitfacts import PathChange
 from itsmcode.pathsafety import LINK_PROBLEM
+from itsmcode.policy.gitfacts import PathChange
 from itsmcode.snapshot import load_record
 from itsmcode.yamlio import UNREADABLE, Limits, YamlProblem
 
