@@ -382,11 +382,12 @@ def test_a_symbolic_link_fails_closed_and_is_a_lint_error(
     assert_lint_refuses(repo, refused, "file-unreadable", "symbolic link; git stores the link")
 
 
-def test_a_linked_kind_folder_is_refused_by_lint(tmp_path: Path) -> None:
+def test_a_linked_kind_folder_is_refused_by_gate_and_lint(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
-    (repo.root / "real-changes").mkdir()
-    (repo.root / "real-changes/chg-9.yaml").write_text(HIGH_RISK_TIER1, encoding="utf-8")
-    os.symlink("real-changes", repo.root / "changes")
+    link(repo, "changes", "real-changes", {"real-changes/chg-9.yaml": HIGH_RISK_TIER1})
+    code, data, _ = repo.check(reviews=repo.reviews(*EVERYONE), now=FROZEN)
+    assert code == 1
+    assert any(e.startswith("changes: symbolic link; git stores") for e in errors(data))
     assert_lint_refuses(repo, "changes", "file-unreadable", "symbolic link; git stores the link")
 
 
@@ -413,14 +414,18 @@ def test_alias_attack_is_recorded_and_audited_as_not_approved(tmp_path: Path) ->
 
 
 def assert_lint_refuses(repo: PRRepo, path: str, rule_id: str, why: str) -> None:
-    """``itsm lint`` on the PR's checkout reports ``path`` under ``rule_id``."""
+    """``itsm lint`` on the PR's checkout reports ``path`` under ``rule_id``, and so does
+    ``itsm lint --at HEAD``, which reads the same commit from git objects."""
     import json
 
-    result = run_cli(["lint", "--format", "json"], cwd=repo.root)
-    assert result.exit_code == 1, result.output
-    found = [
-        (d["rule"], d["message"])
-        for d in json.loads(result.stdout)["diagnostics"]
-        if d["path"] == path
-    ]
-    assert any(r == rule_id and why in m for r, m in found), found
+    for at in ([], ["--at", "HEAD"]):
+        if at and path == "Catalog":
+            continue  # lint --at lists the kinds' folders only (docs/security.md)
+        result = run_cli(["lint", "--format", "json", *at], cwd=repo.root)
+        assert result.exit_code == 1, result.output
+        found = [
+            (d["rule"], d["message"])
+            for d in json.loads(result.stdout)["diagnostics"]
+            if d["path"] == path
+        ]
+        assert any(r == rule_id and why in m for r, m in found), (at, found)
