@@ -2,10 +2,12 @@
 
 One ``Item`` per changed entity (from the semantic diff) and one per other changed
 file (README, workflows...), so every change can be covered by a rule or fall to
-``defaultRule``. Entity facts are read from three snapshots: *base* (the target
-branch tip, the authority for teams and owners), *old* (the merge base, what the pull
-request changes from) and *head*. Deleting or renaming an entity yields an item with
-the entity's old facts, so it triggers the same rules as editing it (policy.md, 6).
+``defaultRule``. Entity facts are read from the file at the item's own path in two
+snapshots: *base* (the target branch tip, the authority for teams and owners, what the
+pull request changes) and *head* (what it lands: the head, or a test merge of it into
+the base; ``Facts.old`` is the base too). Deleting or renaming an entity yields an
+item with the entity's old facts, so it triggers the same rules as editing it
+(policy.md, 6).
 """
 
 from __future__ import annotations
@@ -296,9 +298,9 @@ def _leaf_paths(data: Any, prefix: str = "") -> Iterator[str]:
 def owner_teams(facts: Facts, service: str) -> tuple[set[str], list[str]]:
     """The teams owning ``service`` and problems (owners not in the base catalog).
 
-    Every team owning it at base, merge base or head: handing a service to another
-    team needs the current owner and the new one. Only teams that exist at base count,
-    so a pull request cannot name a team it creates itself.
+    Every team owning it at base or head (every file of its name): handing a service
+    to another team needs the current owner and the new one. Only teams that exist at
+    base count, so a pull request cannot name a team it creates itself.
     """
     owners: set[str] = set()
     problems: list[str] = []
