@@ -16,6 +16,7 @@ from typing import Any
 from itsmcode.catalog import Catalog, E, Record
 from itsmcode.layout import Layout
 from itsmcode.models import Config
+from itsmcode.pathsafety import fold_path
 from itsmcode.policy.check import LoadedPolicy, find_policy
 from itsmcode.policy.facts import committer_logins
 from itsmcode.policy.gitfacts import Identity
@@ -79,6 +80,20 @@ class ReplayCatalog(Catalog):
                 if new is not None and new.kind and new.name:
                     names = self._index[new.kind]
                     names[new.name] = sorted([*names.get(new.name, []), new], key=lambda r: r.path)
+            # The case-folded path index, when the previous commit built one: patched,
+            # not rebuilt, for the few paths this commit changed.
+            if previous._folded is not None:
+                folded = dict(previous._folded)
+                for path, (_, now) in changed.items():
+                    folded_key = fold_path(path)
+                    paths = [p for p in folded.get(folded_key, []) if p != path]
+                    if now is not None:
+                        paths.append(path)
+                    if paths:
+                        folded[folded_key] = paths
+                    else:
+                        folded.pop(folded_key, None)
+                self._folded = folded
             self._shared = set(previous._shared)
             for old, new in changed.values():
                 for record in (old, new):
