@@ -59,8 +59,9 @@ def check(
     """Decide whether a pull request has the approvals the policy requires.
 
     The policy, teams and calendars are read from the base commit; the changes are
-    merge-base(base, head)..head. Exit status: 0 approved, 1 not approved, 2 usage or
-    configuration error.
+    what merging the head lands on the base (the head's own changes when the branch
+    is up to date). Exit status: 0 approved, 1 not approved, 2 usage or configuration
+    error.
     """
     from itsmcode.policy.check import run_check
     from itsmcode.policy.inputs import load_pull_request, load_reviews, parse_now, pull_facts
