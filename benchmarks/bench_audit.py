@@ -34,9 +34,15 @@ from pathlib import Path
 
 import yaml
 
-from itsmcode.approval_record import Approval, ApprovalRecord, Commits, PolicyRef, PullRequestFacts
 from itsmcode.audit.run import AuditOptions, run_audit
-from itsmcode.reporters.audit_json import report as json_report
+from itsmcode.policy.approval_record import (
+    Approval,
+    ApprovalRecord,
+    Commits,
+    PolicyRef,
+    PullRequestFacts,
+)
+from itsmcode.reporters.audit.json_report import report as json_report
 
 ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"}
 START = datetime(2025, 1, 1, 9, 0, tzinfo=timezone.utc)

@@ -29,8 +29,8 @@ from pathlib import Path
 import yaml
 
 from itsmcode.diff import diff_repository
-from itsmcode.gitsource import GitRepo
-from itsmcode.repo_config import load_config
+from itsmcode.git.repo import GitRepo
+from itsmcode.load.config import load_config
 
 GIT_ENV = {
     **os.environ,

@@ -174,11 +174,11 @@ def timed(name, fn):
     return wrapper
 
 start = clock()
-import itsmcode.lint as lint_module
-import itsmcode.snapshot as snapshot
-import itsmcode.yamlio as yamlio
-from itsmcode.rules import RULES
-totals["import itsmcode.lint"] = clock() - start
+import itsmcode.lint.engine as lint_module
+import itsmcode.load.snapshot as snapshot
+import itsmcode.load.yamlio as yamlio
+from itsmcode.lint.rules import RULES
+totals["import itsmcode.lint.engine"] = clock() - start
 
 # The stages snapshot.py calls, by the names it imports them under; a stage renamed
 # there simply stops being itemised (its time lands in "other").
@@ -309,7 +309,7 @@ def report(
             value = stage_times[key]
             if key == "diagnostics":
                 continue
-            share = f"{100 * value / total:.0f}%" if key != "import itsmcode.lint" else "-"
+            share = f"{100 * value / total:.0f}%" if key != "import itsmcode.lint.engine" else "-"
             lines.append(f"| {key} | {value:.3f} | {share} |")
         lines.append(f"\n{int(stage_times.get('diagnostics', 0))} diagnostics.")
     return "\n".join(lines) + "\n"
@@ -317,7 +317,7 @@ def report(
 
 #: Phases in pipeline order; rules in between, in the order they ran.
 _PHASES = (
-    "import itsmcode.lint",
+    "import itsmcode.lint.engine",
     "config",
     "discover",
     "read",

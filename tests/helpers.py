@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 
 from itsmcode.cli import cli
 from itsmcode.diagnostics import LintResult
-from itsmcode.lint import LintOptions, lint
+from itsmcode.lint.engine import LintOptions, lint
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from itsmcode.approval_record import (
+from itsmcode.policy.approval_record import (
     Approval,
     ApprovalRecord,
     Commits,

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from itsmcode.lint import LintOptions, lint
+from itsmcode.lint.engine import LintOptions, lint
 from tests.helpers import NOW
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.rrule import rrulestr
 
-from itsmcode.calendars import (
+from itsmcode.clock.freezes import (
     FreezeInterval,
     active_freeze,
     freeze_intervals,

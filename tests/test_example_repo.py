@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from itsmcode.catalog import Catalog
+from itsmcode.load.catalog import Catalog
+from itsmcode.load.config import load_config
+from itsmcode.load.snapshot import load_worktree
 from itsmcode.models import (
     SLA,
     ApprovalPolicy,
@@ -22,8 +24,6 @@ from itsmcode.models import (
     StandardChange,
     Team,
 )
-from itsmcode.repo_config import load_config
-from itsmcode.snapshot import load_worktree
 from tests.helpers import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]

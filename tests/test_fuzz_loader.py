@@ -15,9 +15,9 @@ import re
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from itsmcode.catalog import Record
-from itsmcode.snapshot import load_record
-from itsmcode.yamlio import Limits
+from itsmcode.load.catalog import Record
+from itsmcode.load.snapshot import load_record
+from itsmcode.load.yamlio import Limits
 
 LIMITS = Limits()
 KNOWN_RULES = {

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from itsmcode import scaffold
+from itsmcode.scaffold import project as scaffold
 from tests.helpers import run_cli
 
 #: A folder (or file) per practice that only that practice may create.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from itsmcode.rules import LOAD_CHECKS, RULES
+from itsmcode.lint.rules import LOAD_CHECKS, RULES
 from tests.helpers import CONFIG, run_cli, service, write_repo
 
 WARN_CONFIG = CONFIG + "  lint:\n    rules: {name-matches-file: warning}\n"
@@ -110,13 +110,13 @@ def test_usage_and_configuration_errors_exit_2(tmp_path: Path) -> None:
 def test_internal_bug_exits_3_without_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from itsmcode import reporters
+    from itsmcode.reporters.lint import json_report
 
     def broken(*_args: object) -> None:
         raise RuntimeError("reporter exploded")
 
     monkeypatch.delenv("ITSM_DEBUG", raising=False)
-    monkeypatch.setitem(reporters.LINT_REPORTERS, "json", broken)
+    monkeypatch.setattr(json_report, "report", broken)
     result = run_cli(["lint", "--format", "json"], cwd=clean_repo(tmp_path))
     assert result.exit_code == 3
     assert "internal error" in result.stderr and "bug" in result.stderr

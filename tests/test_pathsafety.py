@@ -7,9 +7,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsmcode.layout import Layout
+from itsmcode.load.layout import Layout
+from itsmcode.load.pathsafety import Places, path_problem, path_problems
 from itsmcode.models import Config
-from itsmcode.pathsafety import Places, path_problem, path_problems
 
 CONFIG = Config.model_validate(
     {

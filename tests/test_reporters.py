@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlparse
 import jsonschema
 import pytest
 
-from itsmcode.rules import LOAD_CHECKS, RULES
+from itsmcode.lint.rules import LOAD_CHECKS, RULES
 from tests.helpers import CONFIG, run_cli, service, write_repo
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif" / "sarif-schema-2.1.0.json"

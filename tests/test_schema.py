@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 import yaml
 
-from itsmcode import schema
 from itsmcode.models import MODELS
+from itsmcode.models import jsonschema as schema
 from tests.helpers import lint_repo, run_cli, service, write_repo
 
 PROJECT = Path(__file__).resolve().parents[1]

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from itsmcode.layout import Layout
-from itsmcode.pathsafety import LINK_PROBLEM
-from itsmcode.source import discover, read
-from itsmcode.yamlio import UNREADABLE
+from itsmcode.load.layout import Layout
+from itsmcode.load.pathsafety import LINK_PROBLEM
+from itsmcode.load.source import discover, read
+from itsmcode.load.yamlio import UNREADABLE
 
 MiB = 1024 * 1024
 LAYOUT = Layout(

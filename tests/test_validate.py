@@ -10,11 +10,11 @@ import textwrap
 
 import pytest
 
-from itsmcode.catalog import Record
+from itsmcode.load.catalog import Record
+from itsmcode.load.snapshot import load_record
+from itsmcode.load.validate import validate
+from itsmcode.load.yamlio import Limits
 from itsmcode.models import Service
-from itsmcode.snapshot import load_record
-from itsmcode.validate import validate
-from itsmcode.yamlio import Limits
 
 SERVICE = """\
 apiVersion: itsmcode/v1

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from itsmcode.yamlio import (
+from itsmcode.load.yamlio import (
     DUPLICATE_KEY,
     LIMITS,
     SYNTAX,
@@ -553,7 +553,7 @@ def test_deep_but_bounded_nesting_fits_a_small_thread_stack() -> None:
 
     script = """
 import threading
-from itsmcode.yamlio import YamlProblem, parse
+from itsmcode.load.yamlio import YamlProblem, parse
 
 def work():
     for text in ["a: " + "[" * 999 + "]" * 999, "a:\\n" + "- " * 999 + "x",

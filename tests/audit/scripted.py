@@ -18,7 +18,7 @@ from typing import Any
 
 from click.testing import Result
 
-from itsmcode.approval_record import (
+from itsmcode.policy.approval_record import (
     Approval,
     ApprovalRecord,
     Commits,

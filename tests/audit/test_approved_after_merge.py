@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from itsmcode.approval_record import Approval, ApprovalRecord
+from itsmcode.policy.approval_record import Approval, ApprovalRecord
 from tests.audit.scripted import History, Merged, base_files, controls, row, service
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from itsmcode.audit.gitlog import AuditGit
 from itsmcode.audit.replay import Replay
 from itsmcode.diff.snapshots import load_commit
+from itsmcode.git.log import AuditGit
 from itsmcode.models import MODELS, Service, Team
 from itsmcode.policy.check import find_policy
 from tests.audit.scripted import STRICT_POLICY, History, base_files, change, service, team

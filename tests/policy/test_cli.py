@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from itsmcode.approval_record import ApprovalRecord
+from itsmcode.policy.approval_record import ApprovalRecord
 from tests.helpers import run_cli
 from tests.policy.prrepo import PRRepo, change, service
 

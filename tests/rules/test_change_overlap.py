@@ -7,11 +7,11 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from itsmcode.layout import Layout
-from itsmcode.repo_config import load_config
-from itsmcode.rules import change_overlap
-from itsmcode.rules.base import LintContext
-from itsmcode.snapshot import load_worktree
+from itsmcode.lint.rules import change_overlap
+from itsmcode.lint.rules.base import LintContext
+from itsmcode.load.config import load_config
+from itsmcode.load.layout import Layout
+from itsmcode.load.snapshot import load_worktree
 from tests.helpers import NOW, found, lint_repo, messages, service, write_repo
 from tests.rules.change_files import WINDOW_COLUMN, change
 

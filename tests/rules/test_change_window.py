@@ -6,11 +6,11 @@ import gc
 import time
 from pathlib import Path
 
-from itsmcode.layout import Layout
-from itsmcode.repo_config import load_config
-from itsmcode.rules import change_window
-from itsmcode.rules.base import LintContext
-from itsmcode.snapshot import load_worktree
+from itsmcode.lint.rules import change_window
+from itsmcode.lint.rules.base import LintContext
+from itsmcode.load.config import load_config
+from itsmcode.load.layout import Layout
+from itsmcode.load.snapshot import load_worktree
 from tests.helpers import NOW, found, lint_repo, messages, service, write_repo
 from tests.rules.change_files import (
     FREEZES_PATH,

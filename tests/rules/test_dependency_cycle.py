@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from itsmcode.diagnostics import Severity
-from itsmcode.rules.dependency_cycle import render, shortest_cycle, strongly_connected
+from itsmcode.lint.rules.dependency_cycle import render, shortest_cycle, strongly_connected
 from tests.helpers import found, lint_repo, messages, service, write_repo
 
 RULE = "dependency-cycle"

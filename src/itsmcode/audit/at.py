@@ -12,10 +12,10 @@ import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from itsmcode.audit.gitlog import AuditGit
-from itsmcode.catalog import Catalog
 from itsmcode.diagnostics import LintResult
 from itsmcode.errors import ConfigError, GitError
+from itsmcode.git.log import AuditGit
+from itsmcode.load.catalog import Catalog
 from itsmcode.models import Config
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([Tt ][0-9:.]+([Zz]|[+-]\d{2}:?\d{2})?)?$")
@@ -59,9 +59,9 @@ def lint_at(
 ) -> LintResult:
     """``itsm lint --at REF``: the same rules and configuration as lint, on the catalog
     (and the itsm.yaml) of a past commit."""
-    from itsmcode.layout import Layout
-    from itsmcode.lint import configured_severities, run_rules
-    from itsmcode.rules import LintContext
+    from itsmcode.lint.engine import configured_severities, run_rules
+    from itsmcode.lint.rules import LintContext
+    from itsmcode.load.layout import Layout
 
     catalog, _ = catalog_at(root, at, fallback)
     config = catalog.config

@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from itsmcode.catalog import Catalog, E, Record
-from itsmcode.layout import Layout
+from itsmcode.git.facts import Identity
+from itsmcode.load.catalog import Catalog, E, Record
+from itsmcode.load.layout import Layout
+from itsmcode.load.pathsafety import fold_path
 from itsmcode.models import Config
-from itsmcode.pathsafety import fold_path
 from itsmcode.policy.check import LoadedPolicy, find_policy
 from itsmcode.policy.facts import committer_logins
-from itsmcode.policy.gitfacts import Identity
 
 Index = dict[str, dict[str, list[Record]]]
 

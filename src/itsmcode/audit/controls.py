@@ -11,14 +11,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from itsmcode.approval_record import ApprovalRecord
 from itsmcode.audit.evidence import Violation
-from itsmcode.audit.gitlog import LogCommit
 from itsmcode.audit.reevaluate import late_approvals, too_late, why_not
 from itsmcode.audit.replay import Step
-from itsmcode.github import normalize_login
+from itsmcode.git.log import LogCommit
 from itsmcode.models.types import format_duration
+from itsmcode.policy.approval_record import ApprovalRecord
 from itsmcode.policy.evaluate import Decision
+from itsmcode.policy.github import normalize_login
 
 CONTROLS: dict[str, str] = {
     "direct-commit": "A change reached the protected branch without a pull request.",

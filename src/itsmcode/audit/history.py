@@ -13,12 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from itsmcode.approval_record import NOTES_REF, ApprovalRecord
-from itsmcode.audit.gitlog import AuditGit
 from itsmcode.audit.replay import Replay
 from itsmcode.audit.run import AuditOptions, parse_note, pr_from_message, resolve_population
 from itsmcode.diff.model import FieldChange
+from itsmcode.git.log import AuditGit
 from itsmcode.models import Config
+from itsmcode.policy.approval_record import NOTES_REF, ApprovalRecord
 
 
 @dataclass

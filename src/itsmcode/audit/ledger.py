@@ -19,8 +19,8 @@ from typing import Any
 
 from itsmcode import __version__
 from itsmcode.audit.evidence import Violation
-from itsmcode.audit.gitlog import AuditGit
 from itsmcode.errors import ConfigError
+from itsmcode.git.log import AuditGit
 
 SCHEMA = "itsmcode/audit-ledger/v1"
 

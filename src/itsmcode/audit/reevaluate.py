@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
-from itsmcode.approval_record import Approval, ApprovalRecord
 from itsmcode.audit.catalogs import ReplayCatalog
 from itsmcode.audit.replay import Step
-from itsmcode.github import Review, submitted_by
-from itsmcode.layout import CONFIG_FILE, Layout
+from itsmcode.load.layout import CONFIG_FILE, Layout
+from itsmcode.policy.approval_record import Approval, ApprovalRecord
 from itsmcode.policy.evaluate import Decision, evaluate, failed_closed
 from itsmcode.policy.facts import Facts, PullFacts
+from itsmcode.policy.github import Review, submitted_by
 from itsmcode.policy.integrity import gather
 
 

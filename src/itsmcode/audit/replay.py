@@ -15,18 +15,18 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from itsmcode.audit.catalogs import ReplayCatalog
-from itsmcode.audit.gitlog import AuditGit, LogCommit
-from itsmcode.catalog import Record
 from itsmcode.diff.engine import describe, match
 from itsmcode.diff.model import ChangeSet, EntityChange, Side
 from itsmcode.diff.snapshots import folders_of, wanted
-from itsmcode.gitsource import SYMLINK_MODE, Blob, TreeEntry
-from itsmcode.layout import CONFIG_FILE, Layout
+from itsmcode.git.facts import PathChange
+from itsmcode.git.log import AuditGit, LogCommit
+from itsmcode.git.repo import SYMLINK_MODE, Blob, TreeEntry
+from itsmcode.load.catalog import Record
+from itsmcode.load.layout import CONFIG_FILE, Layout
+from itsmcode.load.pathsafety import LINK_PROBLEM
+from itsmcode.load.snapshot import load_record
+from itsmcode.load.yamlio import UNREADABLE, Limits, YamlProblem
 from itsmcode.models import ChangeRequest, Config
-from itsmcode.pathsafety import LINK_PROBLEM
-from itsmcode.policy.gitfacts import PathChange
-from itsmcode.snapshot import load_record
-from itsmcode.yamlio import UNREADABLE, Limits, YamlProblem
 
 
 def _inside(path: str, folders: list[str]) -> bool:

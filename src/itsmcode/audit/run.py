@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from itsmcode import __version__
-from itsmcode.approval_record import NOTES_REF, ApprovalRecord, RecordError
 from itsmcode.audit import ledger as ledgers
 from itsmcode.audit.controls import (
     EmergencyClock,
@@ -30,14 +29,15 @@ from itsmcode.audit.evidence import (
     Violation,
     entity_evidence,
 )
-from itsmcode.audit.gitlog import AuditGit, LogCommit
 from itsmcode.audit.reevaluate import decide, late_approvals, reviews_of, too_late
 from itsmcode.audit.replay import Replay, Step
 from itsmcode.errors import ConfigError, GitError
+from itsmcode.git.facts import Identity
+from itsmcode.git.log import AuditGit, LogCommit
 from itsmcode.models import Config
+from itsmcode.policy.approval_record import NOTES_REF, ApprovalRecord, RecordError
 from itsmcode.policy.evaluate import Decision, Ignored
 from itsmcode.policy.facts import PullFacts
-from itsmcode.policy.gitfacts import Identity
 
 _MERGE_PR = re.compile(r"^Merge pull request #(\d+)\b")
 _SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")

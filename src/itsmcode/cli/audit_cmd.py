@@ -11,13 +11,12 @@ from typing import Any
 import click
 
 from itsmcode.cli.options import repo_option, resolve_root
-
-AUDIT_FORMATS = ("text", "json", "csv", "markdown")
+from itsmcode.reporters.audit import AUDIT_REPORTERS
 
 
 def _fallback_config(root: Path) -> Any:
     from itsmcode.errors import ConfigError
-    from itsmcode.repo_config import load_config
+    from itsmcode.load.config import load_config
 
     try:
         return load_config(root)
@@ -70,7 +69,7 @@ notes_ref_option = click.option(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(AUDIT_FORMATS),
+    type=click.Choice(AUDIT_REPORTERS.names),
     default="text",
     show_default=True,
     help="Output format.",
@@ -108,7 +107,6 @@ def audit(
     """
     from itsmcode.audit.at import parse_when
     from itsmcode.audit.run import AuditOptions, run_audit
-    from itsmcode.reporters.audit_registry import AUDIT_REPORTERS
 
     root = resolve_root(repo)
     parts = ["itsm", "audit"]

@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from itsmcode.cli.options import color_option, repo_option, resolve_root, use_color
-
-FORMATS = ("text", "json", "markdown")
+from itsmcode.reporters.diff import DIFF_REPORTERS
 
 
 @click.command("diff")
@@ -18,7 +17,7 @@ FORMATS = ("text", "json", "markdown")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(DIFF_REPORTERS.names),
     default="text",
     show_default=True,
     help="Output format; json is versioned and documented in docs/diff.md.",
@@ -50,8 +49,8 @@ def diff(
     """
     from itsmcode.diff import diff_repository
     from itsmcode.errors import ConfigError
-    from itsmcode.repo_config import load_config
-    from itsmcode.reporters.diff_registry import DIFF_REPORTERS, DiffReportOptions
+    from itsmcode.load.config import load_config
+    from itsmcode.reporters.diff.options import DiffReportOptions
 
     root = resolve_root(repo)
     try:

@@ -69,8 +69,8 @@ def init(directory: Path, practices: str | None, name: str | None, timezone: str
     Exit status: 0 the repository lints without errors, 1 it does not (files that were
     already there are inconsistent; the findings are printed), 2 usage error.
     """
-    from itsmcode import scaffold
-    from itsmcode.layout import CONFIG_FILE
+    from itsmcode.load.layout import CONFIG_FILE
+    from itsmcode.scaffold import project as scaffold
     from itsmcode.workflows import workflow_files
 
     existing = _existing_config(directory) if (directory / CONFIG_FILE).exists() else None
@@ -107,7 +107,7 @@ def init(directory: Path, practices: str | None, name: str | None, timezone: str
 
 def _existing_config(directory: Path) -> Config:
     """The existing itsm.yaml as a Config; a broken one stops init before it writes."""
-    from itsmcode.repo_config import load_config
+    from itsmcode.load.config import load_config
 
     try:
         return load_config(directory)
@@ -119,7 +119,7 @@ def _existing_config(directory: Path) -> Config:
 
 
 def _practices(option: str | None, configured: Sequence[str] | None) -> list[str]:
-    from itsmcode.scaffold import DEFAULT_PRACTICES, UnknownPractice, parse_practices
+    from itsmcode.scaffold.project import DEFAULT_PRACTICES, UnknownPractice, parse_practices
 
     if option is None:
         return parse_practices(configured or DEFAULT_PRACTICES)
@@ -153,8 +153,8 @@ def _name(value: str) -> str:
 
 def _check(directory: Path, chosen: list[str]) -> None:
     """Lint what is now there; a repository init leaves behind must be consistent."""
-    from itsmcode.lint import lint
-    from itsmcode.repo_config import load_config
+    from itsmcode.lint.engine import lint
+    from itsmcode.load.config import load_config
 
     root = directory.resolve()
     enabled = load_config(root).spec.practices

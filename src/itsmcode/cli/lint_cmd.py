@@ -11,8 +11,7 @@ import click
 
 from itsmcode.cli.options import color_option, repo_option, resolve_root, use_color
 from itsmcode.errors import ConfigError
-
-FORMATS = ("text", "json", "github", "sarif")
+from itsmcode.reporters.lint import LINT_REPORTERS
 
 
 @click.command()
@@ -21,7 +20,7 @@ FORMATS = ("text", "json", "github", "sarif")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(LINT_REPORTERS.names),
     default=None,
     help="Output format (default: github under GitHub Actions, else text).",
 )
@@ -61,9 +60,9 @@ def lint(
     Exit status: 0 no errors (warnings allowed), 1 errors found (or warnings with
     --strict), 2 usage or configuration error, 3 an internal bug.
     """
-    from itsmcode.lint import LintOptions
-    from itsmcode.lint import lint as run_lint
-    from itsmcode.reporters import LINT_REPORTERS, ReportOptions
+    from itsmcode.lint.engine import LintOptions
+    from itsmcode.lint.engine import lint as run_lint
+    from itsmcode.reporters.base import ReportOptions
 
     if list_rules:
         _print_rules()
@@ -80,7 +79,7 @@ def lint(
         now = now.replace(tzinfo=timezone.utc)
     if at is not None:
         from itsmcode.audit.at import lint_at
-        from itsmcode.repo_config import load_config
+        from itsmcode.load.config import load_config
 
         try:
             fallback = load_config(root)
@@ -111,7 +110,7 @@ def _relative(root: Path, path: Path) -> str:
 
 
 def _print_rules() -> None:
-    from itsmcode.rules import DEFAULT_SEVERITY, LOAD_CHECKS, RULES
+    from itsmcode.lint.rules import DEFAULT_SEVERITY, LOAD_CHECKS, RULES
 
     for rule_id in [*LOAD_CHECKS, *RULES]:
         module = RULES.get(rule_id) or LOAD_CHECKS[rule_id]

@@ -33,7 +33,7 @@ def color_option(func: F) -> F:
 
 
 def resolve_root(repo: Path | None) -> Path:
-    from itsmcode.layout import CONFIG_FILE, find_root
+    from itsmcode.load.layout import CONFIG_FILE, find_root
 
     if repo is not None:
         if not (repo / CONFIG_FILE).is_file():

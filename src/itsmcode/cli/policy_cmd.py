@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 import click
 
 from itsmcode.cli.options import repo_option, resolve_root
 
 if TYPE_CHECKING:
-    from itsmcode.policy.check import CheckResult
-    from itsmcode.reporters.base import ReportOptions
+    pass
 
-FORMATS = ("text", "json", "markdown", "github")
+from itsmcode.reporters.policy import POLICY_REPORTERS
+
 _FILE = click.Path(dir_okay=False, path_type=Path)
+_COMMITS_HELP = (
+    "JSON array of GitHub REST pull request commits (pages concatenated): who GitHub "
+    "ties each commit's author and committer to. Without it, git's e-mails alone."
+)
 
 
 @click.group()
@@ -35,13 +38,14 @@ def policy() -> None:
     type=_FILE,
     help="JSON array of GitHub REST reviews (paginated arrays concatenated).",
 )
+@click.option("--commits", type=_FILE, help=_COMMITS_HELP)
 @click.option("--author", help="Author login (default: pull_request.user.login of --event).")
 @click.option("--label", "labels", multiple=True, help="A PR label (repeatable; adds to --event).")
 @click.option("--now", help="Evaluation time for freezes, ISO 8601 (default: now).")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(POLICY_REPORTERS.names),
     default=None,
     help="Output format (default: github under GitHub Actions, else text).",
 )
@@ -51,6 +55,7 @@ def check(
     head: str | None,
     event: Path | None,
     reviews: Path | None,
+    commits: Path | None,
     author: str | None,
     labels: tuple[str, ...],
     now: str | None,
@@ -64,16 +69,24 @@ def check(
     error.
     """
     from itsmcode.policy.check import run_check
-    from itsmcode.policy.inputs import load_pull_request, load_reviews, parse_now, pull_facts
+    from itsmcode.policy.inputs import (
+        load_commits,
+        load_pull_request,
+        load_reviews,
+        parse_now,
+        pull_facts,
+    )
     from itsmcode.reporters.base import ReportOptions
 
     root = resolve_root(repo)
     pr, review = load_pull_request(event) if event is not None else (None, None)
-    facts = pull_facts(pr, base=base, head=head, author=author, labels=labels)
+    facts = pull_facts(
+        pr, base=base, head=head, author=author, labels=labels, commits=load_commits(commits)
+    )
     result = run_check(root, facts, load_reviews(reviews, review), parse_now(now))
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     options = ReportOptions(root=root, environ=dict(os.environ))
-    _reporters()[fmt](result, sys.stdout, options)
+    POLICY_REPORTERS[fmt](result, sys.stdout, options)
     sys.exit(0 if result.approved else 1)
 
 
@@ -114,6 +127,7 @@ def test_cmd(paths: tuple[Path, ...], repo: Path | None) -> None:
     help="pull_request payload (or the REST pull request object) of the merged PR.",
 )
 @click.option("--reviews", type=_FILE, required=True, help="JSON array of GitHub REST reviews.")
+@click.option("--commits", type=_FILE, help=_COMMITS_HELP)
 @click.option("--base", help="Base commit (default: the merge commit's first parent).")
 @click.option("--head", help="Head commit (default: pull_request.head.sha of --event).")
 @click.option(
@@ -129,6 +143,7 @@ def record(
     merge: str,
     event: Path,
     reviews: Path,
+    commits: Path | None,
     base: str | None,
     head: str | None,
     now: str | None,
@@ -138,51 +153,52 @@ def record(
     """Write the approval decision of a merged pull request as a git note.
 
     The note (docs/reference/policy.md, "Approval record") goes on the merge commit
-    under --notes-ref and is printed. Only reviews submitted by the merge commit's
-    committer date count; approvals given later (or without a time) are named on
-    stderr and left out. Exit status: 0 written, 2 error.
+    under --notes-ref and is printed. Only reviews submitted by the merge count (the
+    earlier of the merge commit's committer date and the pull request's merged_at);
+    approvals given later (or without a time) are named on stderr and left out. The
+    pull request's head commit must be in the clone (fetch refs/pull/N/head after a
+    squash or rebase merge). Exit status: 0 written, 2 error.
     """
     from itsmcode.errors import ConfigError
-    from itsmcode.github import reviews_at
     from itsmcode.policy.check import run_check
-    from itsmcode.policy.inputs import load_pull_request, load_reviews, parse_now, pull_facts
-    from itsmcode.policy.record import RecordGit, build_record
+    from itsmcode.policy.github import reviews_at
+    from itsmcode.policy.inputs import (
+        load_commits,
+        load_pull_request,
+        load_reviews,
+        parse_now,
+        pull_facts,
+    )
+    from itsmcode.policy.record import RecordGit, approval_cutoff, build_record, require_head
 
     root = resolve_root(repo)
     git = RecordGit(root)
     merge_sha = git.resolve(merge)
-    merged_at = git.committer_time(merge_sha)
+    committed = git.committer_time(merge_sha)
     if base is None:
         parents = git.parents(merge_sha)
         if not parents:
             raise ConfigError(f"{merge_sha[:12]} has no parent; pass --base")
         base = parents[0]
     pr, review = load_pull_request(event)
-    facts = pull_facts(pr, base=base, head=head, author=None, labels=())
+    facts = pull_facts(
+        pr, base=base, head=head, author=None, labels=(), commits=load_commits(commits)
+    )
+    require_head(git, facts.head_sha, facts.number)
     # Was the change authorized before it went in? Reviews after the merge are not part
     # of the answer, and the freeze is the one in force when it landed.
-    counted, late = reviews_at(load_reviews(reviews, review), merged_at)
+    cutoff = approval_cutoff(committed, pr)
+    counted, late = reviews_at(load_reviews(reviews, review), cutoff)
     for approval in late:
         when = approval.submitted_at.isoformat() if approval.submitted_at else "no time"
         click.echo(
             f"itsm: warning: approval by {approval.login!r} ({when}) is not counted: it was "
-            f"not submitted before the merge at {merged_at.isoformat()}",
+            f"not submitted before the merge at {cutoff.isoformat()}",
             err=True,
         )
-    moment = parse_now(now) if now is not None else merged_at
+    moment = parse_now(now) if now is not None else committed
     result = run_check(root, facts, counted, moment, landed=merge_sha)
     text = build_record(result, merge_sha, git.tree_of(merge_sha), moment).to_json()
     if not dry_run:
         git.add_note(merge_sha, text, notes_ref)
     click.echo(text, nl=False)
-
-
-def _reporters() -> dict[str, Callable[[CheckResult, TextIO, ReportOptions], None]]:
-    from itsmcode.reporters import policy_github, policy_json, policy_markdown, policy_text
-
-    return {
-        "text": policy_text.report,
-        "json": policy_json.report,
-        "markdown": policy_markdown.report,
-        "github": policy_github.report,
-    }

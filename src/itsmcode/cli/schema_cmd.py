@@ -52,8 +52,8 @@ def export(out: Path | None, repo: Path | None) -> None:
     Files are replaced atomically and only when their content changes; *.schema.json
     files in the directory that itsm no longer generates are removed.
     """
-    from itsmcode.schema import export as run_export
-    from itsmcode.schema import generate
+    from itsmcode.models.jsonschema import export as run_export
+    from itsmcode.models.jsonschema import generate
 
     directory = _directory(out, repo, "--out")
     shown = _shown(directory)
@@ -87,7 +87,7 @@ def check_cmd(directory: Path | None, repo: Path | None) -> None:
     Compares the directory with what 'itsm schema export' would write and lists
     stale, missing and extra files. Exit 0 when it is up to date.
     """
-    from itsmcode.schema import check, generate
+    from itsmcode.models.jsonschema import check, generate
 
     target = _directory(directory, repo, "--dir")
     expected = generate()

@@ -93,7 +93,7 @@ def _broken_file(catalog: Any, kind: str, name: str) -> Any:
     """The record of a file named after the entity in its kind's folder that did not load."""
     from pathlib import PurePosixPath
 
-    from itsmcode.layout import Layout
+    from itsmcode.load.layout import Layout
 
     layout = Layout.from_config(catalog.config)
     for record in catalog.records:
@@ -116,16 +116,16 @@ def _kind(text: str) -> str | None:
 
 
 def _catalog(root: Path, at: str | None) -> tuple[Any, str]:
-    from itsmcode.repo_config import load_config
+    from itsmcode.load.config import load_config
 
     if at is None:
-        from itsmcode.snapshot import load_worktree
+        from itsmcode.load.snapshot import load_worktree
 
         return load_worktree(root, load_config(root)), "in the work tree"
     from itsmcode.audit.at import resolve_at
     from itsmcode.diff.snapshots import load_commit
     from itsmcode.errors import ConfigError
-    from itsmcode.gitsource import GitRepo
+    from itsmcode.git.repo import GitRepo
 
     repo = GitRepo(root)
     commit = resolve_at(root, at)  # a date: the branch's first-parent line (docs/audit.md)
@@ -137,7 +137,7 @@ def _catalog(root: Path, at: str | None) -> tuple[Any, str]:
 
 
 def _document(catalog: Any, record: Any, where: str) -> dict[str, Any]:
-    from itsmcode.catalog import Record
+    from itsmcode.load.catalog import Record
     from itsmcode.models import Service
 
     assert isinstance(record, Record) and record.document is not None
@@ -198,20 +198,9 @@ def _dotted(loc: tuple[str | int, ...]) -> str:
 
 
 def _write_yaml(document: dict[str, Any]) -> None:
-    import yaml
-
-    class Dumper(yaml.SafeDumper):
-        """Dates stay unquoted as in the file: under YAML 1.2 they are plain strings."""
-
-    Dumper.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
-    }
-
-    def dump(value: Any) -> str:
-        return yaml.dump(
-            value, Dumper=Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False
-        )
+    # Strings that read as something else under YAML 1.2 or 1.1 ("1e3", "no",
+    # "2026-01-01") are quoted, so the output reads back as the file's values.
+    from itsmcode.load.yamlio import dump
 
     out = sys.stdout
     out.write(f"# {document['path']} {document['at']}\n")

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from itsmcode.catalog import Record
 from itsmcode.diagnostics import Diagnostic
 from itsmcode.diff import graph as graphs
 from itsmcode.diff.fields import diff_values
@@ -27,11 +26,12 @@ from itsmcode.diff.snapshots import (
     wanted,
 )
 from itsmcode.errors import ConfigError
-from itsmcode.gitsource import GitRepo, TreeEntry, blob_id
-from itsmcode.layout import CONFIG_FILE, Layout
+from itsmcode.git.repo import GitRepo, TreeEntry, blob_id
+from itsmcode.load.catalog import Record
+from itsmcode.load.layout import CONFIG_FILE, Layout
+from itsmcode.load.snapshot import paused_gc
+from itsmcode.load.yamlio import Limits
 from itsmcode.models import MODELS, ChangeRequest, Config
-from itsmcode.snapshot import paused_gc
-from itsmcode.yamlio import Limits
 
 #: git's default rename threshold (``-M50%``): at least this similar to pair files.
 RENAME_THRESHOLD = 0.5
@@ -137,7 +137,7 @@ def _changed_files(
         return old, new, None
     import os
 
-    from itsmcode.source import read
+    from itsmcode.load.source import read
 
     changes, untracked = repo.worktree_changes(where.base.commit, folders)
     candidates: dict[str, TreeEntry | None] = {c.path: c.old for c in changes if wanted(c.path)}
@@ -165,8 +165,8 @@ def _changed_files(
 
 
 def _load_one(path: str, data: bytes | None, problem: object, limits: Limits) -> dict[str, Record]:
-    from itsmcode.snapshot import load_record
-    from itsmcode.yamlio import YamlProblem
+    from itsmcode.load.snapshot import load_record
+    from itsmcode.load.yamlio import YamlProblem
 
     return {
         path: load_record(path, data, problem if isinstance(problem, YamlProblem) else None, limits)

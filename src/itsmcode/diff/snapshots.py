@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from itsmcode.catalog import Catalog, Record
 from itsmcode.errors import GitError
-from itsmcode.gitsource import SYMLINK_MODE, Blob, GitRepo, TreeEntry
-from itsmcode.layout import CONFIG_FILE, Layout
+from itsmcode.git.repo import SYMLINK_MODE, Blob, GitRepo, TreeEntry
+from itsmcode.load.catalog import Catalog, Record
+from itsmcode.load.layout import CONFIG_FILE, Layout
+from itsmcode.load.pathsafety import LINK_PROBLEM, UNSAFE_PATH, Places, path_problems
+from itsmcode.load.snapshot import load_record, paused_gc
+from itsmcode.load.source import YAML_SUFFIXES
+from itsmcode.load.yamlio import UNREADABLE, Limits, YamlProblem
 from itsmcode.models import Config
-from itsmcode.pathsafety import LINK_PROBLEM, UNSAFE_PATH, Places, path_problems
-from itsmcode.snapshot import load_record, paused_gc
-from itsmcode.source import YAML_SUFFIXES
-from itsmcode.yamlio import UNREADABLE, Limits, YamlProblem
 
 
 def wanted(path: str) -> bool:

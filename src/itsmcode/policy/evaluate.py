@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, get_args
 
-from itsmcode.calendars import active_freeze
-from itsmcode.catalog import Catalog
-from itsmcode.github import Review, effective_approvers, normalize_login, valid_author
+from itsmcode.clock.freezes import active_freeze
+from itsmcode.load.catalog import Catalog
 from itsmcode.models import ApprovalPolicy, Team
 from itsmcode.models.change import Status as ChangeStatus
 from itsmcode.models.policy import Require
 from itsmcode.policy.facts import Facts, owner_teams
+from itsmcode.policy.github import Review, effective_approvers, normalize_login, valid_author
 from itsmcode.policy.predicates import applies
 
 Status = Literal["satisfied", "pending", "skipped"]
@@ -176,12 +176,29 @@ def evaluate(
             f"the pull request author {facts.pr.author!r} is not a valid GitHub login, so "
             "the author's own approval cannot be told apart; the policy fails closed"
         )
+    decision.errors.extend(unknown_writers(policy, facts))
     decision.approved = (
         not decision.errors
         and not decision.freeze.blocked
         and all(r.status != "pending" for r in decision.rules)
     )
     return decision
+
+
+def unknown_writers(policy: ApprovalPolicy, facts: Facts) -> list[str]:
+    """Commit identities no login is tied to (policy.md, property 10): whoever they are
+    might approve their own work, so the policy fails closed unless it lets committers
+    approve anyway or explicitly accepts unknown ones."""
+    options = policy.spec.options
+    if options.allow_committers or options.allow_unknown_committers:
+        return []
+    return [
+        f"{label}: this commit identity is tied to no GitHub login, so whoever it is could "
+        "approve their own change; the policy fails closed (list the e-mail on the person's "
+        "team entry, pass GitHub's commit list with --commits, or set "
+        "allowUnknownCommitters: true)"
+        for label in facts.pr.unknown_committers
+    ]
 
 
 def ambiguous_authority(base: Catalog) -> list[str]:

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from itsmcode.catalog import Catalog
 from itsmcode.diff.model import ChangeSet, EntityChange
-from itsmcode.gitsource import SYMLINK_MODE
-from itsmcode.layout import Layout
-from itsmcode.pathsafety import (
+from itsmcode.git.facts import PathChange
+from itsmcode.git.repo import SYMLINK_MODE
+from itsmcode.load.catalog import Catalog
+from itsmcode.load.layout import Layout
+from itsmcode.load.pathsafety import (
     LINK_PROBLEM,
     SUBMODULE_PROBLEM,
     Places,
@@ -27,7 +28,6 @@ from itsmcode.pathsafety import (
     shown,
 )
 from itsmcode.policy.facts import Facts, PullFacts, build_items
-from itsmcode.policy.gitfacts import PathChange
 
 SUBMODULE_MODE = "160000"
 _FAILS = "the check fails closed"

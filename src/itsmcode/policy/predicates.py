@@ -8,10 +8,10 @@ item or none. An empty ``when`` matches every item.
 
 from __future__ import annotations
 
-from itsmcode.github import normalize_login
-from itsmcode.globs import matches
+from itsmcode.load.globs import matches
 from itsmcode.models.policy import ServicesPredicate, When
 from itsmcode.policy.facts import Facts, Item
+from itsmcode.policy.github import normalize_login
 
 
 def applies(when: When, item: Item, facts: Facts) -> bool:

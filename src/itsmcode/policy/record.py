@@ -5,15 +5,25 @@ format); it is written on the merge commit under ``refs/notes/itsmcode``. Pushin
 notes ref is the workflow's job.
 
 The record answers "was this change authorized before it went in?": only reviews
-submitted by the merge commit's committer date count (``github.reviews_at``), and the
-freeze is judged at that time unless ``--now`` says otherwise.
+submitted by the merge count (``github.reviews_at``). The merge is the earlier of the
+merge commit's committer date and the pull request's ``merged_at``: a committer date
+is whatever the merging client wrote, and must not let a later approval in. The
+freeze is judged at the committer date unless ``--now`` says otherwise.
+
+The pull request's head commit must be in the clone: after a squash or rebase merge
+no branch holds it (a fork's pull request least of all), so the record workflow
+fetches ``refs/pull/N/head`` first; without it the record stops with one line saying
+which ref to fetch (itsm never fetches: the clone, its remotes and credentials are
+the workflow's).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from itsmcode.approval_record import (
+from itsmcode.errors import ConfigError, GitError
+from itsmcode.git.facts import PolicyGit
+from itsmcode.policy.approval_record import (
     Approval,
     ApprovalRecord,
     Commits,
@@ -22,10 +32,8 @@ from itsmcode.approval_record import (
     PullRequestFacts,
     RuleOutcome,
 )
-from itsmcode.errors import ConfigError
-from itsmcode.github import Review
 from itsmcode.policy.check import CheckResult
-from itsmcode.policy.gitfacts import PolicyGit
+from itsmcode.policy.github import PullRequest, Review
 
 
 class RecordGit(PolicyGit):
@@ -41,6 +49,27 @@ class RecordGit(PolicyGit):
         except ValueError:
             raise ConfigError(f"{commit[:12]}: unreadable committer date {text!r}") from None
         return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def approval_cutoff(committed: datetime, pr: PullRequest | None) -> datetime:
+    """The moment approvals must precede: the earlier of the merge commit's committer
+    date and GitHub's ``merged_at`` for the pull request (when the payload has it)."""
+    if pr is None or pr.merged_at is None:
+        return committed
+    merged = pr.merged_at if pr.merged_at.tzinfo else pr.merged_at.replace(tzinfo=timezone.utc)
+    return min(committed, merged)
+
+
+def require_head(git: PolicyGit, head: str, number: int | None) -> None:
+    """A clear stop when the approved head commit is not in the clone (squash/rebase)."""
+    if git.has_commit(head):
+        return
+    ref = f"refs/pull/{number}/head" if number is not None else "<the pull request's head ref>"
+    raise GitError(
+        f"the pull request's head commit {head[:12]} is not in this clone (a squash or "
+        f"rebase merge leaves it on no branch): fetch it first, e.g. "
+        f"git fetch origin +{ref}:refs/remotes/itsm/head"
+    )
 
 
 def build_record(result: CheckResult, merge: str, merge_tree: str, now: datetime) -> ApprovalRecord:

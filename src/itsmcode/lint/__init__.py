@@ -1,0 +1,1 @@
+"""``itsm lint``: the engine (``engine``) and one module per rule (``rules/``)."""

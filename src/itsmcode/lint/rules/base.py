@@ -1,0 +1,36 @@
+"""What every lint rule module provides, and the context rules run in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from itsmcode.diagnostics import Diagnostic, Severity
+from itsmcode.load.layout import Layout
+from itsmcode.models import Config
+
+if TYPE_CHECKING:
+    from itsmcode.load.catalog import Catalog, Record
+
+
+@dataclass(frozen=True)
+class LintContext:
+    config: Config
+    layout: Layout
+    now: datetime  # timezone-aware; rules about deadlines compare against it
+    #: ITSM files a full run found outside every kind's folder: not part of the
+    #: catalog (no other rule reads them), reported by unknown-location.
+    outside: tuple[Record, ...] = ()
+
+
+class RuleModule(Protocol):
+    """A rule is a module: ``ID``, ``SEVERITY``, a docstring (its documentation, with a
+    passing and a failing example) and ``check``, which yields diagnostics."""
+
+    ID: str
+    SEVERITY: Severity
+    __doc__: str | None
+
+    def check(self, catalog: Catalog, context: LintContext) -> Iterable[Diagnostic]: ...

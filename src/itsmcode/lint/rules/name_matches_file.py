@@ -1,0 +1,41 @@
+"""name-matches-file: an entity's file is named after it.
+
+The file's stem must equal ``metadata.name`` (the repository config is always
+``itsm.yaml``). Git history of an entity is the history of its file, so the name a
+reviewer sees in a path must be the entity's name.
+
+Passing (``catalog/services/payments-api.yaml``)::
+
+    metadata: {name: payments-api}
+
+Failing (``catalog/services/payments.yaml``)::
+
+    metadata: {name: payments-api}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from itsmcode.diagnostics import Diagnostic, Severity
+from itsmcode.lint.rules.base import LintContext
+from itsmcode.load.catalog import Catalog
+
+ID = "name-matches-file"
+SEVERITY = Severity.ERROR
+
+
+def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
+    for record in catalog.records:
+        name = record.name
+        if name is None or record.kind == "Config":
+            continue
+        stem = PurePosixPath(record.path).stem
+        if stem != name:
+            yield record.diagnostic(
+                ID,
+                ("metadata", "name"),
+                f"metadata.name '{name}' does not match the file name '{stem}'; "
+                f"rename the file to {name}{PurePosixPath(record.path).suffix} or fix the name",
+            )

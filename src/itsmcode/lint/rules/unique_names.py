@@ -1,0 +1,40 @@
+"""unique-names: no two entities of one kind share a name.
+
+Names are how every reference, approval rule and audit record finds an entity, so
+they must be unique per kind, across all subfolders (``catalog/services/archive/``
+counts too). Each duplicate is reported, naming the other file.
+
+Passing: ``catalog/services/ledger.yaml`` and ``catalog/services/billing.yaml``.
+
+Failing: ``catalog/services/ledger.yaml`` and ``catalog/services/archive/ledger.yaml``,
+both with ``metadata: {name: ledger}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from itsmcode.diagnostics import Diagnostic, Severity
+from itsmcode.lint.rules.base import LintContext
+from itsmcode.load.catalog import Catalog
+
+ID = "unique-names"
+SEVERITY = Severity.ERROR
+
+
+def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
+    seen: dict[tuple[str, str], list[str]] = {}
+    for record in catalog.records:
+        if record.kind and record.name:
+            seen.setdefault((record.kind, record.name), []).append(record.path)
+    for record in catalog.records:
+        if not (record.kind and record.name):
+            continue
+        paths = seen[(record.kind, record.name)]
+        if len(paths) > 1:
+            others = ", ".join(p for p in paths if p != record.path)
+            yield record.diagnostic(
+                ID,
+                ("metadata", "name"),
+                f"{record.kind} name '{record.name}' is also used by {others}",
+            )

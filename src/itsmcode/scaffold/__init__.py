@@ -1,0 +1,2 @@
+"""``itsm init``: the templates of a new ITSM repository (``templates/``) and writing
+them without clobbering (``project``)."""
