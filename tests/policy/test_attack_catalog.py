@@ -327,6 +327,11 @@ ALIASES = [
 ]
 
 
+#: Where the gate's words differ from lint's: a control character is refused in any
+#: changed path (git/facts.py), in a kind's folder or not.
+GATE_SAYS = {"catalog/services/pay\nments.yaml": "holds a control character (U+000A)"}
+
+
 @pytest.mark.parametrize(("path", "why", "lint_path"), ALIASES)
 def test_an_alias_path_fails_closed_and_is_a_lint_error(
     tmp_path: Path, path: str, why: str, lint_path: str
@@ -337,7 +342,8 @@ def test_an_alias_path_fails_closed_and_is_a_lint_error(
     code, data, _ = repo.check(reviews=repo.reviews(*EVERYONE))
     assert code == 1
     shown = path.replace("\n", "\\n")
-    assert any(e.startswith(f"{shown}: ") and why in e for e in errors(data)), errors(data)
+    gate_why = GATE_SAYS.get(path, why)
+    assert any(shown in e and gate_why in e for e in errors(data)), errors(data)
     # The work tree gives the same answer: lint refuses the same path.
     assert_lint_refuses(repo, lint_path, "unsafe-path", why)
 

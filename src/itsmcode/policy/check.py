@@ -21,7 +21,7 @@ from typing import Literal
 
 from itsmcode.diff.engine import diff_repository
 from itsmcode.diff.snapshots import config_at, load_commit
-from itsmcode.git.facts import PolicyGit, control_character_paths
+from itsmcode.git.facts import PolicyGit
 from itsmcode.load.catalog import Catalog
 from itsmcode.load.layout import CONFIG_FILE, Layout
 from itsmcode.models import ApprovalPolicy
@@ -176,9 +176,6 @@ def run_check(
     policy_paths = {loaded.path, head_loaded.path, CONFIG_FILE} - {None}
     if touched & policy_paths or any(item.kind == "ApprovalPolicy" for item in items):
         decisions.append(_decide(head_loaded, facts, reviews, now, "head", head))
-    for decision in decisions:
-        decision.errors.extend(control_character_paths(paths))
-        decision.approved = decision.approved and not decision.errors
     return CheckResult(pr, merge_base, decisions, items, blob)
 
 

@@ -11,10 +11,11 @@ file and what to do, in ``itsm policy check``, ``policy record`` and the audit a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from itsmcode.diff.model import ChangeSet, EntityChange
-from itsmcode.git.facts import PathChange
+from itsmcode.git.facts import PathChange, control_character_paths
 from itsmcode.git.repo import SYMLINK_MODE
 from itsmcode.load.catalog import Catalog
 from itsmcode.load.layout import Layout
@@ -30,6 +31,7 @@ from itsmcode.load.pathsafety import (
 from itsmcode.policy.facts import Facts, PullFacts, build_items
 
 SUBMODULE_MODE = "160000"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _FAILS = "the check fails closed"
 
 
@@ -62,9 +64,10 @@ def catalog_problems(
 ) -> list[str]:
     """Why the catalog the change leaves cannot be judged, one line per file."""
     places = Places.of(layouts)
-    problems: list[str] = []
+    # A control character anywhere (in a kind's folder or not) is one reason, said once.
+    problems = control_character_paths(paths)
     for change in paths:
-        if change.status == "removed":
+        if change.status == "removed" or _CONTROL.search(change.path):
             continue
         why = path_problem(change.path, places)
         linked = change.mode in (SYMLINK_MODE, SUBMODULE_MODE)
