@@ -61,7 +61,7 @@ def test_an_unloadable_and_a_linked_file_are_flagged(tmp_path: Path) -> None:
 def test_a_control_character_in_a_path_is_flagged_as_in_the_gate(tmp_path: Path) -> None:
     h = History(tmp_path / "repo")
     h.commit("initial catalog", dict(base_files()))
-    odd = h.pull_request(1, "alice", {"notes/a\nb.txt": "hello\n"})
+    odd = h.pull_request(1, "alice", {"processes/a\nb.txt": "hello\n"})
     h.approve(odd, "alice", ["bob"])
     (reason,) = reasons(h.audit_json(), odd.merge)
-    assert "changed path 'notes/a\\nb.txt' holds a control character (U+000A)" in reason
+    assert "changed path 'processes/a\\nb.txt' holds a control character (U+000A)" in reason

@@ -150,6 +150,7 @@ BASE_FILES = {
 }
 
 QUIET = "2026-11-24T10:00:00+01:00"
+COMMITTED = "2026-11-01T08:00:00+00:00"
 FROZEN = "2026-12-20T12:00:00+01:00"
 
 
@@ -254,6 +255,10 @@ class PRRepo:
 
     def git(self, *args: str) -> str:
         env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+        if "commit" in args:
+            # Commits at a fixed time before every merge a test makes: a merge dated
+            # before its parent is judged at the parent's date (policy record).
+            env.update(GIT_AUTHOR_DATE=COMMITTED, GIT_COMMITTER_DATE=COMMITTED)
         done = subprocess.run(
             ["git", *args], cwd=self.root, capture_output=True, text=True, env=env, check=True
         )

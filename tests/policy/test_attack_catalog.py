@@ -23,7 +23,6 @@ import pytest
 
 from tests.helpers import run_cli
 from tests.policy.attack import (
-    MERGED_IN_FREEZE,
     MERGED_QUIETLY,
     audit_row,
     forge_note,
@@ -119,10 +118,9 @@ def test_stale_branch_that_conflicts_with_the_base_fails_closed(tmp_path: Path) 
 def test_stale_attack_is_recorded_and_audited_as_not_approved(tmp_path: Path) -> None:
     repo = stale_rfc_attack(tmp_path)
     reviews = repo.reviews(("bobby", "APPROVED"))
-    sha = merge(repo, MERGED_IN_FREEZE)
+    sha = merge(repo, MERGED_QUIETLY)
     written = record(repo, sha, reviews)
     assert written.decision == "not-approved"
-    assert written.freeze.active == "change-freezes/year-end"
     statuses = {r.name: r.status for r in written.rules}
     assert statuses["high-risk"] == "pending" and statuses["tier-1"] == "pending"
     # A note from a gate blind to the attack says "approved": the audit re-judges it.
@@ -131,7 +129,7 @@ def test_stale_attack_is_recorded_and_audited_as_not_approved(tmp_path: Path) ->
     assert row["reevaluatedDecision"] == "not-approved"
     reason = violation(row, "approval-not-valid")
     assert "rule high-risk: 2 approvals from team cab" in reason
-    assert "freeze change-freezes/year-end: ChangeRequest chg-9" in reason
+    assert "rule tier-1: 1 approval from team cab" in reason
 
 
 # -- 2. duplicate names mask content -------------------------------------------------

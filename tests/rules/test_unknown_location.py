@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import CONFIG, found, lint_repo, messages, run_cli, service, write_repo
 
 MISSPELT = "catalog/servics/ledger.yaml"
+MISPLACED = "catalog/servics/api.yaml"
 
 
 def diagnostics(root: Path, *paths: str) -> list[tuple[str, int, int, str, str]]:
@@ -77,3 +80,18 @@ def test_a_misplaced_file_joins_no_other_rule(tmp_path: Path) -> None:
         {"catalog/services/ledger.yaml": service("ledger"), MISSPELT: service("ledger")},
     )
     assert found(lint_repo(tmp_path)) == [(MISSPELT, 1, 1, "unknown-location")]
+
+
+def test_the_lint_cache_sees_a_misplaced_file_appear_and_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A cached result must depend on the files outside the folders too.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = write_repo(tmp_path / "repo", {"catalog/services/ledger.yaml": service("ledger")})
+    assert diagnostics(root) == []
+    assert diagnostics(root) == []  # warm
+    (root / "catalog/servics").mkdir()
+    (root / MISPLACED).write_text(service("api"), encoding="utf-8")
+    assert [d[:4] for d in diagnostics(root)] == [(MISPLACED, 1, 1, "unknown-location")]
+    (root / MISPLACED).unlink()
+    assert diagnostics(root) == []

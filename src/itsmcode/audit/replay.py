@@ -23,10 +23,13 @@ from itsmcode.git.log import AuditGit, LogCommit
 from itsmcode.git.repo import SYMLINK_MODE, Blob, TreeEntry
 from itsmcode.load.catalog import Record
 from itsmcode.load.layout import CONFIG_FILE, Layout
-from itsmcode.load.pathsafety import LINK_PROBLEM
+from itsmcode.load.pathsafety import LINK_PROBLEM, Places
 from itsmcode.load.snapshot import load_record
 from itsmcode.load.yamlio import UNREADABLE, Limits, YamlProblem
 from itsmcode.models import ChangeRequest, Config
+
+#: CI workflows are in the audit's scope: they run the gate and write the records.
+WORKFLOWS = ".github/workflows/"
 
 
 def _inside(path: str, folders: list[str]) -> bool:
@@ -157,6 +160,18 @@ class Step:
     paths: list[PathChange]  # every changed file of the whole tree
     new_records: dict[str, Record]
     old_records: dict[str, Record]
+    #: The ITSM folders (and itsm.yaml) of the configs at the parent and the commit.
+    folders: list[str] = field(default_factory=list)
+
+    def is_itsm_path(self, path: str) -> bool:
+        """Whether ``path`` is governed by the ITSM repository: itsm.yaml, a kind's
+        folder (the catalog, changes, the policy) or a CI workflow (which runs the
+        approval gate and writes the approval records)."""
+        if _inside(path, self.folders) or path.startswith(WORKFLOWS):
+            return True
+        # An alias of a kind's folder (Catalog/, x.YAML) or a link above one is the
+        # catalog's business too: the re-evaluation refuses it (policy/integrity.py).
+        return Places.of_folders(self.folders).touches(path)
 
     def changeset(self) -> ChangeSet:
         return ChangeSet(
@@ -251,4 +266,6 @@ class Replay:
             PathChange(c.path, c.status, c.new.mode if c.new is not None else "")
             for c in commit.changes
         ]
-        return Step(commit, before, after, entities, paths, new_records, old_records)
+        return Step(
+            commit, before, after, entities, paths, new_records, old_records, wanted_folders
+        )

@@ -132,7 +132,8 @@ def test_cmd(paths: tuple[Path, ...], repo: Path | None) -> None:
 @click.option("--head", help="Head commit (default: pull_request.head.sha of --event).")
 @click.option(
     "--now",
-    help="Evaluation time for freezes, ISO 8601 (default: the merge commit's committer date).",
+    help="Evaluation time for freezes, ISO 8601 (default: when the merge landed: its "
+    "committer date, never before its first parent's).",
 )
 @click.option(
     "--notes-ref", default="refs/notes/itsmcode", show_default=True, help="Notes ref to write."
@@ -153,11 +154,12 @@ def record(
     """Write the approval decision of a merged pull request as a git note.
 
     The note (docs/reference/policy.md, "Approval record") goes on the merge commit
-    under --notes-ref and is printed. Only reviews submitted by the merge count (the
-    earlier of the merge commit's committer date and the pull request's merged_at);
-    approvals given later (or without a time) are named on stderr and left out. The
-    pull request's head commit must be in the clone (fetch refs/pull/N/head after a
-    squash or rebase merge). Exit status: 0 written, 2 error.
+    under --notes-ref and is printed. Only reviews submitted by the merge count: the
+    earlier of the time the merge landed (its committer date, never before its first
+    parent's) and the pull request's merged_at; approvals given later (or without a
+    time) are named on stderr and left out. The pull request's head commit must be in
+    the clone (fetch refs/pull/N/head after a squash or rebase merge). Exit status: 0
+    written, 2 error.
     """
     from itsmcode.errors import ConfigError
     from itsmcode.policy.check import run_check
@@ -174,7 +176,9 @@ def record(
     root = resolve_root(repo)
     git = RecordGit(root)
     merge_sha = git.resolve(merge)
-    committed = git.committer_time(merge_sha)
+    merged_at, implausible = git.landed_time(merge_sha)
+    if implausible:
+        click.echo(f"itsm: warning: implausible-date: {implausible}", err=True)
     if base is None:
         parents = git.parents(merge_sha)
         if not parents:
@@ -187,7 +191,7 @@ def record(
     require_head(git, facts.head_sha, facts.number)
     # Was the change authorized before it went in? Reviews after the merge are not part
     # of the answer, and the freeze is the one in force when it landed.
-    cutoff = approval_cutoff(committed, pr)
+    cutoff = approval_cutoff(merged_at, pr)
     counted, late = reviews_at(load_reviews(reviews, review), cutoff)
     for approval in late:
         when = approval.submitted_at.isoformat() if approval.submitted_at else "no time"
@@ -196,7 +200,7 @@ def record(
             f"not submitted before the merge at {cutoff.isoformat()}",
             err=True,
         )
-    moment = parse_now(now) if now is not None else committed
+    moment = parse_now(now) if now is not None else merged_at
     result = run_check(root, facts, counted, moment, landed=merge_sha)
     text = build_record(result, merge_sha, git.tree_of(merge_sha), moment).to_json()
     if not dry_run:

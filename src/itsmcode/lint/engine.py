@@ -18,6 +18,8 @@ from pathlib import Path
 
 from itsmcode.diagnostics import Diagnostic, LintResult, Severity
 from itsmcode.errors import ConfigError
+from itsmcode.lint.options import LintOptions as LintOptions
+from itsmcode.lint.options import named_files
 from itsmcode.lint.rules import ALL_RULE_IDS, DEFAULT_SEVERITY, LOAD_CHECKS, RULES, LintContext
 from itsmcode.lint.rules.unknown_location import is_entity_data
 from itsmcode.load import globs
@@ -25,7 +27,7 @@ from itsmcode.load.catalog import Catalog, Record
 from itsmcode.load.config import load_config
 from itsmcode.load.layout import Layout
 from itsmcode.load.snapshot import load_record, load_worktree
-from itsmcode.load.source import outside_files, yaml_files_under
+from itsmcode.load.source import SourceFile, outside_files
 from itsmcode.load.yamlio import Limits
 from itsmcode.models import Config
 from itsmcode.suggest import did_you_mean
@@ -34,31 +36,43 @@ from itsmcode.suggest import did_you_mean
 _DISABLE = re.compile(r"#\s*itsm:\s*(disable|disable-file)=([\w-]+(?:\s*,\s*[\w-]+)*)")
 
 
-@dataclass(frozen=True)
-class LintOptions:
-    paths: tuple[str, ...] = ()  # repository-relative; empty means every file
-    now: datetime | None = None
+def lint(root: Path, options: LintOptions | None = None) -> LintResult:
+    """Lint the repository at ``root``; raises ConfigError for a broken itsm.yaml.
 
-
-def lint(root: Path, options: LintOptions = LintOptions()) -> LintResult:
-    """Lint the repository at ``root``; raises ConfigError for a broken itsm.yaml."""
+    ``itsm lint`` goes through ``lint.run`` (cache, parallel parsing); this is the
+    plain, uncached library call with the same result."""
+    options = options or LintOptions()
     config = load_config(root)
+    named = named_files(root, options.paths)
+    catalog = load_worktree(root, config, extra_paths=named)
+    found = [] if options.paths else outside_files(root, Layout.from_config(config), _size(config))
+    return lint_catalog(catalog, named, options, outside_records(config, found))
+
+
+def _size(config: Config) -> int:
+    return config.spec.lint.max_file_size
+
+
+def outside_records(config: Config, sources: Iterable[SourceFile]) -> tuple[Record, ...]:
+    """The ITSM entities among files a full run found outside the kinds' folders
+    (``source.outside_files``): for unknown-location, never part of the catalog."""
+    limits = Limits(max_file_size=_size(config))
+    loaded = (
+        load_record(source.path, source.data, None, limits)
+        for source in sources
+        if not globs.matches(source.path, config.spec.lint.ignore)
+    )
+    return tuple(r for r in loaded if _is_entity_file(r))
+
+
+def lint_catalog(
+    catalog: Catalog, named: list[str], options: LintOptions, outside: tuple[Record, ...] = ()
+) -> LintResult:
+    """The rules over a loaded catalog, with the configuration applied; ``outside``: the
+    misplaced entities a full run found (``outside_records``)."""
+    config = catalog.config
     severities = configured_severities(config)
     layout = Layout.from_config(config)
-    named = _named_files(root, options.paths)
-    catalog = load_worktree(root, config, extra_paths=named)
-    outside: tuple[Record, ...] = ()
-    if not options.paths:
-        # A full run finds misplaced entities too, as a pre-commit run that names them
-        # does, so both report them (unknown-location); they stay out of the catalog.
-        known = Layout.from_config(config, every_kind=True)
-        limits = Limits(max_file_size=config.spec.lint.max_file_size)
-        loaded = (
-            load_record(source.path, source.data, None, limits)
-            for source in outside_files(root, known, limits.max_file_size)
-            if not globs.matches(source.path, config.spec.lint.ignore)
-        )
-        outside = tuple(r for r in loaded if _is_entity_file(r))
     # A pre-commit hook names every changed YAML file, workflows included. Outside the
     # kinds' folders only ITSM entities count (and are told they are misplaced).
     foreign = {p for p in named if layout.kind_for_path(p) is None}
@@ -72,17 +86,6 @@ def lint(root: Path, options: LintOptions = LintOptions()) -> LintResult:
         outside=outside,
     )
     return run_rules(catalog, context, severities, options.paths)
-
-
-def _named_files(root: Path, paths: Iterable[str]) -> list[str]:
-    """Files named on the command line, with named directories expanded to their YAML."""
-    files: list[str] = []
-    for path in paths:
-        if (root / path).is_dir():
-            files.extend(yaml_files_under(root, path))
-        else:
-            files.append(path)
-    return files
 
 
 def _is_entity_file(record: Record) -> bool:

@@ -68,9 +68,11 @@ class Places:
 
     @classmethod
     def of(cls, layouts: Iterable[Layout]) -> Places:
-        found = {CONFIG_FILE}
-        for layout in layouts:
-            found.update(f for f in layout.folders.values() if f)
+        return cls.of_folders(f for layout in layouts for f in layout.folders.values())
+
+    @classmethod
+    def of_folders(cls, folders: Iterable[str]) -> Places:
+        found = {CONFIG_FILE, *(f for f in folders if f)}
         ordered = sorted(found, key=lambda f: (-len(f), f))
         return cls(tuple((f, fold_path(f)) for f in ordered))
 

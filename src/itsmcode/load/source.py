@@ -17,12 +17,20 @@ import errno
 import functools
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from itsmcode.load.layout import CONFIG_FILE, Layout
-from itsmcode.load.pathsafety import LINK_PROBLEM, YAML_SUFFIXES, Places, fold, path_problem
+from itsmcode.load.pathsafety import (
+    LINK_PROBLEM,
+    UNSAFE_PATH,
+    YAML_SUFFIXES,
+    Places,
+    fold,
+    path_problem,
+    path_problems,
+)
 from itsmcode.load.yamlio import UNREADABLE, YamlProblem
 
 __all__ = [
@@ -31,6 +39,7 @@ __all__ = [
     "discover",
     "outside_files",
     "read",
+    "read_files",
     "yaml_files_under",
 ]
 
@@ -123,6 +132,22 @@ def outside_files(root: Path, layout: Layout, max_size: int) -> list[SourceFile]
             if source.data is not None and b"itsmcode/" in source.data:
                 found.append(source)
     return found
+
+
+def read_files(
+    root: Path, layout: Layout, extra_paths: Iterable[str], max_file_size: int
+) -> list[SourceFile]:
+    """The bytes (or the reading problem) of every file of the kinds' folders and of
+    ``extra_paths``, in path order. A path readers disagree about (pathsafety.py) is
+    reported, not read."""
+    paths = sorted(set(discover(root, layout)) | set(extra_paths))
+    unsafe = path_problems(paths, Places.of([layout]))
+    return [
+        SourceFile(path, None, YamlProblem(UNSAFE_PATH, unsafe[path]))
+        if path in unsafe
+        else read(root, path, max_file_size)
+        for path in paths
+    ]
 
 
 def yaml_files_under(root: Path, folder: str) -> list[str]:

@@ -122,7 +122,9 @@ class YamlDocument:
     """One parsed file: its values, and the node tree to locate them."""
 
     text: str
-    root: MappingNode
+    #: The node tree, or None when the values came from a cache or another process:
+    #: then ``locate`` composes it from ``text`` on first use (most files never need it).
+    root: MappingNode | None
     data: dict[str, Any]
 
     def locate(self, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
@@ -132,7 +134,7 @@ class YamlDocument:
         missing field is reported at the mapping that should hold it. With ``key`` the
         position of the last mapping key is given instead of its value.
         """
-        node: Node = self.root
+        node: Node = self.root or self._compose()
         key_node: Node | None = None
         for step in loc:
             found: Node | None = None
@@ -155,6 +157,13 @@ class YamlDocument:
                 node = key_node
         mark = node.start_mark
         return mark.line + 1, mark.column + 1
+
+    def _compose(self) -> MappingNode:
+        """The node tree of ``text``, which loaded once already, so it composes again."""
+        root = parse(self.text).root
+        assert root is not None
+        self.root = root
+        return root
 
 
 class _Composer(_Parser):
@@ -762,6 +771,16 @@ class _Dumper(yaml.SafeDumper):
         if kind is ScalarNode and implicit[0] and tag == _STR and core_type(value) != "str":
             return f"tag:yaml.org,2002:{core_type(value)}"  # not a plain string: quote it
         return tag
+
+
+_YAML11 = yaml.resolver.Resolver()
+
+
+def plain_reads_as_string(value: str) -> bool:
+    """Whether ``value`` written as a plain scalar reads back as that string under YAML
+    1.2 (itsmcode) and YAML 1.1 (PyYAML, yamllint, older tools) alike."""
+    tag: str = _YAML11.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag == _STR and core_type(value) == "str"
 
 
 def _represent_str(dumper: _Dumper, data: str) -> Node:
