@@ -708,7 +708,7 @@ spec:
       require: {teams: [oncall-leads], count: 1}
       retroReview: {within: 48h, teams: [cab]}
     - name: governance
-      when: {paths: ["processes/**", "itsm.yaml", "schemas/**"]}
+      when: {paths: ["processes/**", ".github/**", "itsm.yaml", "schemas/**"]}
       require: {teams: [governance], count: 2}
 """
 

@@ -397,7 +397,11 @@ def main(argv: list[str] | None = None) -> int:
     repeat = args.repeat
     print("timing itsm lint", file=sys.stderr)
     timings["lint"] = measure(
-        "itsm lint (all rules)", [[itsm, "lint"]], corpus, repeat, shown="itsm lint"
+        "itsm lint (all rules)",
+        [[itsm, "lint", "--no-cache"]],
+        corpus,
+        repeat,
+        shown="itsm lint --no-cache",
     )
     print("timing bare parse", file=sys.stderr)
     timings["bare"] = measure(
@@ -428,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     if one:
         timings["one-corpus"] = measure(
             "itsm lint one file (corpus)",
-            [[itsm, "lint", one]],
+            [[itsm, "lint", "--no-cache", one]],
             corpus,
             repeat,
             shown=f"itsm lint {one}",
@@ -438,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     if one_example:
         timings["one-example"] = measure(
             "itsm lint one file (example repository)",
-            [[itsm, "lint", one_example]],
+            [[itsm, "lint", "--no-cache", one_example]],
             example,
             repeat,
             shown=f"itsm lint {one_example}",

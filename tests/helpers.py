@@ -125,6 +125,6 @@ def run_cli(args: list[str], cwd: Path | None = None, env: dict[str, str] | None
     try:
         if cwd is not None:
             os.chdir(cwd)
-        return runner.invoke(cli, args, env=env, catch_exceptions=False)
+        return runner.invoke(cli, args, env=env, catch_exceptions=False, prog_name="itsm")
     finally:
         os.chdir(old)

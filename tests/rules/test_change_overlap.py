@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import gc
-import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
-from itsmcode.lint.rules import change_overlap
-from itsmcode.lint.rules.base import LintContext
-from itsmcode.load.config import load_config
-from itsmcode.load.layout import Layout
-from itsmcode.load.snapshot import load_worktree
-from tests.helpers import NOW, found, lint_repo, messages, service, write_repo
+from tests import scale_cases
+from tests.helpers import found, lint_repo, messages, service, write_repo
 from tests.rules.change_files import WINDOW_COLUMN, change
 
 A = "changes/2026/chg-a.yaml"
@@ -132,29 +126,9 @@ def test_long_window_meets_every_later_change(tmp_path: Path) -> None:
 
 
 def test_5000_changes_are_swept_not_paired(tmp_path: Path) -> None:
-    files: dict[str, str] = {}
-    for s in range(500):
-        deps = f"dependsOn: [{{service: s{s - 1}}}]\n" if s else ""
-        files[f"catalog/services/s{s}.yaml"] = service(f"s{s}", extra=deps)
-    for i in range(5000):
-        # Ten changes per service, 59-minute windows an hour apart: none overlap, except
-        # chg-0 and chg-1 (s0 and s1, where s1 depends on s0) in the same first hour.
-        start = EPOCH_2026 + timedelta(hours=0 if i < 2 else i)
-        files[f"changes/2026/chg-{i}.yaml"] = change(
-            f"chg-{i}",
-            services=f"[s{i % 500}]",
-            start=start.isoformat(),
-            end=(start + timedelta(minutes=59)).isoformat(),
-        )
-    write_repo(tmp_path, files)
-    config = load_config(tmp_path)
-    catalog = load_worktree(tmp_path, config)
-    context = LintContext(config=config, layout=Layout.from_config(config), now=NOW)
-    # The loader defers garbage collection; settle it so only the rule is timed.
-    gc.collect()
-    begun = time.perf_counter()
-    reported = list(change_overlap.check(catalog, context))
-    assert time.perf_counter() - begun < 0.5
+    # Ten changes per service, 59-minute windows an hour apart: none overlap, except
+    # chg-0 and chg-1 (s0 and s1, where s1 depends on s0) in the same first hour.
+    reported = scale_cases.change_overlap_changes(tmp_path, 500, 5000)()
     assert sorted(d.location.path for d in reported) == [
         "changes/2026/chg-0.yaml",
         "changes/2026/chg-1.yaml",

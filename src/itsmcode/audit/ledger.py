@@ -7,7 +7,7 @@ every audited commit off the first-parent line, out of the population. So every 
 checks that **each** head the ledger ever recorded for the branch is still on the
 branch's first-parent line. A head that is not is reported (``history-rewritten``, on
 stderr and in the export) on every run, until someone acknowledges it in a recorded
-way: ``itsm audit --ledger L --acknowledge-rewrite SHA --reason TEXT`` appends an
+way: ``itsm audit --ledger L --acknowledge-rewrite SHA --reason WHY`` appends an
 acknowledgement (head, reason, time) to the ledger. Every run appends one entry, so
 the ledger file itself is the list of audited heads an auditor keeps with the exports.
 """
@@ -15,8 +15,6 @@ the ledger file itself is the list of audited heads an auditor keeps with the ex
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import Any
 from itsmcode import __version__
 from itsmcode.audit.evidence import Violation
 from itsmcode.errors import ConfigError
+from itsmcode.files import write_atomic
 from itsmcode.git.log import AuditGit, parse_time
 
 SCHEMA = "itsmcode/audit-ledger/v1"
@@ -162,7 +161,7 @@ def rewrites(repo: AuditGit, ledger: Ledger, branch: str, head: str) -> dict[str
         found[old] = Violation(
             "history-rewritten",
             f"{what}; once explained, record it with 'itsm audit --ledger ... "
-            f"--acknowledge-rewrite {old} --reason TEXT'",
+            f"--acknowledge-rewrite {old} --reason WHY'",
         )
     return found
 
@@ -193,14 +192,7 @@ def append(path: Path, ledger: Ledger, entry: LedgerEntry) -> None:
         "entries": [*ledger.entries, entry.to_json()],
         "acknowledgements": ledger.acknowledgements,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2)
-            handle.write("\n")
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(data, indent=2) + "\n")
     except OSError as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
         raise ConfigError(f"{path}: cannot write the audit ledger: {exc.strerror or exc}") from None

@@ -27,6 +27,7 @@ def _fallback_config(root: Path) -> Any:
 #: Both commands read the approval records from the same notes ref.
 notes_ref_option = click.option(
     "--notes-ref",
+    metavar="REF",
     default="refs/notes/itsmcode",  # approval_record.NOTES_REF, without importing pydantic
     show_default=True,
     help="Where the approval records (git notes) live.",
@@ -101,7 +102,7 @@ notes_ref_option = click.option(
 )
 @click.option(
     "--reason",
-    metavar="TEXT",
+    metavar="WHY",
     default=None,
     help="Why the rewrite named by --acknowledge-rewrite is acceptable (kept in the ledger).",
 )
@@ -137,7 +138,7 @@ def audit(
     from itsmcode.reporters.audit import AUDIT_REPORTERS
 
     if (acknowledge or reason is not None) and not (acknowledge and reason and ledger):
-        raise ConfigError("--acknowledge-rewrite SHA needs --reason TEXT and --ledger FILE")
+        raise ConfigError("--acknowledge-rewrite SHA needs --reason WHY and --ledger FILE")
     start = parse_when(since) if since else None
     end = parse_when(until, end_of_day=True) if until else None
     if start is not None and end is not None and start > end:
@@ -191,7 +192,7 @@ def audit(
         if bar is not None:
             bar.__exit__(None, None, None)
     for violation in report.violations:
-        click.echo(f"itsm: WARNING: {violation.control}: {violation.reason}", err=True)
+        click.echo(f"itsm: warning: {violation.control}: {violation.reason}", err=True)
     AUDIT_REPORTERS[fmt](report, sys.stdout)
     sys.exit(1 if fail_on_violation and report.violation_count else 0)
 
@@ -233,7 +234,8 @@ def history(
     timeline = entity_history(root, kind_name, name, branch, _fallback_config(root), notes_ref)
     if not timeline.events:
         click.echo(
-            f"itsm: no {kind_name} named '{name}' in the history of {timeline.branch}", err=True
+            f"itsm: error: no {kind_name} named '{name}' in the history of {timeline.branch}",
+            err=True,
         )
         sys.exit(1)
     if fmt == "json":

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from itsmcode.cli.options import (
+    DateTimeParam,
     color_option,
     repo_option,
     repo_relative,
@@ -33,9 +34,11 @@ from itsmcode.reporters.lint import LINT_REPORTERS
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option(
     "--now",
-    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d"]),
+    type=DateTimeParam(),
+    metavar="TIME",
     default=None,
-    help="Evaluate date rules (review-due) as of this time instead of the current time.",
+    help="Evaluate date rules (review-due) as of TIME (YYYY-MM-DD or "
+    "YYYY-MM-DDTHH:MM:SS+HH:MM) instead of the current time.",
 )
 @click.option(
     "--list-rules", is_flag=True, help="List every rule with its default severity and exit."

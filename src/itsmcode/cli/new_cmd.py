@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
-from itsmcode.cli.options import repo_option, resolve_root
+from itsmcode.cli.options import DateTimeParam, repo_option, resolve_root
 from itsmcode.errors import ConfigError
 
 
@@ -35,7 +35,8 @@ from itsmcode.errors import ConfigError
 )
 @click.option(
     "--now",
-    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z"]),
+    type=DateTimeParam(),
+    metavar="TIME",
     default=None,
     help="Act as if at this time (the year of new numbers, default windows and openedAt).",
 )
@@ -65,6 +66,8 @@ def new(
 
     root = resolve_root(repo)
     incidents = tuple(i.strip() for i in from_incidents.split(",") if i.strip())
+    if now is not None and now.tzinfo is None:  # a bare date: midnight UTC, as lint reads it
+        now = now.replace(tzinfo=timezone.utc)
     request = NewRequest(kind, name, sets, template, incidents, now)
     plan = plan_new(root, request)
     for diagnostic in plan.diagnostics:

@@ -32,6 +32,26 @@ def color_option(func: F) -> F:
     )(func)
 
 
+class DateTimeParam(click.DateTime):
+    """click's DateTime, with an error that shows an example rather than strptime codes."""
+
+    name = "time"
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(
+                f"{value!r} is neither a date (2026-11-24) nor a time with its offset "
+                "(2026-11-24T10:00:00+01:00)",
+                param,
+                ctx,
+            )
+
+
 def resolve_root(repo: Path | None) -> Path:
     from itsmcode.load.layout import CONFIG_FILE, find_root
 

@@ -30,18 +30,30 @@ def policy() -> None:
 
 @policy.command()
 @repo_option
-@click.option("--base", help="Base commit (default: pull_request.base.sha of --event).")
-@click.option("--head", help="Head commit (default: pull_request.head.sha of --event).")
+@click.option(
+    "--base", metavar="REV", help="Base commit (default: pull_request.base.sha of --event)."
+)
+@click.option(
+    "--head", metavar="REV", help="Head commit (default: pull_request.head.sha of --event)."
+)
 @click.option("--event", type=_FILE, help="GitHub pull_request or pull_request_review payload.")
 @click.option(
     "--reviews",
     type=_FILE,
     help="JSON array of GitHub REST reviews (paginated arrays concatenated).",
 )
-@click.option("--commits", type=_FILE, help=_COMMITS_HELP)
-@click.option("--author", help="Author login (default: pull_request.user.login of --event).")
-@click.option("--label", "labels", multiple=True, help="A PR label (repeatable; adds to --event).")
-@click.option("--now", help="Evaluation time for freezes, ISO 8601 (default: now).")
+@click.option("--commits", type=_FILE, metavar="FILE", help=_COMMITS_HELP)
+@click.option(
+    "--author", metavar="LOGIN", help="Author login (default: pull_request.user.login of --event)."
+)
+@click.option(
+    "--label",
+    "labels",
+    metavar="LABEL",
+    multiple=True,
+    help="A PR label (repeatable; adds to --event).",
+)
+@click.option("--now", metavar="TIME", help="Evaluation time for freezes, ISO 8601 (default: now).")
 @click.option(
     "--format",
     "fmt",
@@ -119,7 +131,9 @@ def test_cmd(paths: tuple[Path, ...], repo: Path | None) -> None:
 
 @policy.command()
 @repo_option
-@click.option("--merge", "merge", required=True, help="The merge commit to annotate.")
+@click.option(
+    "--merge", "merge", metavar="REV", required=True, help="The merge commit to annotate."
+)
 @click.option(
     "--event",
     type=_FILE,
@@ -127,16 +141,25 @@ def test_cmd(paths: tuple[Path, ...], repo: Path | None) -> None:
     help="pull_request payload (or the REST pull request object) of the merged PR.",
 )
 @click.option("--reviews", type=_FILE, required=True, help="JSON array of GitHub REST reviews.")
-@click.option("--commits", type=_FILE, help=_COMMITS_HELP)
-@click.option("--base", help="Base commit (default: the merge commit's first parent).")
-@click.option("--head", help="Head commit (default: pull_request.head.sha of --event).")
+@click.option("--commits", type=_FILE, metavar="FILE", help=_COMMITS_HELP)
+@click.option(
+    "--base", metavar="REV", help="Base commit (default: the merge commit's first parent)."
+)
+@click.option(
+    "--head", metavar="REV", help="Head commit (default: pull_request.head.sha of --event)."
+)
 @click.option(
     "--now",
+    metavar="TIME",
     help="Evaluation time for freezes, ISO 8601 (default: when the merge landed: its "
     "committer date, never before its first parent's).",
 )
 @click.option(
-    "--notes-ref", default="refs/notes/itsmcode", show_default=True, help="Notes ref to write."
+    "--notes-ref",
+    metavar="REF",
+    default="refs/notes/itsmcode",
+    show_default=True,
+    help="Notes ref to write.",
 )
 @click.option("--dry-run", is_flag=True, help="Print the note without writing it.")
 def record(

@@ -106,7 +106,8 @@ def check_cmd(directory: Path | None, repo: Path | None) -> None:
     option = f" --out {shown}" if directory is not None else ""
     option += f" --repo {repo}" if repo is not None and directory is None else ""
     click.echo(
-        f"{shown}/ does not match the models; run 'itsm schema export{option}' to regenerate it",
+        f"itsm: error: {shown}/ does not match the models; "
+        f"run 'itsm schema export{option}' to regenerate it",
         err=True,
     )
     sys.exit(1)

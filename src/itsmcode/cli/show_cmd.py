@@ -72,12 +72,12 @@ def show(kind: str, name: str, at: str | None, fmt: str, repo: Path | None) -> N
         broken = _broken_file(catalog, kind_name, name)
         if broken is not None:
             # The file is there but does not load: say why rather than "no such entity".
-            click.echo(f"itsm: {kind_name} '{name}' {where} does not load:", err=True)
+            click.echo(f"itsm: error: {kind_name} '{name}' {where} does not load:", err=True)
             for problem in broken.problems:
                 click.echo(f"  {problem.location}: [{problem.rule}] {problem.message}", err=True)
             sys.exit(1)
         hint = did_you_mean(name, catalog.names(kind_name))
-        click.echo(f"itsm: no {kind_name} named '{name}' {where}{hint}", err=True)
+        click.echo(f"itsm: error: no {kind_name} named '{name}' {where}{hint}", err=True)
         sys.exit(1)
     record = records[0]
     document = _document(catalog, record, where)

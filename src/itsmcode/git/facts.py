@@ -8,7 +8,6 @@ it: the semantic diff owns that module, and these calls are only the policy's.
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 import unicodedata
 from collections.abc import Iterable
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from itsmcode.errors import GitError
-from itsmcode.git.repo import GitRepo
+from itsmcode.git.repo import GitRepo, run_git
 
 
 @dataclass(frozen=True)
@@ -201,11 +200,4 @@ def scratch_commit(directory: Path, message: str, name: str, email: str) -> str:
 
 
 def _git(cwd: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc.strerror or exc}; is git installed?") from None
-    if done.returncode != 0:
-        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {lines[0] if lines else done.returncode}")
-    return done.stdout.decode("utf-8", "replace")
+    return run_git(cwd, args)[1].decode("utf-8", "replace")

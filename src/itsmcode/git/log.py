@@ -24,7 +24,6 @@ is: these queries are only the audit's.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -114,21 +113,7 @@ class AuditGit(GitRepo):
 
     def _run_input(self, args: Sequence[str], data: bytes) -> bytes:
         """``git ARGS`` with ``data`` on stdin (a list too long for the command line)."""
-        try:
-            done = subprocess.run(
-                [self._executable, *args],
-                input=data,
-                cwd=self.toplevel,
-                capture_output=True,
-                check=False,
-            )
-        except OSError as exc:
-            raise GitError(f"cannot run git: {exc.strerror or exc}; is git installed?") from None
-        if done.returncode != 0:
-            stderr = done.stderr.decode("utf-8", "replace").strip()
-            first = stderr.splitlines()[0] if stderr else f"exit status {done.returncode}"
-            raise GitError(f"git {args[0]} failed: {first}")
-        return done.stdout
+        return self._run(*args, data=data)[1]
 
     def committer_dates(self, commits: Iterable[str]) -> dict[str, datetime]:
         """Commit -> committer date, in one process."""
@@ -263,17 +248,7 @@ class AuditGit(GitRepo):
 
     def all_files(self, commit: str) -> dict[str, TreeEntry]:
         """Every blob of a commit under the ITSM root (one ``ls-tree``)."""
-        spec = self.prefix.rstrip("/") or "."
-        _, out, _ = self._run("ls-tree", "-r", "-z", "--full-tree", commit, "--", spec)
-        found: dict[str, TreeEntry] = {}
-        for line in out.split(b"\0"):
-            if not line:
-                continue
-            meta, _, raw_path = line.partition(b"\t")
-            mode, kind, sha = meta.decode().split()
-            if kind == "blob":
-                found[self._relative(raw_path)] = TreeEntry(mode, sha)
-        return found
+        return self._ls_tree(commit, [self.prefix.rstrip("/") or "."])
 
     def notes(self, ref: str) -> dict[str, str]:
         """Annotated commit -> note blob id, for every note under ``ref`` (none: empty)."""

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from itsmcode.errors import GitError
 
@@ -65,13 +66,44 @@ def blob_id(data: bytes, object_format: str = "sha1") -> str:
     return digest.hexdigest()
 
 
+def git_executable() -> str:
+    return os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
+
+
+def run_git(
+    cwd: Path,
+    args: Sequence[str],
+    *,
+    ok: Sequence[int] = (0,),
+    data: bytes | None = None,
+    executable: str | None = None,
+) -> tuple[int, bytes, str]:
+    """The one way itsmcode runs a git command: exit code, stdout, stderr (decoded); an
+    exit code outside ``ok`` or a missing git is a GitError naming the subcommand."""
+    try:
+        done = subprocess.run(
+            [executable or git_executable(), *args],
+            cwd=cwd,
+            input=data,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror or exc}; is git installed?") from None
+    stderr = done.stderr.decode("utf-8", "replace").strip()
+    if done.returncode not in ok:
+        first = stderr.splitlines()[0] if stderr else f"exit status {done.returncode}"
+        raise GitError(f"git {args[0]} failed: {first}")
+    return done.returncode, done.stdout, stderr
+
+
 class GitRepo:
     """A git repository holding an ITSM repository at ``root`` (maybe a subfolder)."""
 
     def __init__(self, root: Path) -> None:
         # Plain ``git rev-parse`` rather than gitpython: importing gitpython alone costs
         # more than a whole warm diff of a small change.
-        self._executable = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
+        self._executable = git_executable()
         self.toplevel = root.resolve()
         code, out, stderr = self._run(
             "rev-parse",
@@ -100,21 +132,10 @@ class GitRepo:
         self.prefix = "" if inside == "." else inside + "/"
 
     # -- running git -------------------------------------------------------------
-    def _run(self, *args: str, ok: Sequence[int] = (0,)) -> tuple[int, bytes, str]:
-        try:
-            done = subprocess.run(
-                [self._executable, *args],
-                cwd=self.toplevel,
-                capture_output=True,
-                check=False,
-            )
-        except OSError as exc:
-            raise GitError(f"cannot run git: {exc.strerror or exc}; is git installed?") from None
-        stderr = done.stderr.decode("utf-8", "replace").strip()
-        if done.returncode not in ok:
-            first = stderr.splitlines()[0] if stderr else f"exit status {done.returncode}"
-            raise GitError(f"git {args[0]} failed: {first}")
-        return done.returncode, done.stdout, stderr
+    def _run(
+        self, *args: str, ok: Sequence[int] = (0,), data: bytes | None = None
+    ) -> tuple[int, bytes, str]:
+        return run_git(self.toplevel, args, ok=ok, data=data, executable=self._executable)
 
     @property
     def object_format(self) -> str:
@@ -188,7 +209,10 @@ class GitRepo:
     # -- trees -------------------------------------------------------------------
     def ls_tree(self, commit: str, paths: Iterable[str]) -> dict[str, TreeEntry]:
         """Files under ``paths`` (relative to the ITSM root) at ``commit``, recursively."""
-        specs = [self.prefix + p for p in paths]
+        return self._ls_tree(commit, [self.prefix + p for p in paths])
+
+    def _ls_tree(self, commit: str, specs: Sequence[str]) -> dict[str, TreeEntry]:
+        """The one ``git ls-tree`` reader: blobs under git pathspecs ``specs``."""
         if not specs:
             return {}
         _, out, _ = self._run("ls-tree", "-r", "-z", "--full-tree", commit, "--", *specs)
@@ -302,6 +326,12 @@ class GitRepo:
         wanted = sorted(set(names))
         if not wanted:
             return {}
+        for name in wanted:
+            if "\n" in name:
+                # The batch protocol is one name a line: such a name cannot be asked for.
+                raise GitError(
+                    f"cannot read {name!r} from git: the path holds a line break; rename it"
+                )
         try:
             proc = subprocess.Popen(
                 [self._executable, "cat-file", "--batch"],
@@ -315,49 +345,66 @@ class GitRepo:
             raise GitError(f"cannot run git: {exc.strerror or exc}; is git installed?") from None
         assert proc.stdin is not None and proc.stdout is not None
         stdin, stdout = proc.stdin, proc.stdout
+        request = "".join(f"{name}\n" for name in wanted).encode("utf-8", "surrogateescape")
 
         def feed() -> None:
             # Written from a thread: git answers while we still write, and a full pipe
             # in both directions would otherwise deadlock on large batches.
             try:
-                stdin.write("".join(f"{name}\n" for name in wanted).encode())
-            except BrokenPipeError:  # pragma: no cover - git died; reported below
-                pass
-            finally:
+                stdin.write(request)
                 stdin.close()
+            except OSError:  # git died or was stopped: the reader reports why
+                pass
 
         writer = threading.Thread(target=feed, daemon=True)
         writer.start()
         blobs: dict[str, Blob | None] = {}
         try:
-            for sha in wanted:
-                header = stdout.readline().decode(errors="replace").split()
-                if len(header) < 3:  # "<name> missing" (or "ambiguous")
-                    if missing_ok:
-                        blobs[sha] = None
-                        continue
-                    hint = f"; {_SHALLOW_HINT}" if self.is_shallow() else ""
-                    raise GitError(f"git object {sha} is missing from the repository{hint}")
-                size = int(header[2])
-                if size > max_size:
-                    remaining = size + 1
-                    while remaining > 0:
-                        chunk = stdout.read(min(remaining, 1 << 20))
-                        if not chunk:
-                            break
-                        remaining -= len(chunk)
-                    blobs[sha] = Blob(
-                        sha,
-                        None,
-                        f"file is {size} bytes, over the {max_size}-byte limit "
-                        "(spec.lint.maxFileSize in itsm.yaml)",
-                    )
-                    continue
-                data = stdout.read(size)
-                stdout.read(1)  # the newline git puts after each object
-                blobs[sha] = Blob(sha, data)
+            for name in wanted:
+                blobs[name] = self._answer(stdout, name, max_size, missing_ok=missing_ok)
         finally:
-            writer.join()
+            # Stop git before waiting for the writer: when we stop reading early (an
+            # error), git blocks writing answers nobody reads, stops reading names, and
+            # the writer would block forever on a full pipe.
+            if len(blobs) < len(wanted):
+                proc.kill()
             stdout.close()
+            writer.join()
             proc.wait()
         return blobs
+
+    def _answer(
+        self, stdout: IO[bytes], name: str, max_size: int, *, missing_ok: bool
+    ) -> Blob | None:
+        """Read git's answer for one name of a ``cat-file --batch`` stream."""
+        line = stdout.readline()
+        if not line.endswith(b"\n"):
+            raise GitError(f"git cat-file stopped before answering for {name}")
+        header = line[:-1].decode("utf-8", "surrogateescape")
+        # "<name> missing" (or "ambiguous") repeats the name, which may hold spaces:
+        # compare with the name asked for rather than splitting on whitespace.
+        if header in (f"{name} missing", f"{name} ambiguous"):
+            if missing_ok:
+                return None
+            hint = f"; {_SHALLOW_HINT}" if self.is_shallow() else ""
+            raise GitError(f"git object {name} is missing from the repository{hint}")
+        fields = header.split(" ")
+        if len(fields) != 3 or not fields[2].isdigit():
+            raise GitError(f"unexpected answer from git cat-file for {name}: {header[:80]!r}")
+        sha, size = fields[0], int(fields[2])
+        if size > max_size:
+            remaining = size + 1
+            while remaining > 0:
+                chunk = stdout.read(min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+            return Blob(
+                sha,
+                None,
+                f"file is {size} bytes, over the {max_size}-byte limit "
+                "(spec.lint.maxFileSize in itsm.yaml)",
+            )
+        data = stdout.read(size)
+        stdout.read(1)  # the newline git puts after each object
+        return Blob(sha, data)

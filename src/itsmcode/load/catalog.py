@@ -7,7 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from itsmcode.diagnostics import Diagnostic, Location, Severity
 from itsmcode.load.pathsafety import fold_path
@@ -25,6 +26,9 @@ from itsmcode.models import (
     Team,
 )
 from itsmcode.models.types import NAME_PATTERN
+
+if TYPE_CHECKING:
+    from itsmcode.load.layout import Layout
 
 E = TypeVar("E", bound=Entity)
 _NAME = re.compile(NAME_PATTERN)
@@ -93,6 +97,21 @@ class Catalog:
     def names(self, kind: str) -> set[str]:
         """Names of every file of a kind, valid or not (references to them resolve)."""
         return set(self._by_kind.get(kind, {}))
+
+    def unloaded(self, kind: str, layout: Layout) -> dict[str, str]:
+        """Files of a kind that did not load far enough to name themselves, by file stem.
+
+        A file with a YAML syntax error (or an invalid kind or name) resolves no name,
+        yet its stem is the name it would have (name-matches-file): references to it
+        are then explained by that file's own errors rather than called unknown.
+        """
+        found: dict[str, str] = {}
+        for record in self.records:
+            if record.kind is not None and record.name is not None:
+                continue
+            if (record.kind or layout.kind_for_path(record.path)) == kind:
+                found.setdefault(PurePosixPath(record.path).stem, record.path)
+        return found
 
     def records_named(self, kind: str, name: str) -> list[Record]:
         return list(self._by_kind.get(kind, {}).get(name, []))

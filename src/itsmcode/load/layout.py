@@ -11,6 +11,15 @@ if TYPE_CHECKING:  # the models (pydantic) stay unimported on lint's cached path
     from itsmcode.models.config import Paths
 
 CONFIG_FILE = "itsm.yaml"
+#: Where the GitHub workflows ``itsm init`` writes live, the approval gate among them
+#: (``itsmcode.workflows`` holds their text).
+WORKFLOW_DIR = ".github/workflows"
+WORKFLOW_FILES: tuple[str, ...] = (
+    "validate.yml",
+    "approval.yml",
+    "approval-review.yml",
+    "record.yml",
+)
 
 #: Which practice (ITIL-lite subset) brings which kinds into the repository.
 PRACTICE_KINDS: dict[str, tuple[str, ...]] = {

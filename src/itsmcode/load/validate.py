@@ -87,14 +87,22 @@ def _kind_problem(kind: object) -> Problem:
     return Problem(SCHEMA, ("kind",), f"unknown kind '{show(kind)}'{hint}", False)
 
 
-def _problems(model: type[BaseModel], exc: ValidationError) -> Iterator[Problem | None]:
+def model_problems(model: type[BaseModel], exc: ValidationError) -> list[Problem]:
+    """A model's validation errors as readable problems with did-you-mean, for files
+    that are not entities (policy scenarios): no field is left to a lint rule."""
+    return [p for p in _problems(model, exc, entity=False) if p is not None]
+
+
+def _problems(
+    model: type[BaseModel], exc: ValidationError, *, entity: bool = True
+) -> Iterator[Problem | None]:
     for error in exc.errors(include_url=False):
         loc: Loc = tuple(error["loc"])
         kind = error["type"]
         dotted = _dotted(loc)
         if kind == "extra_forbidden":
             field = str(loc[-1])
-            if field in AUTHORIZATION_FIELDS:
+            if entity and field in AUTHORIZATION_FIELDS:
                 yield None
                 continue
             hint = did_you_mean(field, _fields_at(model, loc[:-1]))
@@ -104,7 +112,7 @@ def _problems(model: type[BaseModel], exc: ValidationError) -> Iterator[Problem 
         elif kind == "literal_error":
             value = error.get("input")
             # isinstance first: a list or mapping value is unhashable.
-            if loc and loc[-1] == "status" and _is_authorization_status(value):
+            if entity and loc and loc[-1] == "status" and _is_authorization_status(value):
                 yield None
                 continue
             expected = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))

@@ -19,10 +19,8 @@ Output is deterministic (sorted keys, two-space indent, trailing newline) so tha
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -38,6 +36,7 @@ from pydantic.json_schema import (
 )
 from pydantic_core import core_schema
 
+from itsmcode.files import write_atomic
 from itsmcode.models import MODELS, Entity
 from itsmcode.models.types import format_duration
 
@@ -223,20 +222,6 @@ def check(directory: Path, expected: dict[str, str] | None = None) -> Drift:
         elif (directory / name).read_bytes() != text.encode("utf-8"):
             drift.stale.append(name)
     return drift
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` in one step, so an editor or a concurrent check never reads
-    half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def export(directory: Path) -> Drift:

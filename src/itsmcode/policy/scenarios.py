@@ -9,21 +9,28 @@ The format is documented in docs/reference/policy.md ("Policy tests").
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
+from itsmcode.diagnostics import Diagnostic, Severity
 from itsmcode.errors import ConfigError
 from itsmcode.git.facts import PolicyGit, scratch_commit
+from itsmcode.load.catalog import Record
 from itsmcode.load.config import load_config
 from itsmcode.load.layout import CONFIG_FILE, Layout
-from itsmcode.load.yamlio import YamlDocument, YamlProblem, decode, dump, parse
+from itsmcode.load.snapshot import load_record
+from itsmcode.load.source import read
+from itsmcode.load.validate import model_problems
+from itsmcode.load.yamlio import Limits, YamlDocument, YamlProblem, decode, dump, parse
 from itsmcode.models.base import Strict
 from itsmcode.policy.check import CheckResult, run_check
 from itsmcode.policy.facts import PullFacts
@@ -86,6 +93,11 @@ class ScenarioFile(Strict):
 class Loaded:
     path: Path
     spec: ScenarioFile
+    document: YamlDocument
+
+    def at(self, loc: tuple[str | int, ...], *, key: bool = False) -> str:
+        """``file:line:col`` of a node of this scenario file."""
+        return _at(self.path, self.document, loc, key=key)
 
 
 def load(path: Path) -> Loaded:
@@ -99,8 +111,14 @@ def load(path: Path) -> Loaded:
     try:
         spec = ScenarioFile.model_validate(document.data, strict=False)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ScenarioError(_located(path, document, tuple(first["loc"]), first["msg"])) from None
+        # Located, with did-you-mean, worded like the problems of every other file.
+        problems = model_problems(ScenarioFile, exc)
+        if not problems:  # pragma: no cover - every pydantic error maps to a problem
+            raise ScenarioError(f"{path}: {exc.errors()[0]['msg']}") from None
+        first, more = problems[0], len(problems) - 1
+        also = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        at = _at(path, document, first.loc, key=first.at_key)
+        raise ScenarioError(f"{at}: {first.message}{also}") from None
     for i, scenario in enumerate(spec.scenarios):
         where: tuple[str | int, ...] = ("scenarios", i)
         if (scenario.change is None) == (scenario.refs is None):
@@ -133,14 +151,29 @@ def load(path: Path) -> Loaded:
                         f"path {bad!r} must be relative, inside the repository",
                     )
                 )
-    return Loaded(path, spec)
+            for file, edits in change.set_.items():
+                for dotted in edits:
+                    if "" in dotted.split("."):
+                        # "{description: A, b.}" is two entries in flow YAML; say so.
+                        at = _at(path, document, (*where, "change", "set", file, dotted), key=True)
+                        raise ScenarioError(
+                            f"{at}: set: {dotted!r} is not a dotted field path; quote a "
+                            "value holding a comma inside {...}"
+                        )
+    return Loaded(path, spec, document)
+
+
+def _at(
+    path: Path, document: YamlDocument, loc: tuple[str | int, ...], *, key: bool = False
+) -> str:
+    line, column = document.locate(loc, key=key)
+    return f"{path}:{line}:{column}"
 
 
 def _located(path: Path, document: YamlDocument, loc: tuple[Any, ...], message: str) -> str:
-    steps = [s for s in loc if isinstance(s, str | int)]
-    line, column = document.locate(steps)
+    steps = tuple(s for s in loc if isinstance(s, str | int))
     dotted = ".".join(str(s) for s in steps)
-    return f"{path}:{line}:{column}: {dotted + ': ' if dotted else ''}{message}"
+    return f"{_at(path, document, steps)}: {dotted + ': ' if dotted else ''}{message}"
 
 
 def _safe(path: str) -> bool:
@@ -158,9 +191,10 @@ def run_files(root: Path, files: list[Path], echo: Callable[[str], None]) -> boo
     loaded = [load(f) for f in files]  # all files valid before anything runs
     failed = total = 0
     for item in loaded:
-        for scenario in item.spec.scenarios:
+        for index, scenario in enumerate(item.spec.scenarios):
             total += 1
-            mismatches = run_scenario(root, scenario, item.spec.now)
+            change_at = partial(_change_at, item, ("scenarios", index, "change"))
+            mismatches = run_scenario(root, scenario, item.spec.now, change_at)
             if mismatches:
                 failed += 1
                 echo(f"FAIL {item.path}: {scenario.name}")
@@ -172,7 +206,14 @@ def run_files(root: Path, files: list[Path], echo: Callable[[str], None]) -> boo
     return failed == 0
 
 
-def run_scenario(root: Path, scenario: Scenario, default_now: str | None) -> list[str]:
+#: Where a part of a scenario's ``change`` is written, e.g. ("set", path, "spec.tier"),
+#: as ``file:line:col`` of the scenario file.
+ChangeLocator = Callable[[tuple[str | int, ...]], str]
+
+
+def run_scenario(
+    root: Path, scenario: Scenario, default_now: str | None, change_at: ChangeLocator
+) -> list[str]:
     now = parse_now(scenario.now or default_now)
     if scenario.refs is not None:
         git = PolicyGit(root)
@@ -183,12 +224,69 @@ def run_scenario(root: Path, scenario: Scenario, default_now: str | None) -> lis
         scratch = Path(tmp)
         _copy_repository(root, scratch)
         base = scratch_commit(scratch, "base", "itsm policy test", "scenario@itsmcode.invalid")
-        _apply(scratch, scenario.change)
+        _apply(scratch, scenario.change, change_at)
+        # A change that leaves a file invalid tests nothing the user meant: the check
+        # would run on a repository lint rejects. Fail with the file's own diagnostics.
+        invalid = invalid_files(scratch, scenario.change, change_at)
+        if invalid:
+            return invalid
         # The PR's commits are the author's (what allowCommitters looks at).
         head = scratch_commit(
             scratch, scenario.name, scenario.author, f"{scenario.author}@users.noreply.github.com"
         )
         return compare(_check(scratch, scenario, base, head, now), scenario)
+
+
+def _change_at(item: Loaded, where: tuple[str | int, ...], loc: tuple[str | int, ...]) -> str:
+    return item.at((*where, *loc), key=isinstance(loc[-1], str))
+
+
+def invalid_files(root: Path, change: ChangeSpec, change_at: ChangeLocator) -> list[str]:
+    """One line per error in a file the change wrote, located in the scenario file."""
+    sections = [
+        *(("set", p, p) for p in change.set_),
+        *(("write", p, p) for p in change.write),
+        *(("rename", old, new) for old, new in change.rename.items()),
+    ]
+    try:
+        config = load_config(root)
+    except ConfigError as exc:
+        section, key, _ = next((s for s in sections if s[2] == CONFIG_FILE), sections[0])
+        return [f"{change_at((section, key))}: change.{section}: {exc}"]
+    layout = Layout.from_config(config)
+    max_size = config.spec.lint.max_file_size
+    out: list[str] = []
+    for section, key, path in sections:
+        if path != CONFIG_FILE and layout.kind_for_path(path) is None:
+            continue  # not a file itsm reads (a README, say)
+        if not os.path.lexists(root / path):
+            continue  # renamed, then deleted by the same change
+        source = read(root, path, max_size)
+        record = load_record(path, source.data, source.problem, Limits(max_file_size=max_size))
+        for problem in record.problems:
+            if problem.severity is not Severity.ERROR:
+                continue
+            edit = (
+                _edit_for(change.set_.get(key, {}), record, problem) if section == "set" else None
+            )
+            where = change_at((section, key) if edit is None else (section, key, edit))
+            out.append(
+                f"{where}: change.{section}: {path} no longer loads: "
+                f"{problem.location.line}:{problem.location.column}: [{problem.rule}] "
+                f"{problem.message}"
+            )
+    return out
+
+
+def _edit_for(edits: dict[str, Any], record: Record, problem: Diagnostic) -> str | None:
+    """The ``set:`` key whose value the problem is about, if one is (to point at it)."""
+    for dotted in edits:
+        if record.document is None:
+            break
+        line, _ = record.document.locate(dotted.split("."), key=True)
+        if line == problem.location.line:
+            return dotted
+    return None
 
 
 def _check(root: Path, scenario: Scenario, base: str, head: str, now: datetime) -> CheckResult:
@@ -261,13 +359,18 @@ def _copy_repository(root: Path, target: Path) -> None:
             shutil.copy2(source, target / relative)
 
 
-def _apply(root: Path, change: ChangeSpec) -> None:
+def _apply(root: Path, change: ChangeSpec, change_at: ChangeLocator) -> None:
+    def fail(where: tuple[str | int, ...], message: str) -> ScenarioError:
+        return ScenarioError(f"{change_at(where)}: change.{where[0]}: {message}")
+
     for old, new in change.rename.items():
-        _require(root / old, old)
+        if not (root / old).is_file():
+            raise fail(("rename", old), f"{old} does not exist in the repository")
         (root / new).parent.mkdir(parents=True, exist_ok=True)
         (root / old).rename(root / new)
-    for path in change.delete:
-        _require(root / path, path)
+    for index, path in enumerate(change.delete):
+        if not (root / path).is_file():
+            raise fail(("delete", index), f"{path} does not exist in the repository")
         (root / path).unlink()
     for path, content in change.write.items():
         target = root / path
@@ -276,30 +379,37 @@ def _apply(root: Path, change: ChangeSpec) -> None:
         target.write_text(text, encoding="utf-8")
     for path, edits in change.set_.items():
         target = root / path
-        _require(target, path)
+        if not target.is_file():
+            raise fail(("set", path), f"{path} does not exist in the repository")
         try:  # YAML 1.2, as itsm reads it ("no" stays a string)
             data = parse(decode(target.read_bytes())).data
         except YamlProblem as exc:
-            raise ScenarioError(f"scenario change: {path}: {exc.message}") from None
+            raise fail(("set", path), f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
         for dotted, value in edits.items():
-            _set(data, dotted.split("."), value, path)
+            try:
+                _set(data, dotted.split("."), value)
+            except ValueError as exc:
+                raise fail(("set", path, dotted), f"{path}: {exc}") from None
         target.write_text(dump(data), encoding="utf-8")
 
 
-def _require(path: Path, name: str) -> None:
-    if not path.is_file():
-        raise ScenarioError(f"scenario change: {name} does not exist in the repository")
-
-
-def _set(data: Any, keys: list[str], value: Any, path: str) -> None:
+def _set(data: Any, keys: list[str], value: Any) -> None:
+    """Set (or with None, remove) a dotted field; ValueError says why it cannot."""
+    dotted = ".".join(keys)
     node = data
     for key in keys[:-1]:
         if not isinstance(node, dict):
-            raise ScenarioError(f"scenario change: {path}: cannot set {'.'.join(keys)}")
+            raise ValueError(f"cannot set {dotted}: {key} is not under a mapping")
+        if value is None and key not in node:
+            node = None  # nothing to remove under a mapping that is not there
+            break
         node = node.setdefault(key, {})
-    if not isinstance(node, dict):
-        raise ScenarioError(f"scenario change: {path}: cannot set {'.'.join(keys)}")
     if value is None:
-        node.pop(keys[-1], None)
-    else:
-        node[keys[-1]] = value
+        if not isinstance(node, dict) or keys[-1] not in node:
+            # A typo'd field name (or a stray flow-mapping entry) must not pass silently.
+            raise ValueError(f"{dotted} is not in the file; null removes a field that is there")
+        del node[keys[-1]]
+        return
+    if not isinstance(node, dict):
+        raise ValueError(f"cannot set {dotted}: its parent is not a mapping")
+    node[keys[-1]] = value

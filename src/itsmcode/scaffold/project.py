@@ -10,16 +10,21 @@ Dates are computed from ``today``: review dates a year ahead (so ``review-due`` 
 quiet for a year), the example change window on the next Tuesday outside the year-end
 freeze (so ``change-window`` accepts it), the year-end freeze of the current year.
 
-Writing follows two rules: an existing path is never touched (it is reported as
-skipped), and every new file appears whole or not at all (a temporary file in the same
-folder, then ``os.replace``).
+Besides the templates a repository gets its structure: the GitHub workflows and the
+pre-commit config, both installing itsmcode from a pinned git commit (workflows/pin.py),
+and the JSON Schemas of ``schemas/``, which the approval policy's governance rule names.
+
+Writing follows three rules: an existing path is never touched (it is reported as
+skipped); what an earlier ``itsm init`` created, or the examples of a practice it (or the
+repository) already had, are not written again, so deleting or renaming an example
+sticks (manifest.py keeps the record); and every new file appears whole or not at
+all (a temporary file in the same folder, then ``os.replace``).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import secrets
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,8 +34,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from itsmcode.files import write_atomic
+from itsmcode.fmt.run import format_text
+from itsmcode.scaffold.manifest import MANIFEST_FILE, Manifest
+
 if TYPE_CHECKING:
     from importlib.abc import Traversable
+
+    from itsmcode.workflows.pin import GateSource
 
 #: The practices in the order itsm.yaml lists them; ``catalog`` is always on.
 PRACTICES: tuple[str, ...] = ("catalog", "sla", "change", "incident", "problem")
@@ -42,9 +53,28 @@ TEMPLATE_SUFFIX = ".tmpl"
 #: later year would add a second example instead of changing nothing.
 DATED_FOLDERS: frozenset[str] = frozenset({"changes", "incidents"})
 
+#: pre-commit's config: ``itsm fmt`` and ``itsm lint`` on each commit, the pinned itsmcode of CI.
+PRE_COMMIT_FILE = ".pre-commit-config.yaml"
+_PRE_COMMIT = """\
+# pre-commit (https://pre-commit.com) runs `itsm fmt` and `itsm lint` on the YAML files
+# of each commit:
+# pip install pre-commit && pre-commit install. The hook is itsmcode at the same pinned
+# commit as the workflows' ITSMCODE_REF (docs/ci.md, "Install source"); move both together.
+repos:
+  - repo: ${url}
+    rev: ${ref}
+    hooks:
+      - id: itsm-fmt
+      - id: itsm-lint
+"""
+
 #: What each practice adds to the layout table of the generated README.
 _LAYOUT: dict[str, tuple[tuple[str, str], ...]] = {
-    "base": (("`itsm.yaml`", "repository configuration: time zone, practices, lint settings"),),
+    "base": (
+        ("`itsm.yaml`", "repository configuration: time zone, practices, lint settings"),
+        ("`schemas/`", "JSON Schemas of the file formats, for editors (`itsm schema check`)"),
+        ("`.github/workflows/`", "CI: lint, semantic diff, the approval gate, audit records"),
+    ),
     "catalog": (
         ("`catalog/teams/`", "teams and their members (GitHub logins)"),
         ("`catalog/services/`", "the service catalog: owner, tier, lifecycle, dependencies"),
@@ -55,6 +85,7 @@ _LAYOUT: dict[str, tuple[tuple[str, str], ...]] = {
         ("`changes/<year>/`", "change requests, one file per change"),
         ("`processes/standard-changes/`", "pre-approved standard change templates"),
         ("`processes/approval-policy.yaml`", "who must approve which pull request"),
+        ("`processes/policy-tests/`", "scenarios `itsm policy test` checks the policy with"),
     ),
     "incident": (("`incidents/<year>/`", "incident records"),),
     "problem": (("`problems/`", "problem records: the causes behind recurring incidents"),),
@@ -62,7 +93,7 @@ _LAYOUT: dict[str, tuple[tuple[str, str], ...]] = {
 _EXAMPLES: dict[str, str] = {
     "catalog": "the website and database services and the business-hours calendar",
     "sla": "the standard SLA",
-    "change": "the change request, the standard change and the freeze dates",
+    "change": "the change request, the standard change, the freeze dates and the policy tests",
     "incident": "the incident",
     "problem": "the problem",
 }
@@ -74,18 +105,26 @@ class UnknownPractice(ValueError):
 
 @dataclass(frozen=True)
 class ScaffoldFile:
-    """One file to create: its repository-relative POSIX path and its text."""
+    """One file to create: its repository-relative POSIX path and its text.
+
+    ``practice`` names the practice an example belongs to (None: structure every
+    repository needs); ``pinned`` marks a file that installs the pinned itsmcode.
+    """
 
     path: str
     text: str
+    practice: str | None = None
+    pinned: bool = False
 
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What ``write`` did: the paths it created, and the paths it left alone and why."""
+    """What ``write`` did: the paths it created, the paths it left alone and why, and
+    whether it created or updated the manifest (None: left as it was)."""
 
     created: list[str]
     skipped: list[tuple[str, str]]
+    manifest: str | None = None
 
 
 def parse_practices(values: Iterable[str]) -> list[str]:
@@ -125,34 +164,106 @@ def plan(practices: Sequence[str], *, name: str, timezone: str, today: date) -> 
         for relative, template in _templates(root.joinpath(group)):
             path = _fill_path(relative, values)
             text = string.Template(template.read_text(encoding="utf-8")).substitute(values)
-            files.append(ScaffoldFile(path, text))
+            if path.endswith((".yaml", ".yml")):  # entity files, in itsm fmt's layout
+                text = format_text(text).text
+            files.append(ScaffoldFile(path, text, practice=None if group == "base" else group))
     return files
 
 
-def write(root: Path, files: Sequence[ScaffoldFile]) -> WriteResult:
-    """Create each file under ``root`` unless its path (or its dated folder) is taken.
+def pinned_paths(*, approval: bool) -> list[str]:
+    """The paths of the files that install itsmcode and so need a pinned source."""
+    from itsmcode.workflows import workflow_paths
 
-    Raises OSError when a folder or file cannot be created; files written before the
-    failure stay (each of them complete).
-    """
-    created: list[str] = []
+    return [*workflow_paths(approval=approval), PRE_COMMIT_FILE]
+
+
+def structure(gate: GateSource | None, *, approval: bool) -> list[ScaffoldFile]:
+    """The workflows and pre-commit config (with ``gate``; none without) and schemas/."""
+    from itsmcode.models.jsonschema import generate
+    from itsmcode.workflows import workflow_files
+
+    files: list[ScaffoldFile] = []
+    if gate is not None:
+        files += [
+            ScaffoldFile(path, text, pinned=True)
+            for path, text in workflow_files(gate, approval=approval).items()
+        ]
+        text = string.Template(_PRE_COMMIT).substitute(url=gate.url, ref=gate.ref)
+        files.append(ScaffoldFile(PRE_COMMIT_FILE, text, pinned=True))
+    files += [ScaffoldFile(f"schemas/{name}", text) for name, text in generate().items()]
+    return files
+
+
+def pending(
+    root: Path, files: Sequence[ScaffoldFile], manifest: Manifest | None = None
+) -> tuple[list[ScaffoldFile], list[tuple[str, str]]]:
+    """Which of ``files`` ``write`` would create, and which it would skip and why."""
+    manifest = manifest or Manifest()
+    create: list[ScaffoldFile] = []
     skipped: list[tuple[str, str]] = []
     # Decided before writing anything, so this run's own examples don't count as taken.
     taken_folders = {f for f in DATED_FOLDERS if _holds_yaml(root / f)}
     for file in files:
-        target = root / file.path
         top = file.path.split("/", 1)[0]
         # lexists: a dangling symlink is taken too; writing through it could land anywhere.
-        if os.path.lexists(target):
+        if os.path.lexists(root / file.path):
             skipped.append((file.path, "already exists"))
-            continue
-        if top in taken_folders:
+        elif file.path in manifest.created:
+            skipped.append(
+                (
+                    file.path,
+                    "created by an earlier itsm init, since removed or renamed: not re-created",
+                )
+            )
+        elif file.practice is not None and file.practice in manifest.practices:
+            skipped.append(
+                (file.path, f"an example; the {file.practice} practice was set up before")
+            )
+        elif file.practice is not None and top in taken_folders:
             skipped.append((file.path, f"{top}/ already holds records"))
-            continue
+        else:
+            create.append(file)
+    return create, skipped
+
+
+def write(
+    root: Path,
+    files: Sequence[ScaffoldFile],
+    *,
+    manifest: Manifest | None = None,
+    practices: Sequence[str] = (),
+    gate: GateSource | None = None,
+) -> WriteResult:
+    """Create each file ``pending`` allows, then record the run in the manifest.
+
+    ``manifest`` is the record of earlier runs (None: a repository init never wrote
+    into); ``practices`` are the ones this run set up; ``gate`` is the source the pinned
+    files were made with. The manifest is rewritten only when its content changes, so a
+    run that creates nothing touches nothing.
+
+    Raises OSError when a folder or file cannot be created; files written before the
+    failure stay (each of them complete).
+    """
+    before = manifest or Manifest()
+    create, skipped = pending(root, files, before)
+    created: list[str] = []
+    for file in create:
+        target = root / file.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(target, file.text)
+        write_atomic(target, file.text)
         created.append(file.path)
-    return WriteResult(created, skipped)
+    after = Manifest(
+        created=before.created | set(created),
+        practices=before.practices | set(practices),
+        gate=gate if any(f.pinned for f in create) else before.gate,
+    )
+    target = root / MANIFEST_FILE
+    text = after.text()
+    old = target.read_text(encoding="utf-8") if target.is_file() else None
+    if old == text:
+        return WriteResult(created, skipped)
+    write_atomic(target, text)
+    return WriteResult(created, skipped, "created" if old is None else "updated")
 
 
 def _values(practices: Sequence[str], *, name: str, timezone: str, today: date) -> dict[str, str]:
@@ -244,23 +355,3 @@ def _holds_yaml(folder: Path) -> bool:
     return any(
         name.endswith((".yaml", ".yml")) for _, _, names in os.walk(folder) for name in names
     )
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    """Write ``text`` to a new file beside ``target``, then rename it into place.
-
-    A reader (or a crash) never sees half a file. The temporary name is random and
-    opened with O_EXCL, so it never collides with a file of the user's; the mode comes
-    from the umask like any other new file.
-    """
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

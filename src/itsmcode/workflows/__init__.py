@@ -11,14 +11,18 @@ docs/ci.md and docs/security.md.
   status (re-evaluated every 30 minutes for open pull requests into protected branches);
 - ``approval-review.yml``: the review trigger that re-runs the gate via ``workflow_run``;
 - ``record.yml``: the approval record as a git note when a pull request merges.
+
+Each installs itsmcode from a git repository pinned to a commit in its ``env:``
+(pin.py), never from the repository it runs in or from a package index.
 """
 
 from __future__ import annotations
 
 from importlib import resources
 
-#: Where the workflows live in a repository.
-WORKFLOW_DIR = ".github/workflows"
+from itsmcode.load.layout import WORKFLOW_DIR
+from itsmcode.workflows.pin import GateSource, render
+
 #: The commit status the approval gate sets is this prefix, "/" and the base branch.
 STATUS_CONTEXT_PREFIX = "itsm/approval"
 #: Every repository gets this one.
@@ -27,18 +31,32 @@ VALIDATE: tuple[str, ...] = ("validate.yml",)
 APPROVAL: tuple[str, ...] = ("approval.yml", "approval-review.yml", "record.yml")
 
 
-def workflow_files(*, approval: bool = True) -> dict[str, str]:
-    """Repository-relative POSIX path -> text of the workflows a repository gets.
+def workflow_paths(*, approval: bool = True) -> list[str]:
+    """Repository-relative POSIX paths of the workflows a repository gets."""
+    return [f"{WORKFLOW_DIR}/{name}" for name in (VALIDATE + APPROVAL if approval else VALIDATE)]
 
-    ``approval=False`` leaves out the approval gate and the record, for a repository
-    without an approval policy.
+
+def templates() -> dict[str, str]:
+    """Repository-relative path -> text of every shipped workflow, as shipped.
+
+    They carry this project's own pin of itsmcode: the project's ``.github/workflows/``
+    is a byte-for-byte copy.
     """
     package = resources.files(__name__)
-    names = VALIDATE + APPROVAL if approval else VALIDATE
     return {
         f"{WORKFLOW_DIR}/{name}": package.joinpath(name).read_text(encoding="utf-8")
-        for name in names
+        for name in VALIDATE + APPROVAL
     }
+
+
+def workflow_files(gate: GateSource, *, approval: bool = True) -> dict[str, str]:
+    """Repository-relative POSIX path -> text of the workflows a repository gets.
+
+    Each installs itsmcode from ``gate`` (pin.py). ``approval=False`` leaves out the
+    approval gate and the record, for a repository without an approval policy.
+    """
+    shipped = templates()
+    return {path: render(shipped[path], gate) for path in workflow_paths(approval=approval)}
 
 
 def status_context(base_ref: str) -> str:

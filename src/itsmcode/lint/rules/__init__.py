@@ -14,6 +14,7 @@ from itsmcode.lint.rules import (
     kind_matches_folder,
     name_matches_file,
     no_self_authorization,
+    policy_governs_gate,
     ref_exists,
     requester_is_member,
     review_due,
@@ -52,6 +53,7 @@ RULES: dict[str, RuleModule] = {
         standard_change_fit,
         emergency_review,
         review_due,
+        policy_governs_gate,
     )
 }
 

@@ -5,7 +5,9 @@ Checked for every reference field: a service's ``owner``, ``support``, ``sla`` a
 ``template``, ``services`` and ``outcome.incidents``; an incident's ``services``,
 ``cause.change`` and ``problem``; a problem's ``services``, ``incidents`` and ``fix``;
 the approval policy's teams and freeze calendars. A reference to an entity whose own
-file has errors still resolves (that file gets its own diagnostics). References to a
+file has errors still resolves (that file gets its own diagnostics); one whose file
+did not load far enough to name itself (a YAML syntax error, say) is reported as
+"did not load", naming that file, rather than as unknown. References to a
 kind whose practice is not enabled in ``itsm.yaml`` are not checked.
 
 Passing::
@@ -32,6 +34,7 @@ SEVERITY = Severity.ERROR
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
     names: dict[str, set[str]] = {}
+    unloaded: dict[str, dict[str, str]] = {}
     for record in catalog.records:
         if record.entity is None:
             continue
@@ -40,8 +43,19 @@ def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
                 continue
             if kind not in names:
                 names[kind] = catalog.names(kind)
+                unloaded[kind] = catalog.unloaded(kind, context.layout)
             known = names[kind]
-            if name not in known:
+            if name in known:
+                continue
+            broken = unloaded[kind].get(name)
+            if broken is not None:
+                # One cause, one message: the target exists but its own file is broken.
                 yield record.diagnostic(
-                    ID, loc, f"unknown {kind} '{name}'{did_you_mean(name, known)}"
+                    ID, loc, f"{kind} '{name}' did not load: fix the errors in {broken}"
+                )
+            else:
+                yield record.diagnostic(
+                    ID,
+                    loc,
+                    f"unknown {kind} '{name}'{did_you_mean(name, known | set(unloaded[kind]))}",
                 )

@@ -1,0 +1,143 @@
+"""One error style for every message, readable --help, and a quiet broken pipe."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from itsmcode.cli import cli
+from tests.helpers import run_cli, service, write_repo
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _assert_one_error_line(stderr: str, *needles: str) -> None:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("itsm: error: "), stderr
+    assert "Traceback" not in stderr and "Usage:" not in stderr
+    for needle in needles:
+        assert needle in lines[0], stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (
+            ["lint", "--fromat", "json"],
+            ["no such option '--fromat'", "'--format'", "itsm lint --help"],
+        ),
+        (["lint", "--format", "yml"], ["invalid value for '--format'", "'sarif'"]),
+        (["lint", "--now", "tomorrow"], ["invalid value for '--now'", "2026-11-24T10:00:00+01:00"]),
+        (["show", "service"], ["missing argument 'NAME'", "itsm show --help"]),
+        (["lnit"], ["no such command 'lnit'", "'lint'", "itsm --help"]),
+        (["policy", "tset"], ["no such command 'tset'", "itsm policy --help"]),
+        (["diff", "--exit-code=3"], ["does not take a value"]),
+        (["audit", "--format", "pdf"], ["invalid value for '--format'"]),
+    ],
+)
+def test_usage_errors_are_one_located_line_exit_2(
+    tmp_path: Path, args: list[str], needles: list[str]
+) -> None:
+    write_repo(tmp_path, {})
+    result = run_cli(args, cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    _assert_one_error_line(result.stderr, *needles)
+
+
+def test_library_errors_use_the_same_style(tmp_path: Path) -> None:
+    result = run_cli(["lint"], cwd=tmp_path)  # no itsm.yaml anywhere up from here
+    assert result.exit_code == 2
+    _assert_one_error_line(result.stderr, "no itsm.yaml", "itsm init")
+
+
+def test_no_such_entity_is_an_error_line(tmp_path: Path) -> None:
+    write_repo(tmp_path, {"catalog/services/api.yaml": service("api")})
+    result = run_cli(["show", "service", "apo"], cwd=tmp_path)
+    assert result.exit_code == 1
+    _assert_one_error_line(result.stderr, "no Service named 'apo'", "'api'")
+
+
+def test_a_bare_group_shows_its_help() -> None:
+    result = run_cli(["policy"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Usage: itsm policy [OPTIONS] COMMAND")
+    assert "itsm: error" not in result.stderr
+
+
+def _commands() -> list[list[str]]:
+    found: list[list[str]] = []
+
+    def walk(group: click.Group, path: list[str]) -> None:
+        context = click.Context(group)
+        for name in group.list_commands(context):
+            command = group.get_command(context, name)
+            found.append([*path, name])
+            if isinstance(command, click.Group):
+                walk(command, [*path, name])
+
+    walk(cli, [])
+    return found
+
+
+@pytest.mark.parametrize("command", _commands(), ids=" ".join)
+def test_help_metavars_name_what_to_pass(command: list[str]) -> None:
+    result = run_cli([*command, "--help"])
+    assert result.exit_code == 0, result.output
+    # click's defaults say what type the value has, not what it is ("--base TEXT").
+    ugly = re.findall(
+        r"(?m)^\s+(?:-\w, )?--[\w-]+ (?:TEXT|PATH|INTEGER|FILENAME|\[%)", result.stdout
+    )
+    assert ugly == [], f"itsm {' '.join(command)} --help"
+
+
+def _many_findings(root: Path) -> Path:
+    # 400 services, each owned by a team that does not exist and depending on 10 services
+    # that do not exist: 4,400 ref-exists errors, several times what a pipe holds.
+    depends = "dependsOn:\n" + "".join(
+        f"  - {{service: gone-{k}, type: soft}}\n" for k in range(10)
+    )
+    files = {
+        f"catalog/services/svc-{i:04}.yaml": service(f"svc-{i:04}", owner="nobody", extra=depends)
+        for i in range(400)
+    }
+    return write_repo(root, files)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_reader_that_goes_away_ends_quietly_with_141(tmp_path: Path, fmt: str) -> None:
+    """``itsm lint | head -1``: 128 + SIGPIPE like cat, no message, no traceback."""
+    root = _many_findings(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "itsmcode", "lint", "--format", fmt],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # what head does after its line
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=120) == 141
+    assert first
+    assert stderr == b""
+
+
+def test_a_reader_that_reads_everything_sees_the_findings_status(tmp_path: Path) -> None:
+    root = _many_findings(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-m", "itsmcode", "lint"], cwd=root, capture_output=True, env=env
+    )
+    assert done.returncode == 1
+    assert done.stdout.count(b"[ref-exists]") == 4400
+    assert done.stderr == b""
