@@ -291,7 +291,7 @@ def _check(directory: Path, chosen: list[str]) -> None:
         click.echo(f"{d.location}: {d.severity.value} [{d.rule}] {d.message}")
     if result.errors:
         click.echo(
-            f"itsm init: {directory} does not lint clean ({result.errors} errors); "
+            f"itsm: error: {directory} does not lint clean ({result.errors} errors); "
             "the files listed above were already there: fix them and run 'itsm lint'",
             err=True,
         )

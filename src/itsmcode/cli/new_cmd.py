@@ -78,7 +78,7 @@ def new(
             err=True,
         )
     if not plan.clean:
-        click.echo("itsm new: nothing written; set the fields above with --set", err=True)
+        click.echo("itsm: error: nothing written; set the fields above with --set", err=True)
         sys.exit(1)
     if dry_run:
         click.echo(plan.text, nl=False)
