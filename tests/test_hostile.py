@@ -305,18 +305,20 @@ def test_folder_linked_outside_the_repository(tmp_path: Path) -> None:
     (root / "changes").symlink_to(outside, target_is_directory=True)
     config = (root / "itsm.yaml").read_text().replace("[catalog]", "[catalog, change]")
     (root / "itsm.yaml").write_text(config)
+    # The linked folder itself is reported; nothing behind it is read.
     assert_located(
         root,
-        "changes/stolen.yaml",
+        "changes",
         1,
         1,
         "file-unreadable",
-        "outside the repository (through a linked folder)",
+        "symbolic link pointing outside the repository; not read",
         files=BASE_FILES + 1,
     )
 
 
-def test_symlink_inside_the_repository_is_read(tmp_path: Path) -> None:
+def test_symlink_inside_the_repository_is_refused_too(tmp_path: Path) -> None:
+    # git stores the link, a checkout follows it: the gate and lint would disagree.
     root = base_repo(tmp_path)
     shared = root / "shared"
     shared.mkdir()
@@ -326,8 +328,10 @@ def test_symlink_inside_the_repository_is_read(tmp_path: Path) -> None:
     )
     (root / SERVICES / "ledger.yaml").symlink_to("../../shared/ledger.yaml")
     code, doc, found = lint_json(root)
-    assert code == 1  # the canary
-    assert diagnostics_of(doc, f"{SERVICES}/ledger.yaml") == []
+    assert code == 1
+    (only,) = diagnostics_of(doc, f"{SERVICES}/ledger.yaml")
+    assert only["rule"] == "file-unreadable"
+    assert str(only["message"]).startswith("symbolic link; git stores the link")
     assert_run_went_on(doc, found, BASE_FILES + 1)
 
 

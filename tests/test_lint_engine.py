@@ -158,7 +158,7 @@ def test_named_yaml_that_is_not_an_itsm_entity_is_not_linted(tmp_path: Path) -> 
     result = run_cli(["lint", "--format", "json", "misc"], cwd=tmp_path)
     assert result.exit_code == 1
     assert [(d["path"], d["rule"]) for d in json.loads(result.output)["diagnostics"]] == [
-        ("misc/api.yaml", "kind-matches-folder")
+        ("misc/api.yaml", "unknown-location")
     ]
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from itsmcode.load.layout import Layout
+from itsmcode.load.pathsafety import LINK_PROBLEM
 from itsmcode.load.source import discover, read
 from itsmcode.load.yamlio import UNREADABLE
 
@@ -85,7 +86,13 @@ def test_discover_does_not_follow_linked_folders(tmp_path: Path) -> None:
     touch(tmp_path, "catalog/services/ok.yaml")
     (tmp_path / "catalog/services/linked").symlink_to(tmp_path / "elsewhere")
     (tmp_path / "catalog/services/loop").symlink_to(tmp_path / "catalog")
-    assert discover(tmp_path, LAYOUT) == ["catalog/services/ok.yaml"]
+    # Listed (for read to report as links), never entered.
+    assert discover(tmp_path, LAYOUT) == [
+        "catalog/services/linked",
+        "catalog/services/loop",
+        "catalog/services/ok.yaml",
+    ]
+    assert problem_of(tmp_path, "catalog/services/linked").startswith("symbolic link; git")
 
 
 def test_discover_lists_a_directory_named_like_yaml_and_what_it_holds(tmp_path: Path) -> None:
@@ -225,11 +232,16 @@ def test_other_os_errors_are_reported_not_raised(
 # -- read: symbolic links -----------------------------------------------------------------
 
 
-def test_link_inside_the_repository_is_read(tmp_path: Path) -> None:
+def test_link_inside_the_repository_is_refused_too(tmp_path: Path) -> None:
     touch(tmp_path, "shared/a.yaml", "kind: Team\n")
     (tmp_path / "catalog").mkdir()
     (tmp_path / "catalog/a.yaml").symlink_to("../shared/a.yaml")
-    assert read(tmp_path, "catalog/a.yaml", MiB).data == b"kind: Team\n"
+    assert problem_of(tmp_path, "catalog/a.yaml") == LINK_PROBLEM
+    # A file reached through a linked folder inside the repository: the same.
+    (tmp_path / "linked").symlink_to(tmp_path / "shared", target_is_directory=True)
+    assert problem_of(tmp_path, "linked/a.yaml").startswith(
+        "reached through a symbolically linked folder"
+    )
 
 
 def test_link_outside_the_repository_is_refused(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 
 
@@ -15,6 +16,9 @@ class Severity(str, enum.Enum):
         return 0 if self is Severity.ERROR else 1
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 @dataclass(frozen=True, order=True)
 class Location:
     """A place in a repository file; line and column are 1-based."""
@@ -24,7 +28,9 @@ class Location:
     column: int = 1
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        # A control character in a file name (a newline) must not break the line.
+        path = repr(self.path)[1:-1] if _CONTROL.search(self.path) else self.path
+        return f"{path}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True)

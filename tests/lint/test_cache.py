@@ -56,7 +56,9 @@ def test_cold_warm_and_edited_example_equal_uncached(tmp_path: Path, cache_home:
     out = assert_same_as_uncached(root)
     assert out.count("unknown Team 'payments'") >= 3
     config = root / "itsm.yaml"
-    config.write_text(config.read_text() + "  lint:\n    rules: {ref-exists: warning}\n")
+    # The example's itsm.yaml has a lint section already (ignore): add to it.
+    setting = "    rules: {ref-exists: warning}\n"
+    config.write_text(config.read_text().replace("  lint:\n", "  lint:\n" + setting, 1))
     assert '"severity": "warning"' in assert_same_as_uncached(root)
 
 

@@ -28,12 +28,21 @@ PAYMENTS = "catalog/services/payments-api.yaml"
 
 
 def edit_wiki(repo: PRRepo) -> str:
-    return repo.push({WIKI: service("wiki", 4, "platform", "sla: bronze\ndescription: x\n")})
+    return repo.push(
+        {WIKI: service("wiki", 4, "platform", "sla: bronze\ncomponents: [{type: repo, ref: x}]\n")}
+    )
 
 
 def edit_payments(repo: PRRepo) -> str:
     return repo.push(
-        {PAYMENTS: service("payments-api", 1, "payments", "sla: gold\ndescription: edited\n")}
+        {
+            PAYMENTS: service(
+                "payments-api",
+                1,
+                "payments",
+                "sla: gold\ncomponents: [{type: repo, ref: edited}]\n",
+            )
+        }
     )
 
 
@@ -44,7 +53,9 @@ def test_pr_that_weakens_the_policy_is_judged_by_the_base_policy(tmp_path: Path)
     repo.push(
         {
             POLICY_PATH: weak,
-            PAYMENTS: service("payments-api", 1, "payments", "sla: gold\ndescription: x\n"),
+            PAYMENTS: service(
+                "payments-api", 1, "payments", "sla: gold\ncomponents: [{type: repo, ref: x}]\n"
+            ),
         }
     )
     code, data, _ = repo.check(reviews=repo.reviews(("pat", "APPROVED")))
@@ -176,7 +187,13 @@ def test_comment_after_approval_keeps_it(tmp_path: Path) -> None:
 def test_stale_approval_on_an_older_head_does_not_count(tmp_path: Path) -> None:
     repo = PRRepo(tmp_path / "r")
     first = edit_wiki(repo)
-    repo.push({WIKI: service("wiki", 4, "platform", "sla: bronze\ndescription: sneaky\n")})
+    repo.push(
+        {
+            WIKI: service(
+                "wiki", 4, "platform", "sla: bronze\ncomponents: [{type: repo, ref: sneaky}]\n"
+            )
+        }
+    )
     code, data, _ = repo.check(reviews=repo.reviews(("bobby", "APPROVED", first)))
     assert code == 1
     ignored = data["decisions"][0]["ignoredApprovals"]
@@ -378,7 +395,11 @@ def test_committer_does_not_count_when_allow_committers_is_false(tmp_path: Path)
     repo = PRRepo(tmp_path / "r")
     # bob commits the edit (his email is in the payments team file); alice opens the PR.
     repo.push(
-        {PAYMENTS: service("payments-api", 1, "payments", "sla: gold\ndescription: y\n")},
+        {
+            PAYMENTS: service(
+                "payments-api", 1, "payments", "sla: gold\ncomponents: [{type: repo, ref: y}]\n"
+            )
+        },
         email="bob@example.com",
     )
     code, data, _ = repo.check(reviews=repo.reviews(("bob", "APPROVED"), ("carol", "APPROVED")))
@@ -391,7 +412,11 @@ def test_committer_counts_when_allow_committers_is_true(tmp_path: Path) -> None:
     lenient = POLICY.replace("allowCommitters: false", "allowCommitters: true")
     repo = PRRepo(tmp_path / "r", {POLICY_PATH: lenient})
     repo.push(
-        {PAYMENTS: service("payments-api", 1, "payments", "sla: gold\ndescription: y\n")},
+        {
+            PAYMENTS: service(
+                "payments-api", 1, "payments", "sla: gold\ncomponents: [{type: repo, ref: y}]\n"
+            )
+        },
         email="bob@example.com",
     )
     code, _, _ = repo.check(reviews=repo.reviews(("bob", "APPROVED"), ("carol", "APPROVED")))

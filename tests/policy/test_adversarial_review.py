@@ -41,7 +41,13 @@ def test_changing_a_change_requests_kind_during_a_freeze_is_refused(tmp_path: Pa
 def test_a_second_team_file_with_the_same_name_at_base_fails_closed(tmp_path: Path) -> None:
     # Merged earlier under a weak policy: a second "cab" with the attacker's friends.
     repo = PRRepo(tmp_path / "r", {"catalog/teams/0/cab.yaml": team("cab", "mallory", "bobby")})
-    repo.push({PAYMENTS: service("payments-api", 1, "payments", "sla: gold\ndescription: x\n")})
+    repo.push(
+        {
+            PAYMENTS: service(
+                "payments-api", 1, "payments", "sla: gold\ncomponents: [{type: repo, ref: x}]\n"
+            )
+        }
+    )
     code, data, _ = repo.check(reviews=repo.reviews(("alice", "APPROVED"), ("mallory", "APPROVED")))
     assert code == 1
     errors = data["decisions"][0]["errors"]

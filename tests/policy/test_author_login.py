@@ -25,7 +25,9 @@ def maria_pr(tmp_path: Path) -> PRRepo:
         tmp_path / "r",
         {"catalog/teams/platform.yaml": team("platform", "pat", "bobby", "maria-lopez")},
     )
-    repo.push({WIKI: service("wiki", 4, "platform", "sla: bronze\ndescription: x\n")})
+    repo.push(
+        {WIKI: service("wiki", 4, "platform", "sla: bronze\ncomponents: [{type: repo, ref: x}]\n")}
+    )
     return repo
 
 

@@ -27,7 +27,13 @@ def from_fixture(repo: PRRepo, name: str, tmp_path: Path) -> Path:
 
 def payments_pr(tmp_path: Path) -> PRRepo:
     repo = PRRepo(tmp_path / "r")
-    repo.push({PAYMENTS: service("payments-api", 1, "payments", "sla: gold\ndescription: z\n")})
+    repo.push(
+        {
+            PAYMENTS: service(
+                "payments-api", 1, "payments", "sla: gold\ncomponents: [{type: repo, ref: z}]\n"
+            )
+        }
+    )
     return repo
 
 

@@ -29,12 +29,16 @@ LENIENT = POLICY.replace(
 
 def opened(tmp_path: Path, policy: str = POLICY) -> PRRepo:
     repo = PRRepo(tmp_path / "r", {POLICY_PATH: policy})
-    repo.push({WIKI: service("wiki", 4, "platform", "sla: bronze\ndescription: x\n")})
+    repo.push(
+        {WIKI: service("wiki", 4, "platform", "sla: bronze\ncomponents: [{type: repo, ref: x}]\n")}
+    )
     return repo
 
 
 def bobby_commits(repo: PRRepo, email: str = BOBBY_WORK, message: str = "tweak") -> str:
-    repo.apply({WIKI: service("wiki", 4, "platform", "sla: bronze\ndescription: y\n")})
+    repo.apply(
+        {WIKI: service("wiki", 4, "platform", "sla: bronze\ncomponents: [{type: repo, ref: y}]\n")}
+    )
     repo.head = repo.commit(message, email, "Bobby Tables")
     return repo.head
 
@@ -102,7 +106,9 @@ def test_approvers_commit_github_ties_to_his_account_does_not_let_him_approve(
 def test_approver_only_as_committer_is_excluded(tmp_path: Path) -> None:
     """Alice wrote the commit; bobby committed it (a rebase, a cherry-pick, git am)."""
     repo = opened(tmp_path)
-    repo.apply({WIKI: service("wiki", 4, "platform", "sla: bronze\ndescription: z\n")})
+    repo.apply(
+        {WIKI: service("wiki", 4, "platform", "sla: bronze\ncomponents: [{type: repo, ref: z}]\n")}
+    )
     repo.git("add", "-A")
     repo.git(
         "-c",
@@ -146,7 +152,9 @@ def test_approver_only_as_committer_is_excluded(tmp_path: Path) -> None:
 )
 def test_approver_in_a_co_authored_by_trailer_is_excluded(tmp_path: Path, trailer: str) -> None:
     repo = opened(tmp_path)
-    repo.apply({WIKI: service("wiki", 4, "platform", "sla: bronze\ndescription: w\n")})
+    repo.apply(
+        {WIKI: service("wiki", 4, "platform", "sla: bronze\ncomponents: [{type: repo, ref: w}]\n")}
+    )
     repo.head = repo.commit(f"pair work\n\nWritten together.\n\n{trailer}\n")
     code, data = check(repo, "--commits", str(repo.commits({ALICE: "alice"})))
     assert code == 1
@@ -159,7 +167,9 @@ def test_approver_in_a_co_authored_by_trailer_is_excluded(tmp_path: Path, traile
 def test_several_co_authors_are_all_excluded(tmp_path: Path) -> None:
     """bob by the e-mail his team file lists, bobby by his noreply address."""
     repo = opened(tmp_path)
-    repo.apply({WIKI: service("wiki", 4, "platform", "sla: bronze\ndescription: v\n")})
+    repo.apply(
+        {WIKI: service("wiki", 4, "platform", "sla: bronze\ncomponents: [{type: repo, ref: v}]\n")}
+    )
     repo.head = repo.commit(
         "mob\n\nCo-authored-by: Bob <BOB@example.com>\n"
         "Co-authored-by: Bobby <99+bobby@users.noreply.github.com>\n"
@@ -187,7 +197,9 @@ def test_several_co_authors_are_all_excluded(tmp_path: Path) -> None:
 )
 def test_a_co_author_nothing_ties_fails_closed(tmp_path: Path, trailer: str, label: str) -> None:
     repo = opened(tmp_path)
-    repo.apply({WIKI: service("wiki", 4, "platform", "sla: bronze\ndescription: u\n")})
+    repo.apply(
+        {WIKI: service("wiki", 4, "platform", "sla: bronze\ncomponents: [{type: repo, ref: u}]\n")}
+    )
     repo.head = repo.commit(f"with help\n\n{trailer}")
     code, data = check(repo, "--commits", str(repo.commits({ALICE: "alice"})))
     assert code == 1
@@ -236,7 +248,9 @@ def test_githubs_own_committer_and_bots_are_tied(tmp_path: Path) -> None:
     """A suggestion applied on github.com (committer GitHub <noreply@github.com>) and a
     dependabot commit are no unknown identities: nothing fails closed."""
     repo = opened(tmp_path)
-    repo.apply({WIKI: service("wiki", 4, "platform", "sla: bronze\ndescription: s\n")})
+    repo.apply(
+        {WIKI: service("wiki", 4, "platform", "sla: bronze\ncomponents: [{type: repo, ref: s}]\n")}
+    )
     repo.git("add", "-A")
     repo.git(
         "-c",

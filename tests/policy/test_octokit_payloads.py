@@ -28,7 +28,7 @@ def wiki_pr(tmp_path: Path) -> PRRepo:
     repo.push(
         {
             "catalog/services/wiki.yaml": service(
-                "wiki", 4, "platform", "sla: bronze\ndescription: q\n"
+                "wiki", 4, "platform", "sla: bronze\ncomponents: [{type: repo, ref: q}]\n"
             )
         }
     )

@@ -82,7 +82,7 @@ def test_impacted_widens_the_services_predicate(tmp_path: Path) -> None:
     repo.push(
         {
             "catalog/services/payments-api.yaml": service(
-                "payments-api", 1, "payments", "sla: gold\ndescription: x\n"
+                "payments-api", 1, "payments", "sla: gold\ncomponents: [{type: repo, ref: x}]\n"
             )
         }
     )

@@ -31,7 +31,9 @@ def merged_on_github(tmp_path: Path, how: str) -> tuple[PRRepo, Path, str]:
     """The PR squashed or rebased onto main on the 'GitHub' remote; a fresh clone of it
     (main only, as actions/checkout leaves it). Returns (repo, clone, merge commit)."""
     repo = PRRepo(tmp_path / "work")
-    repo.push({WIKI: service("wiki", 4, "platform", "sla: bronze\ndescription: x\n")})
+    repo.push(
+        {WIKI: service("wiki", 4, "platform", "sla: bronze\ncomponents: [{type: repo, ref: x}]\n")}
+    )
     repo.push({"README.md": "more\n"}, message="second")
     # main moved on meanwhile, so a rebase makes new commits.
     repo.git("checkout", "-q", "main")

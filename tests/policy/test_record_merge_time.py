@@ -28,7 +28,14 @@ AFTER = "2026-11-23T12:00:00Z"
 def wiki_pr(tmp_path: Path, files: dict[str, str | None] | None = None) -> PRRepo:
     """alice edits wiki (tier 4, owned by platform: pat, bobby): one owner must approve."""
     repo = PRRepo(tmp_path / "r")
-    repo.push(files or {WIKI: service("wiki", 4, "platform", "sla: bronze\ndescription: x\n")})
+    repo.push(
+        files
+        or {
+            WIKI: service(
+                "wiki", 4, "platform", "sla: bronze\ncomponents: [{type: repo, ref: x}]\n"
+            )
+        }
+    )
     return repo
 
 
@@ -163,7 +170,7 @@ def test_a_late_approval_does_not_top_up_an_early_one(tmp_path: Path) -> None:
         tmp_path,
         {
             "catalog/services/payments-api.yaml": service(
-                "payments-api", 1, "payments", "sla: gold\ndescription: z\n"
+                "payments-api", 1, "payments", "sla: gold\ncomponents: [{type: repo, ref: z}]\n"
             )
         },
     )

@@ -16,6 +16,7 @@ from typing import Any
 from itsmcode.git.facts import Identity
 from itsmcode.load.catalog import Catalog, E, Record
 from itsmcode.load.layout import Layout
+from itsmcode.load.pathsafety import fold_path
 from itsmcode.models import Config
 from itsmcode.policy.check import LoadedPolicy, find_policy
 from itsmcode.policy.facts import committer_logins
@@ -51,6 +52,14 @@ class ReplayCatalog(Catalog):
         if previous is None or changed is None or previous.config is not config:
             self._index = _index(self._paths[p] for p in sorted(self._paths))
             self._memo: dict[Any, Any] = {}
+            # Names more than one file uses, kept up to date commit by commit below:
+            # finding them afresh would cost the whole catalog at every merge.
+            self._shared = {
+                (kind, name)
+                for kind, names in self._index.items()
+                for name, records in names.items()
+                if len(records) > 1
+            }
         else:
             self._index = dict(previous._index)
             touched: set[str] = set()
@@ -71,6 +80,29 @@ class ReplayCatalog(Catalog):
                 if new is not None and new.kind and new.name:
                     names = self._index[new.kind]
                     names[new.name] = sorted([*names.get(new.name, []), new], key=lambda r: r.path)
+            # The case-folded path index, when the previous commit built one: patched,
+            # not rebuilt, for the few paths this commit changed.
+            if previous._folded is not None:
+                folded = dict(previous._folded)
+                for path, (_, now) in changed.items():
+                    folded_key = fold_path(path)
+                    paths = [p for p in folded.get(folded_key, []) if p != path]
+                    if now is not None:
+                        paths.append(path)
+                    if paths:
+                        folded[folded_key] = paths
+                    else:
+                        folded.pop(folded_key, None)
+                self._folded = folded
+            self._shared = set(previous._shared)
+            for old, new in changed.values():
+                for record in (old, new):
+                    if record is not None and record.kind and record.name:
+                        key = (record.kind, record.name)
+                        if len(self._index[record.kind].get(record.name, [])) > 1:
+                            self._shared.add(key)
+                        else:
+                            self._shared.discard(key)
             # Facts that depend only on the teams are kept while the teams are the same.
             self._memo = previous._memo if "Team" not in touched else {}
         self._by_kind = self._index
@@ -92,6 +124,18 @@ class ReplayCatalog(Catalog):
 
     def names(self, kind: str) -> set[str]:
         return set(self._index.get(kind, {}))
+
+    def record_at(self, path: str) -> Record | None:
+        return self._paths.get(path)
+
+    def _record_paths(self) -> Iterable[str]:
+        return self._paths.keys()
+
+    def duplicates(self) -> list[tuple[str, str, list[str]]]:
+        return [
+            (kind, name, [r.path for r in self._index[kind][name]])
+            for kind, name in sorted(self._shared)
+        ]
 
     def records_named(self, kind: str, name: str) -> list[Record]:
         return list(self._index.get(kind, {}).get(name, []))

@@ -19,11 +19,12 @@ from typing import Literal
 
 from itsmcode.audit.catalogs import ReplayCatalog
 from itsmcode.audit.replay import Step
-from itsmcode.load.layout import CONFIG_FILE
+from itsmcode.load.layout import CONFIG_FILE, Layout
 from itsmcode.policy.approval_record import Approval, ApprovalRecord
 from itsmcode.policy.evaluate import Decision, evaluate, failed_closed
-from itsmcode.policy.facts import Facts, PullFacts, build_items
+from itsmcode.policy.facts import Facts, PullFacts
 from itsmcode.policy.github import Review, submitted_by
+from itsmcode.policy.integrity import gather
 
 
 def reviews_of(record: ApprovalRecord, merged: datetime) -> list[Review]:
@@ -60,8 +61,11 @@ def decide(step: Step, pr: PullFacts, reviews: Sequence[Review], now: datetime) 
             "policy cannot be read, so the change is not approved (fail closed)"
         )
         return [failed_closed("base", None, parent, reason)]
-    items = build_items(step.changeset(), step.paths, base, base, head)
-    facts = Facts(pr, items, base, base, head)
+    # The same gathering as ``itsm policy check``: facts from each file's own path,
+    # and the same reasons to fail closed (duplicates, unloadable files, links, aliases).
+    layouts = [Layout.from_config(base.config), Layout.from_config(head.config)]
+    facts = gather(pr, step.changeset(), step.paths, base, head, layouts)
+    items = facts.items
     decisions = [_one(base, parent, "base", facts, reviews, now)]
     loaded_base = base.policy_at(parent)
     loaded_head = head.policy_at(step.commit.sha)

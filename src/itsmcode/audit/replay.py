@@ -23,6 +23,7 @@ from itsmcode.git.log import AuditGit, LogCommit
 from itsmcode.git.repo import SYMLINK_MODE, Blob, TreeEntry
 from itsmcode.load.catalog import Record
 from itsmcode.load.layout import CONFIG_FILE, Layout
+from itsmcode.load.pathsafety import LINK_PROBLEM, Places
 from itsmcode.load.snapshot import load_record
 from itsmcode.load.yamlio import UNREADABLE, Limits, YamlProblem
 from itsmcode.models import ChangeRequest, Config
@@ -70,7 +71,7 @@ class Files:
             record = load_record(
                 path,
                 None,
-                YamlProblem(UNREADABLE, "symbolic link; not followed when reading from git"),
+                YamlProblem(UNREADABLE, LINK_PROBLEM),
                 self.limits,
             )
         else:
@@ -166,7 +167,11 @@ class Step:
         """Whether ``path`` is governed by the ITSM repository: itsm.yaml, a kind's
         folder (the catalog, changes, the policy) or a CI workflow (which runs the
         approval gate and writes the approval records)."""
-        return _inside(path, self.folders) or path.startswith(WORKFLOWS)
+        if _inside(path, self.folders) or path.startswith(WORKFLOWS):
+            return True
+        # An alias of a kind's folder (Catalog/, x.YAML) or a link above one is the
+        # catalog's business too: the re-evaluation refuses it (policy/integrity.py).
+        return Places.of_folders(self.folders).touches(path)
 
     def changeset(self) -> ChangeSet:
         return ChangeSet(
@@ -257,7 +262,10 @@ class Replay:
             for entity in entities:
                 describe(entity, old_records, new_records)  # transition problems: diff only
             entities.sort(key=lambda e: (e.kind or "~", e.name or "", e.path))
-        paths = [PathChange(c.path, c.status) for c in commit.changes]
+        paths = [
+            PathChange(c.path, c.status, c.new.mode if c.new is not None else "")
+            for c in commit.changes
+        ]
         return Step(
             commit, before, after, entities, paths, new_records, old_records, wanted_folders
         )

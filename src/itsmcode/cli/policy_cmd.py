@@ -76,8 +76,9 @@ def check(
     """Decide whether a pull request has the approvals the policy requires.
 
     The policy, teams and calendars are read from the base commit; the changes are
-    merge-base(base, head)..head. Exit status: 0 approved, 1 not approved, 2 usage or
-    configuration error.
+    what merging the head lands on the base (the head's own changes when the branch
+    is up to date). Exit status: 0 approved, 1 not approved, 2 usage or configuration
+    error.
     """
     from itsmcode.policy.check import run_check
     from itsmcode.policy.inputs import (
@@ -223,7 +224,7 @@ def record(
             err=True,
         )
     moment = parse_now(now) if now is not None else merged_at
-    result = run_check(root, facts, counted, moment)
+    result = run_check(root, facts, counted, moment, landed=merge_sha)
     text = build_record(result, merge_sha, git.tree_of(merge_sha), moment).to_json()
     if not dry_run:
         git.add_note(merge_sha, text, notes_ref)

@@ -13,6 +13,7 @@ from itsmcode.errors import GitError
 from itsmcode.git.repo import SYMLINK_MODE, Blob, GitRepo, TreeEntry
 from itsmcode.load.catalog import Catalog, Record
 from itsmcode.load.layout import CONFIG_FILE, Layout
+from itsmcode.load.pathsafety import LINK_PROBLEM, UNSAFE_PATH, Places, path_problems
 from itsmcode.load.snapshot import load_record, paused_gc
 from itsmcode.load.source import YAML_SUFFIXES
 from itsmcode.load.yamlio import UNREADABLE, Limits, YamlProblem
@@ -70,7 +71,7 @@ def records_from_blobs(
                 out[path] = load_record(
                     path,
                     None,
-                    YamlProblem(UNREADABLE, "symbolic link; not followed when reading from git"),
+                    YamlProblem(UNREADABLE, LINK_PROBLEM),
                     limits,
                 )
                 continue
@@ -94,10 +95,21 @@ def load_commit(
             f"no valid {CONFIG_FILE} at {commit[:12]}; the ITSM repository did not exist there"
         )
     limits = Limits(max_file_size=config.spec.lint.max_file_size)
-    folders = folders_of(config, also) if also is not None else folders_of(config)
-    entries = {p: e for p, e in repo.ls_tree(commit, folders).items() if wanted(p)}
+    configs = [config] if also is None else [config, also]
+    folders = folders_of(*configs)
+    listing = repo.ls_tree(commit, folders)
+    # What a checkout would read differently (links of any name, alias names, case
+    # clashes) is reported as lint reports it in the work tree (source.discover).
+    unsafe = path_problems(listing, Places.of(Layout.from_config(c) for c in configs))
+    entries = {
+        p: e
+        for p, e in listing.items()
+        if p not in unsafe and (wanted(p) or e.mode == SYMLINK_MODE)
+    }
     blobs = repo.read_blobs(
         (e.sha for e in entries.values() if e.mode != SYMLINK_MODE), limits.max_file_size
     )
     records = records_from_blobs(entries, blobs, limits)
+    for path, why in unsafe.items():
+        records[path] = load_record(path, None, YamlProblem(UNSAFE_PATH, why), limits)
     return Catalog([records[p] for p in sorted(records)], config)

@@ -28,6 +28,7 @@ class PathChange:
 
     path: str
     status: str  # added | modified | removed
+    mode: str = ""  # git mode at the new side ("120000": a symbolic link); "" when removed
 
 
 def control_character_paths(paths: Iterable[PathChange]) -> list[str]:
@@ -64,20 +65,49 @@ class PolicyGit(GitRepo):
 
     def changed_paths(self, old: str, new: str) -> list[PathChange]:
         """Every file of the whole git tree that differs, not only the ITSM folders."""
-        _, out, _ = self._run("diff-tree", "-r", "-z", "--no-renames", "--name-status", old, new)
+        _, out, _ = self._run("diff-tree", "-r", "-z", "--no-renames", "--raw", old, new)
         fields = out.split(b"\0")
         found: list[PathChange] = []
         i = 0
         while i + 1 < len(fields):
-            code = fields[i].decode()
-            if not code:
+            meta = fields[i].decode()
+            if not meta.startswith(":"):
                 i += 1
                 continue
+            _, new_mode, _, _, code = meta[1:].split()
             path = self._relative(fields[i + 1])
             i += 2
             status = {"A": "added", "D": "removed"}.get(code[0], "modified")
-            found.append(PathChange(path, status))
+            found.append(PathChange(path, status, "" if status == "removed" else new_mode))
         return found
+
+    def test_merge(self, base: str, head: str) -> str | None:
+        """A commit holding what merging ``head`` into ``base`` would land (parents: both),
+        or None when the two conflict.
+
+        Made like GitHub's test merge (``git merge-tree``, the ort strategy), written as
+        an unreferenced commit object so that every reader of commits can read it.
+        """
+        code, out, _ = self._run(
+            "merge-tree", "--write-tree", "--no-messages", base, head, ok=(0, 1)
+        )
+        if code != 0:
+            return None
+        tree = out.decode().split()[0]
+        identity = ["-c", "user.name=itsmcode", "-c", "user.email=itsmcode@users.noreply.localhost"]
+        identity += ["-c", "commit.gpgsign=false"]
+        _, made, _ = self._run(
+            *identity,
+            "commit-tree",
+            tree,
+            "-p",
+            base,
+            "-p",
+            head,
+            "-m",
+            f"itsmcode: test merge of {head} into {base}",
+        )
+        return made.decode().strip()
 
     def commits(self, old: str, new: str) -> list[GitCommit]:
         """The commits in ``old..new``: who wrote them and their messages (trailers)."""

@@ -21,11 +21,14 @@ from itsmcode.errors import ConfigError
 from itsmcode.lint.options import LintOptions as LintOptions
 from itsmcode.lint.options import named_files
 from itsmcode.lint.rules import ALL_RULE_IDS, DEFAULT_SEVERITY, LOAD_CHECKS, RULES, LintContext
+from itsmcode.lint.rules.unknown_location import is_entity_data
 from itsmcode.load import globs
 from itsmcode.load.catalog import Catalog, Record
 from itsmcode.load.config import load_config
 from itsmcode.load.layout import Layout
-from itsmcode.load.snapshot import load_worktree
+from itsmcode.load.snapshot import load_record, load_worktree
+from itsmcode.load.source import SourceFile, outside_files
+from itsmcode.load.yamlio import Limits
 from itsmcode.models import Config
 from itsmcode.suggest import did_you_mean
 
@@ -42,11 +45,31 @@ def lint(root: Path, options: LintOptions | None = None) -> LintResult:
     config = load_config(root)
     named = named_files(root, options.paths)
     catalog = load_worktree(root, config, extra_paths=named)
-    return lint_catalog(catalog, named, options)
+    found = [] if options.paths else outside_files(root, Layout.from_config(config), _size(config))
+    return lint_catalog(catalog, named, options, outside_records(config, found))
 
 
-def lint_catalog(catalog: Catalog, named: list[str], options: LintOptions) -> LintResult:
-    """The rules over a loaded catalog, with the configuration applied."""
+def _size(config: Config) -> int:
+    return config.spec.lint.max_file_size
+
+
+def outside_records(config: Config, sources: Iterable[SourceFile]) -> tuple[Record, ...]:
+    """The ITSM entities among files a full run found outside the kinds' folders
+    (``source.outside_files``): for unknown-location, never part of the catalog."""
+    limits = Limits(max_file_size=_size(config))
+    loaded = (
+        load_record(source.path, source.data, None, limits)
+        for source in sources
+        if not globs.matches(source.path, config.spec.lint.ignore)
+    )
+    return tuple(r for r in loaded if _is_entity_file(r))
+
+
+def lint_catalog(
+    catalog: Catalog, named: list[str], options: LintOptions, outside: tuple[Record, ...] = ()
+) -> LintResult:
+    """The rules over a loaded catalog, with the configuration applied; ``outside``: the
+    misplaced entities a full run found (``outside_records``)."""
     config = catalog.config
     severities = configured_severities(config)
     layout = Layout.from_config(config)
@@ -57,15 +80,16 @@ def lint_catalog(catalog: Catalog, named: list[str], options: LintOptions) -> Li
         kept = [r for r in catalog.records if r.path not in foreign or _is_entity_file(r)]
         catalog = Catalog(kept, config)
     context = LintContext(
-        config=config, layout=layout, now=options.now or datetime.now(timezone.utc)
+        config=config,
+        layout=layout,
+        now=options.now or datetime.now(timezone.utc),
+        outside=outside,
     )
     return run_rules(catalog, context, severities, options.paths)
 
 
 def _is_entity_file(record: Record) -> bool:
-    data = record.document.data if record.document else {}
-    api_version = data.get("apiVersion")
-    return isinstance(api_version, str) and api_version.startswith("itsmcode/")
+    return is_entity_data(record.document.data if record.document else {})
 
 
 def configured_severities(config: Config) -> dict[str, Severity | None]:

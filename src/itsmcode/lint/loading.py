@@ -8,13 +8,13 @@ every core; every parsed file's values go back into the cache.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from itsmcode.lint.cache import LintCache, file_key
 from itsmcode.load.layout import Layout
-from itsmcode.load.source import SourceFile, read_files
+from itsmcode.load.source import SourceFile, outside_files, read_files
 from itsmcode.load.yamlio import Limits, decode
 
 if TYPE_CHECKING:  # imported where used: reading and hashing must stay light (lint.run)
@@ -28,13 +28,19 @@ class ReadTree:
 
     sources: list[SourceFile]
     keys: dict[str, bytes]  # path → file key, for the files that could be read
+    #: A full run's YAML files outside the kinds' folders that mention itsmcode/
+    #: (unknown-location): not part of the catalog, but of what the result depends on.
+    outside: list[SourceFile] = field(default_factory=list)
 
 
-def read_tree(root: Path, layout: Layout, extra_paths: Iterable[str], limits: Limits) -> ReadTree:
+def read_tree(
+    root: Path, layout: Layout, extra_paths: Iterable[str], limits: Limits, *, full: bool = False
+) -> ReadTree:
     sources = read_files(root, layout, extra_paths, limits.max_file_size)
+    outside = outside_files(root, layout, limits.max_file_size) if full else []
     bounds = (limits.max_file_size, limits.max_depth, limits.max_nodes)
-    keys = {s.path: file_key(s.data, bounds) for s in sources if s.data is not None}
-    return ReadTree(sources, keys)
+    keys = {s.path: file_key(s.data, bounds) for s in (*sources, *outside) if s.data is not None}
+    return ReadTree(sources, keys, outside)
 
 
 def build_catalog(

@@ -66,13 +66,15 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
     if cache is not None and config_bytes is not None:
         facts = _ConfigFacts.from_json(cache.value(facts_key))
         if facts is not None:
-            tree = read_tree(root, Layout(facts.folders), named, facts.limits)
+            tree = read_tree(
+                root, Layout(facts.folders), named, facts.limits, full=not options.paths
+            )
             run = _run_key(config_bytes, tree, named, options, facts.timezone)
             hit = cache.result(run)
             if hit is not None:
                 return LintResult(*hit)
     # A miss: the models, the rules and the configuration are needed now.
-    from itsmcode.lint.engine import lint_catalog
+    from itsmcode.lint.engine import lint_catalog, outside_records
     from itsmcode.lint.loading import build_catalog
     from itsmcode.load.config import load_config
 
@@ -81,9 +83,9 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
     limits = Limits(max_file_size=config.spec.lint.max_file_size)
     facts = _ConfigFacts(layout.folders, limits, config.spec.timezone)
     if tree is None:
-        tree = read_tree(root, layout, named, limits)
+        tree = read_tree(root, layout, named, limits, full=not options.paths)
     catalog = build_catalog(tree, config, limits, cache, options.workers)
-    result = lint_catalog(catalog, named, options)
+    result = lint_catalog(catalog, named, options, outside_records(config, tree.outside))
     if cache is not None and config_bytes is not None:
         cache.put_value(facts_key, facts.to_json())
         run = run or _run_key(config_bytes, tree, named, options, facts.timezone)
@@ -110,7 +112,7 @@ def _run_key(
         today = now.isoformat()
     files = [
         [s.path, tree.keys[s.path].hex() if s.path in tree.keys else f"problem:{s.problem}"]
-        for s in tree.sources
+        for s in (*tree.sources, *tree.outside)
     ]
     head = [code_fingerprint(), today, sorted(options.paths), named, files]
     return result_key([json.dumps(head).encode("utf-8"), config])

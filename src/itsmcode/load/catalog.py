@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from itsmcode.diagnostics import Diagnostic, Location, Severity
+from itsmcode.load.pathsafety import fold_path
 from itsmcode.load.yamlio import YamlDocument
 from itsmcode.models import (
     MODELS,
@@ -87,6 +88,7 @@ class Catalog:
         # Valid records per model class, in path order, filled on first use: rules walk
         # the same few kinds again and again, over every record of the repository.
         self._valid: dict[type[Entity], list[Record]] = {}
+        self._folded: dict[str, list[str]] | None = None
         for record in self.records:
             kind, name = record.kind, record.name
             if kind and name:
@@ -179,6 +181,36 @@ class Catalog:
             for dep, _ in deps:
                 reverse[dep].add(service)
         return dict(reverse)
+
+    def record_at(self, path: str) -> Record | None:
+        """The record of the file at ``path``: an item's facts come from its own file,
+        never from a lookup by name that a second file of that name could shadow."""
+        return self._at_path.get(path)
+
+    @cached_property
+    def _at_path(self) -> dict[str, Record]:
+        return {record.path: record for record in self.records}
+
+    def folded_paths(self) -> dict[str, list[str]]:
+        """Record paths by their case-folded form (``pathsafety.fold_path``), computed once."""
+        if self._folded is None:
+            folded: dict[str, list[str]] = defaultdict(list)
+            for path in self._record_paths():
+                folded[fold_path(path)].append(path)
+            self._folded = dict(folded)
+        return self._folded
+
+    def _record_paths(self) -> Iterable[str]:
+        return (record.path for record in self.records)
+
+    def duplicates(self) -> list[tuple[str, str, list[str]]]:
+        """(kind, name, paths) for every name more than one file of a kind uses."""
+        return [
+            (kind, name, [r.path for r in records])
+            for kind in sorted(self._by_kind)
+            for name, records in sorted(self._by_kind[kind].items())
+            if len(records) > 1
+        ]
 
     def raw(self, record: Record) -> dict[str, Any]:
         return record.document.data if record.document else {}

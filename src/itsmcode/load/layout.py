@@ -38,7 +38,8 @@ class Layout:
     folders: dict[str, str]
 
     @classmethod
-    def from_config(cls, config: Config) -> Layout:
+    def from_config(cls, config: Config, *, every_kind: bool = False) -> Layout:
+        """The enabled kinds' folders (``every_kind``: also those of practices not enabled)."""
         paths: Paths = config.spec.paths
         by_kind = {
             "Service": paths.services,
@@ -54,7 +55,7 @@ class Layout:
         enabled = {"Config"} | {
             kind for practice in config.spec.practices for kind in PRACTICE_KINDS[practice]
         }
-        folders = {k: v.strip("/") for k, v in by_kind.items() if k in enabled}
+        folders = {k: v.strip("/") for k, v in by_kind.items() if every_kind or k in enabled}
         return cls(folders=folders)
 
     def enabled(self, kind: str) -> bool:

@@ -1,8 +1,14 @@
 """Where entity files come from. This module reads the work tree, defensively.
 
-Every file is opened without following it out of the repository, checked to be a
-regular file under the size limit before it is read, and read at most once. Problems
-come back as located YamlProblems, never exceptions.
+Every file is checked to be a regular file under the size limit before it is read,
+and read at most once. Symbolic links are never followed: git stores a link, not the
+file it points to, so the approval gate (which reads git objects) and lint would see
+two catalogs (policy.md, property 9). Problems come back as located YamlProblems,
+never exceptions.
+
+Discovery lists what every reader must agree on: the YAML files of the kinds' folders,
+and also each link, alias path (``Catalog/``, ``x.YAML``, ``x.yaml.``), case clash and
+control-character name there, so that the loader reports them (pathsafety.py).
 """
 
 from __future__ import annotations
@@ -16,9 +22,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from itsmcode.load.layout import CONFIG_FILE, Layout
+from itsmcode.load.pathsafety import (
+    LINK_PROBLEM,
+    UNSAFE_PATH,
+    YAML_SUFFIXES,
+    Places,
+    fold,
+    path_problem,
+    path_problems,
+)
 from itsmcode.load.yamlio import UNREADABLE, YamlProblem
 
-YAML_SUFFIXES = (".yaml", ".yml")
+__all__ = [
+    "YAML_SUFFIXES",
+    "SourceFile",
+    "discover",
+    "outside_files",
+    "read",
+    "read_files",
+    "yaml_files_under",
+]
 
 
 @dataclass(frozen=True)
@@ -37,25 +60,94 @@ def discover(root: Path, layout: Layout) -> list[str]:
     instead of it being skipped without a word; its contents are still scanned.
     """
     found: set[str] = set()
+    places = Places.of([layout])
     if (root / CONFIG_FILE).exists() or (root / CONFIG_FILE).is_symlink():
         found.add(CONFIG_FILE)
+    found.update(_aliases(root, [CONFIG_FILE]))
     for folder in layout.folders.values():
+        found.update(_aliases(root, [folder]))
+        link = _linked_ancestor(root, folder)
+        if link is not None:
+            found.add(link)  # reported by read(); what it leads to is not the repository's
+            continue
         target = root / folder
         if folder.endswith(YAML_SUFFIXES):
             if target.exists() or target.is_symlink():
                 found.add(folder)
             continue
-        found.update(_walk(root, target))
+        found.update(_walk(root, target, places))
     return sorted(found)
+
+
+def _linked_ancestor(root: Path, folder: str) -> str | None:
+    """The first symbolic link on the way from ``root`` to ``folder`` (itself included)."""
+    parts = folder.split("/")
+    for i in range(1, len(parts) + 1):
+        path = "/".join(parts[:i])
+        if (root / path).is_symlink():
+            return path
+    return None
+
+
+def _aliases(root: Path, folders: list[str]) -> Iterator[str]:
+    """Entries on the way to each folder whose name equals a step only when folded
+    (``Catalog`` beside or instead of ``catalog``): the same folder on a
+    case-insensitive checkout, another one on Linux and in git."""
+    for folder in folders:
+        parts = folder.split("/")
+        for i, part in enumerate(parts):
+            parent = root.joinpath(*parts[:i])
+            try:
+                names = os.listdir(parent)
+            except OSError:
+                break
+            prefix = "/".join(parts[:i])
+            for name in names:
+                if name != part and fold(name) == fold(part):
+                    yield f"{prefix}/{name}" if prefix else name
+            if part not in names:
+                break
+
+
+def outside_files(root: Path, layout: Layout, max_size: int) -> list[SourceFile]:
+    """YAML files outside every kind's folder that mention ``itsmcode/`` (a misplaced
+    entity, for the unknown-location rule), hidden folders and links not entered."""
+    places = Places.of([layout])
+    found: list[SourceFile] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath).relative_to(root).as_posix()
+        here = "" if here == "." else here
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".") and places.folder_of(f"{here}/{d}" if here else d) is None
+        )
+        for name in sorted(filenames):
+            path = f"{here}/{name}" if here else name
+            if not name.endswith(YAML_SUFFIXES) or name.startswith("."):
+                continue
+            if places.folder_of(path) is not None:
+                continue
+            source = read(root, path, max_size)
+            if source.data is not None and b"itsmcode/" in source.data:
+                found.append(source)
+    return found
 
 
 def read_files(
     root: Path, layout: Layout, extra_paths: Iterable[str], max_file_size: int
 ) -> list[SourceFile]:
     """The bytes (or the reading problem) of every file of the kinds' folders and of
-    ``extra_paths``, in path order."""
+    ``extra_paths``, in path order. A path readers disagree about (pathsafety.py) is
+    reported, not read."""
     paths = sorted(set(discover(root, layout)) | set(extra_paths))
-    return [read(root, path, max_file_size) for path in paths]
+    unsafe = path_problems(paths, Places.of([layout]))
+    return [
+        SourceFile(path, None, YamlProblem(UNSAFE_PATH, unsafe[path]))
+        if path in unsafe
+        else read(root, path, max_file_size)
+        for path in paths
+    ]
 
 
 def yaml_files_under(root: Path, folder: str) -> list[str]:
@@ -63,14 +155,21 @@ def yaml_files_under(root: Path, folder: str) -> list[str]:
     return sorted(_walk(root, root / folder))
 
 
-def _walk(root: Path, top: Path) -> Iterator[str]:
+def _walk(root: Path, top: Path, places: Places | None = None) -> Iterator[str]:
     # os.walk does not follow directory symlinks, so a link cannot lead the scan
-    # outside the repository or into a loop; file symlinks are checked on read.
+    # outside the repository or into a loop; every link is listed for read() to report.
     for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in (*filenames, *dirnames):
-            if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                yield Path(dirpath, name).relative_to(root).as_posix()
+        seen: dict[str, str] = {}
+        for name in sorted((*filenames, *dirnames)):
+            path = Path(dirpath, name).relative_to(root).as_posix()
+            wanted = name.endswith(YAML_SUFFIXES) and not name.startswith(".")
+            clash = seen.setdefault(fold(name), name) != name
+            if places is not None and not wanted and not clash:
+                # Not YAML by name: listed only if some reader would disagree about it.
+                wanted = os.path.islink(Path(dirpath, name)) or bool(path_problem(path, places))
+            if wanted or clash:
+                yield path
 
 
 def read(root: Path, path: str, max_size: int) -> SourceFile:
@@ -78,13 +177,17 @@ def read(root: Path, path: str, max_size: int) -> SourceFile:
     full = root / path
     try:
         info = os.lstat(full)
-        if stat.S_ISLNK(info.st_mode) or not _dir_inside(str(root), str(full.parent)):
+        is_link = stat.S_ISLNK(info.st_mode)
+        if is_link or not _dir_direct(str(root), str(full.parent)):
             if not _inside(os.path.realpath(full), _realpath(str(root))):
-                where = "" if stat.S_ISLNK(info.st_mode) else " (through a linked folder)"
+                where = "" if is_link else " (through a linked folder)"
                 return _problem(
                     path, f"symbolic link pointing outside the repository{where}; not read"
                 )
-            info = _stat_link(full)
+            if not is_link:
+                return _problem(path, _LINKED_FOLDER)
+            _stat_link(full)  # a dangling link or a loop says so
+            return _problem(path, LINK_PROBLEM)
         if not stat.S_ISREG(info.st_mode):
             return _problem(path, _not_regular(info.st_mode))
         if info.st_size > max_size:
@@ -105,6 +208,12 @@ def read(root: Path, path: str, max_size: int) -> SourceFile:
     if len(data) > max_size:
         return _problem(path, f"file grew over the {_size(max_size)} limit while being read")
     return SourceFile(path, data)
+
+
+_LINKED_FOLDER = (
+    "reached through a symbolically linked folder; git stores the link and a checkout "
+    "follows it, so readers would disagree: replace the link with the folder itself"
+)
 
 
 class _LinkProblem(Exception):
@@ -128,13 +237,15 @@ def _realpath(path: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _dir_inside(root: str, directory: str) -> bool:
-    """Whether ``directory`` really is inside ``root`` (no symlinked folder on the way).
+def _dir_direct(root: str, directory: str) -> bool:
+    """Whether ``directory`` is where its path says inside ``root``: no symbolically
+    linked folder on the way (the root itself may be reached through one).
 
     Cached per folder: resolving every file's full path would cost more than parsing
     it, and the folders of one repository are few.
     """
-    return _inside(os.path.realpath(directory), _realpath(root))
+    expected = os.path.normpath(os.path.join(_realpath(root), os.path.relpath(directory, root)))
+    return os.path.realpath(directory) == expected
 
 
 def _inside(path: str, root: str) -> bool:

@@ -1,10 +1,14 @@
 """``itsm policy check`` as a library call: gather the facts from git, decide.
 
 The policy, the teams and the calendars come from the *base* commit (the target
-branch tip), never from the pull request. The changes are ``merge-base(base, head)..
-head``, like GitHub's three-dot diff. When the pull request touches the policy (or
-``itsm.yaml``, which says where the policy lives) it must satisfy the head policy
-too, still judged with the base teams and calendars.
+branch tip), never from the pull request. The changes are ``base..landed``: what the
+merge lands on the base. For a branch up to date with the base that is the head (the
+same as GitHub's three-dot diff); for a branch taken from an older base it is a test
+merge, so the base's folders and files decide, never a stale merge base's. When the
+pull request touches the policy (or ``itsm.yaml``, which says where the policy lives)
+it must satisfy the head policy too, still judged with the base teams and calendars.
+Whether the catalog can be judged at all (duplicates, files that do not load, links,
+alias paths) is ``integrity.gather``'s, shared with the audit.
 """
 
 from __future__ import annotations
@@ -17,14 +21,15 @@ from typing import Literal
 
 from itsmcode.diff.engine import diff_repository
 from itsmcode.diff.snapshots import config_at, load_commit
-from itsmcode.git.facts import PolicyGit, control_character_paths
+from itsmcode.git.facts import PolicyGit
 from itsmcode.load.catalog import Catalog
 from itsmcode.load.layout import CONFIG_FILE, Layout
 from itsmcode.models import ApprovalPolicy
 from itsmcode.policy.evaluate import Decision, evaluate, failed_closed
-from itsmcode.policy.facts import Facts, Item, PullFacts, build_items
+from itsmcode.policy.facts import Facts, Item, PullFacts
 from itsmcode.policy.github import Review
 from itsmcode.policy.identities import writers
+from itsmcode.policy.integrity import gather
 
 
 @dataclass
@@ -108,8 +113,15 @@ def run_check(
     pr: PullFacts,
     reviews: Sequence[Review],
     now: datetime,
+    *,
+    landed: str | None = None,
 ) -> CheckResult:
-    """Evaluate the pull request ``pr`` (base and head shas in it) in the repo at root."""
+    """Evaluate the pull request ``pr`` (base and head shas in it) in the repo at root.
+
+    ``landed`` is the commit whose tree the pull request lands (``policy record``: the
+    merge commit); by default the head when the branch is up to date with the base,
+    else a test merge of the head into the base, as GitHub would make it.
+    """
     repo = PolicyGit(root)
     base = repo.resolve(pr.base_sha)
     head = repo.resolve(pr.head_sha)
@@ -122,15 +134,28 @@ def run_check(
             "policy cannot be read, so the check fails closed"
         )
         return CheckResult(pr, merge_base, [failed_closed("base", None, base, reason)])
+    if landed is not None:
+        landed = repo.resolve(landed)
+    elif merge_base == base:
+        landed = head
+    else:
+        # A branch taken from an older base: merge-base..head would be judged with the
+        # merge base's files and folders, not the base's. What the merge lands on the
+        # base is what gets judged (and what the audit later re-judges).
+        landed = repo.test_merge(base, head)
+        if landed is None:
+            reason = (
+                f"the pull request conflicts with its base {base[:12]}, so what it would "
+                "land cannot be judged; bring the branch up to date with the base (merge "
+                "or rebase), the check fails closed"
+            )
+            return CheckResult(pr, merge_base, [failed_closed("base", None, base, reason)])
     base_catalog = load_commit(repo, base)
-    old_catalog = (
-        base_catalog
-        if merge_base == base
-        else load_commit(repo, merge_base, base_config, also=base_config)
-    )
-    head_catalog = load_commit(repo, head, base_config, also=base_config)
-    changeset = diff_repository(root, None, (f"{merge_base}..{head}",))
-    paths = repo.changed_paths(merge_base, head)
+    # The head is read through the base's folders too: a pull request that moves a
+    # kind's folder in itsm.yaml is judged under both layouts.
+    head_catalog = load_commit(repo, landed, base_config, also=base_config)
+    changeset = diff_repository(root, None, (f"{base}..{landed}",))
+    paths = repo.changed_paths(base, landed)
     # base..head, not merge-base..head: commits the branch merged in from the target
     # are the target's, and their authors may well approve.
     found = writers(repo.commits(base, head), pr.github_commits, base_catalog)
@@ -139,8 +164,9 @@ def run_check(
         committers=pr.committers | found.logins,
         unknown_committers=pr.unknown_committers + found.unknown,
     )
-    items = build_items(changeset, paths, base_catalog, old_catalog, head_catalog)
-    facts = Facts(pr, items, base_catalog, old_catalog, head_catalog)
+    layouts = [Layout.from_config(base_config), Layout.from_config(head_catalog.config)]
+    facts = gather(pr, changeset, paths, base_catalog, head_catalog, layouts)
+    items = facts.items
 
     loaded = find_policy(base_catalog, base)
     blob = repo.blob_at(base, loaded.path) if loaded.path else None
@@ -150,9 +176,6 @@ def run_check(
     policy_paths = {loaded.path, head_loaded.path, CONFIG_FILE} - {None}
     if touched & policy_paths or any(item.kind == "ApprovalPolicy" for item in items):
         decisions.append(_decide(head_loaded, facts, reviews, now, "head", head))
-    for decision in decisions:
-        decision.errors.extend(control_character_paths(paths))
-        decision.approved = decision.approved and not decision.errors
     return CheckResult(pr, merge_base, decisions, items, blob)
 
 

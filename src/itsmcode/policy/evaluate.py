@@ -130,6 +130,8 @@ def evaluate(
     decision = Decision(source, policy_path, facts.pr.base_sha)
     decision.errors.extend(policy_problems(policy))
     decision.errors.extend(ambiguous_authority(facts.base))
+    # A catalog that cannot be judged (policy/integrity.py) fails every decision closed.
+    decision.errors.extend(facts.problems)
     eligible, ignored = _eligible_approvals(policy, facts, reviews)
     decision.ignored = ignored
     barred = _barred(policy, facts)

@@ -2,10 +2,12 @@
 
 One ``Item`` per changed entity (from the semantic diff) and one per other changed
 file (README, workflows...), so every change can be covered by a rule or fall to
-``defaultRule``. Entity facts are read from three snapshots: *base* (the target
-branch tip, the authority for teams and owners), *old* (the merge base, what the pull
-request changes from) and *head*. Deleting or renaming an entity yields an item with
-the entity's old facts, so it triggers the same rules as editing it (policy.md, 6).
+``defaultRule``. Entity facts are read from the file at the item's own path in two
+snapshots: *base* (the target branch tip, the authority for teams and owners, what the
+pull request changes) and *head* (what it lands: the head, or a test merge of it into
+the base; ``Facts.old`` is the base too). Deleting or renaming an entity yields an
+item with the entity's old facts, so it triggers the same rules as editing it
+(policy.md, 6).
 """
 
 from __future__ import annotations
@@ -101,9 +103,14 @@ class Facts:
         return sorted({s for item in self.items for s in item.services})
 
     def services(self, name: str) -> list[Service]:
-        """Every version of a service the three snapshots hold (any of them may match)."""
-        found = [c.service(name) for c in self.catalogs]
-        return [s for s in found if s is not None]
+        """Every version of a service the snapshots hold (any of them may match): every
+        file of that name, so that no second file can shadow the one that matters."""
+        found: list[Service] = []
+        for catalog in self.catalogs:
+            for record in catalog.records_named("Service", name):
+                if isinstance(record.entity, Service) and record.entity not in found:
+                    found.append(record.entity)
+        return found
 
     def impacted(self, names: Iterable[str]) -> set[str]:
         """``names`` plus every service depending on them, transitively, on any side."""
@@ -132,20 +139,31 @@ def committer_logins(identities: Iterable[Identity], base: Catalog) -> frozenset
 def build_items(
     changeset: ChangeSet,
     paths: Iterable[PathChange],
-    facts_base: Catalog,
-    old: Catalog,
-    head: Catalog,
+    before: Catalog,
+    after: Catalog,
 ) -> list[Item]:
-    """Items for every entity change and every other changed file."""
-    items = [_entity_item(e, facts_base, old, head) for e in changeset.entities]
+    """Items for every entity change and every other changed file.
+
+    ``before`` is the catalog the change applies to (the base tip), ``after`` what it
+    leaves (the merge result). Each item's facts come from the file at its own path on
+    each side, never from a lookup by name that a second file of that name could
+    shadow (policy.md, property 9).
+    """
+    items = [_entity_item(e, before, after) for e in changeset.entities]
     seen = {p for item in items for p in item.paths}
     items.extend(Item(p.path, p.status) for p in paths if p.path not in seen)
     return items
 
 
-def _entity_item(entity: EntityChange, base: Catalog, old: Catalog, head: Catalog) -> Item:
+def _sides(entity: EntityChange, before: Catalog, after: Catalog) -> tuple[Any, Any]:
+    """The entity at its old path before and at its path after (None: absent or invalid)."""
+    old = before.record_at(entity.old_path or entity.path) if entity.status != "added" else None
+    new = after.record_at(entity.path) if entity.status != "removed" else None
+    return old, new
+
+
+def _entity_item(entity: EntityChange, before: Catalog, after: Catalog) -> Item:
     status = "renamed" if entity.status in ("moved", "renamed") else entity.status
-    old_name = entity.old_name or entity.name
     item = Item(
         entity.path,
         status,
@@ -154,38 +172,41 @@ def _entity_item(entity: EntityChange, base: Catalog, old: Catalog, head: Catalo
         entity.old_path,
         entity.old_name,
     )
+    old_record, new_record = _sides(entity, before, after)
+    old_entity = old_record.entity if old_record is not None else None
+    new_entity = new_record.entity if new_record is not None else None
     item.fields = tuple(f.path for f in entity.fields)
-    if entity.status == "added":
-        item.fields = tuple(_leaf_paths(_data(head, entity.kind, entity.name)))
-    elif entity.status == "removed":
-        item.fields = tuple(_leaf_paths(_data(old, entity.kind, entity.name)))
+    if entity.status == "added" and new_record is not None:
+        item.fields = tuple(_leaf_paths(after.raw(new_record)))
+    elif entity.status == "removed" and old_record is not None:
+        item.fields = tuple(_leaf_paths(before.raw(old_record)))
     item.sla = frozenset(
         m.type.split(".", 1)[1] for m in entity.meanings if m.type.startswith("sla.")
     )
     services: list[str] = []
     if entity.kind == "Service":
         services = [n for n in (entity.name, entity.old_name) if n]
-        before = _first(Service, old_name, old, base)
-        after = head.service(entity.name) if entity.name and status != "removed" else None
-        item.sla |= _sla_shift(
-            _sla_of(before, old, base),
-            _sla_of(after, head, base),
-            before is not None and after is not None,
-        )
+        was = old_entity if isinstance(old_entity, Service) else None
+        now = new_entity if isinstance(new_entity, Service) else None
+        if was is not None and now is not None:
+            # Every file of the SLA's name on each side: a second one cannot hide the shift.
+            olds: list[SLA | None] = [*_slas_of(was, before)] or [None]
+            news: list[SLA | None] = [*_slas_of(now, after, before)] or [None]
+            for old_sla in olds:
+                for new_sla in news:
+                    item.sla |= _sla_shift(old_sla, new_sla, True)
     elif entity.kind == "SLA":
         names = {n for n in (entity.name, entity.old_name) if n}
-        for catalog in (base, old, head):
+        for catalog in (before, after):
             services.extend(s.name for s in catalog.all(Service) if s.spec.sla in names)
         if status == "removed":
             item.sla |= {"loosened"}  # the promise is gone
-        elif status != "added" and (entity.name is None or head.sla(entity.name) is None):
+        elif status != "added" and not isinstance(new_entity, SLA):
             # Left invalid: nothing shows it is not weaker, so judge it as loosened.
             item.sla |= {"loosened"}
     elif entity.kind == "ChangeRequest":
-        before_cr = _first(ChangeRequest, old_name, old, base) if status != "added" else None
-        after_cr = (
-            head.get(ChangeRequest, entity.name) if entity.name and (status != "removed") else None
-        )
+        before_cr = old_entity if isinstance(old_entity, ChangeRequest) else None
+        after_cr = new_entity if isinstance(new_entity, ChangeRequest) else None
         item.cr_before, item.cr_after = _version(before_cr), _version(after_cr)
         for change in (before_cr, after_cr):
             if change is not None:
@@ -212,21 +233,19 @@ def _transitions(
         yield f"{before.spec.status}->removed"
 
 
-def _first(model: Any, name: str | None, *catalogs: Catalog) -> Any:
-    if name is None:
-        return None
+def _slas_of(service: Service, *catalogs: Catalog) -> list[SLA]:
+    """Every valid SLA named by ``service``, from the first catalog that has one."""
+    if service.spec.sla is None:
+        return []
     for catalog in catalogs:
-        found = catalog.get(model, name)
-        if found is not None:
+        found = [
+            r.entity
+            for r in catalog.records_named("SLA", service.spec.sla)
+            if isinstance(r.entity, SLA)
+        ]
+        if found:
             return found
-    return None
-
-
-def _sla_of(service: Service | None, *catalogs: Catalog) -> SLA | None:
-    if service is None or service.spec.sla is None:
-        return None
-    found: SLA | None = _first(SLA, service.spec.sla, *catalogs)
-    return found
+    return []
 
 
 def _sla_shift(before: SLA | None, after: SLA | None, both: bool) -> frozenset[str]:
@@ -255,13 +274,6 @@ def _sla_shift(before: SLA | None, after: SLA | None, both: bool) -> frozenset[s
     return frozenset(found)
 
 
-def _data(catalog: Catalog, kind: str | None, name: str | None) -> Any:
-    if kind is None or name is None:
-        return None
-    records = catalog.records_named(kind, name)
-    return catalog.raw(records[0]) if records else None
-
-
 def _leaf_paths(data: Any, prefix: str = "") -> Iterator[str]:
     """Dotted paths of every value in a document (an added or removed entity changes
     all of them)."""
@@ -275,9 +287,9 @@ def _leaf_paths(data: Any, prefix: str = "") -> Iterator[str]:
 def owner_teams(facts: Facts, service: str) -> tuple[set[str], list[str]]:
     """The teams owning ``service`` and problems (owners not in the base catalog).
 
-    Every team owning it at base, merge base or head: handing a service to another
-    team needs the current owner and the new one. Only teams that exist at base count,
-    so a pull request cannot name a team it creates itself.
+    Every team owning it at base or head (every file of its name): handing a service
+    to another team needs the current owner and the new one. Only teams that exist at
+    base count, so a pull request cannot name a team it creates itself.
     """
     owners: set[str] = set()
     problems: list[str] = []

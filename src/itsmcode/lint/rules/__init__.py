@@ -26,6 +26,7 @@ from itsmcode.lint.rules import (
     standard_change_fit,
     team_member_unique,
     unique_names,
+    unknown_location,
 )
 from itsmcode.lint.rules.base import LintContext, RuleModule
 from itsmcode.lint.rules.load_checks import LOAD_CHECKS
@@ -36,6 +37,7 @@ RULES: dict[str, RuleModule] = {
     for module in (
         name_matches_file,
         kind_matches_folder,
+        unknown_location,
         unique_names,
         ref_exists,
         dependency_cycle,

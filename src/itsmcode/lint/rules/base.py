@@ -12,7 +12,7 @@ from itsmcode.load.layout import Layout
 from itsmcode.models import Config
 
 if TYPE_CHECKING:
-    from itsmcode.load.catalog import Catalog
+    from itsmcode.load.catalog import Catalog, Record
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,9 @@ class LintContext:
     config: Config
     layout: Layout
     now: datetime  # timezone-aware; rules about deadlines compare against it
+    #: ITSM files a full run found outside every kind's folder: not part of the
+    #: catalog (no other rule reads them), reported by unknown-location.
+    outside: tuple[Record, ...] = ()
 
 
 class RuleModule(Protocol):

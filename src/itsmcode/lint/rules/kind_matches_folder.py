@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from itsmcode.diagnostics import Diagnostic, Severity
 from itsmcode.lint.rules.base import LintContext
 from itsmcode.load.catalog import Catalog
+from itsmcode.load.layout import Layout
 
 ID = "kind-matches-folder"
 SEVERITY = Severity.ERROR
@@ -24,6 +25,7 @@ SEVERITY = Severity.ERROR
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
     layout = context.layout
+    known = Layout.from_config(context.config, every_kind=True)
     for record in catalog.records:
         kind = record.kind
         if kind is None or record.document is None:
@@ -31,6 +33,8 @@ def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
         expected = layout.kind_for_path(record.path)
         if expected == kind:
             continue
+        if expected is None and kind != "Config" and known.kind_for_path(record.path) is None:
+            continue  # outside every kind's folder: unknown-location reports it
         if kind == "Config":
             where = "the repository config belongs in itsm.yaml at the root"
         elif not layout.enabled(kind):

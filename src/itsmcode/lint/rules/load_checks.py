@@ -28,14 +28,18 @@ LOAD_CHECKS: dict[str, LoadCheck] = {
 
 Reported for files over the size limit (``spec.lint.maxFileSize``, default and minimum
 1 MiB), binary files, text that is not UTF-8 (UTF-16/32 included, with or without a
-byte order mark), symbolic links that point outside the repository, dangling links and
-link loops, kind folders that are links out of the repository, files that cannot be
-opened (permissions), and anything that is not a regular file: a directory named
-``x.yaml``, a FIFO, a socket or a device (a FIFO is never opened for reading, so it
-cannot hang the run). A UTF-8 byte order mark and CRLF line endings are fine.
+byte order mark), files that cannot be opened (permissions), and anything that is not
+a regular file: a directory named ``x.yaml``, a FIFO, a socket or a device (a FIFO is
+never opened for reading, so it cannot hang the run). A UTF-8 byte order mark and CRLF
+line endings are fine.
 
-Passing: a UTF-8 file of a few kilobytes. Failing: a file saved as UTF-16, or
-``catalog/services/x.yaml -> /etc/passwd``.
+Symbolic links are never followed, wherever they point: a link in or under a kind's
+folder (whatever its name), a kind's folder that is a link, or a file reached through
+a linked folder is reported. git stores the link, not the file, so the approval gate
+(which reads git objects) would see another catalog than lint in a checkout.
+
+Passing: a UTF-8 file of a few kilobytes. Failing: a file saved as UTF-16,
+``catalog/services/x.yaml -> /etc/passwd`` or ``catalog/services/x.yaml -> ../x.yaml``.
 """,
         ),
         LoadCheck(
@@ -93,6 +97,24 @@ Passing: anchors and aliases used a few times. Failing::
     a: &a [x, x, x, x, x, x, x, x, x]
     b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
     c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]   # ... and so on
+""",
+        ),
+        LoadCheck(
+            "unsafe-path",
+            Severity.ERROR,
+            """A path in a kind's folder that readers would not agree on.
+
+A case-insensitive checkout (macOS, Windows) and Windows' dropping of trailing dots
+and spaces make some paths the same file there while git and Linux keep them apart,
+so the approval gate and a maintainer's lint would read different catalogs. Reported:
+an alias of a kind's folder or of ``itsm.yaml`` (``Catalog/services/x.yaml``,
+``ITSM.yaml``), a YAML name whose extension differs only in case or ends in a dot or
+space (``x.YAML``, ``x.yaml.``, ``x.yaml `` ), two paths that differ only in case
+(``Ledger.yaml`` beside ``ledger.yaml``) and control characters (a newline) in a name.
+The file is not read. The approval gate fails closed on the same paths.
+
+Passing: ``catalog/services/ledger.yaml``. Failing: ``Catalog/services/ledger.yaml``
+or ``catalog/services/ledger.YAML``.
 """,
         ),
         LoadCheck(
