@@ -75,6 +75,9 @@ def _register() -> None:
 
     cli.add_command(audit_cmd.audit)
     cli.add_command(audit_cmd.history)
+    from itsmcode.cli import calendar_cmd
+
+    cli.add_command(calendar_cmd.calendar)
 
 
 _register()
