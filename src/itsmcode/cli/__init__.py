@@ -78,6 +78,10 @@ def _register() -> None:
     from itsmcode.cli import calendar_cmd
 
     cli.add_command(calendar_cmd.calendar)
+    from itsmcode.cli import impact_cmd
+
+    cli.add_command(impact_cmd.impact)
+    cli.add_command(impact_cmd.graph)
 
 
 _register()

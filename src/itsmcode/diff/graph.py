@@ -319,11 +319,18 @@ class Reach:
     via: tuple[str, ...]
 
 
-def dependents_closure(start: Iterable[str], graph: Overlay) -> dict[str, Reach]:
+class Dependents(Protocol):
+    """Who depends directly on each of ``names`` (the Overlay, or any edge map)."""
+
+    def dependents_of(self, names: Iterable[str]) -> Mapping[str, Iterable[str]]: ...
+
+
+def dependents_closure(start: Iterable[str], graph: Dependents) -> dict[str, Reach]:
     """Every service depending on one in ``start``, transitively.
 
     Breadth first, one level per query, so each service gets its shortest chain
-    (``via``: from the affected service to the one it depends on directly).
+    (``via``: from the affected service to the one it depends on directly). Given the
+    edges the other way round it walks dependencies instead (``itsm impact``).
     """
     seen: dict[str, Reach] = {}
     frontier = sorted(set(start))

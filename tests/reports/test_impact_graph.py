@@ -1,0 +1,206 @@
+"""``itsm impact`` and ``itsm graph`` through the real CLI, expected values by hand."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli, service, write_repo
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def small(tmp_path: Path) -> Path:
+    """web -soft-> api -hard-> db;  web -hard-> cache;  worker -hard-> db;  api -hard-> cache."""
+    return write_repo(
+        tmp_path,
+        {
+            "catalog/services/db.yaml": service("db", tier=1),
+            "catalog/services/cache.yaml": service("cache", tier=2),
+            "catalog/services/api.yaml": service(
+                "api",
+                tier=2,
+                extra="dependsOn: [{service: db}, {service: cache}]",
+            ),
+            "catalog/services/web.yaml": service(
+                "web",
+                tier=1,
+                owner="storefront",
+                extra="dependsOn: [{service: api, type: soft}, {service: cache}]",
+            ),
+            "catalog/services/worker.yaml": service(
+                "worker", tier=4, extra="dependsOn: [{service: db}]"
+            ),
+            "catalog/teams/storefront.yaml": "apiVersion: itsmcode/v1\nkind: Team\n"
+            "metadata: {name: storefront}\nspec:\n  members: [{github: carol}]\n",
+        },
+    )
+
+
+def test_example_impact_of_postgres_primary_names_every_dependent() -> None:
+    result = run_cli(["impact", "postgres-primary", "--repo", str(ROOT), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["service"] == "postgres-primary"
+    assert {d["service"] for d in data["dependents"]} == {
+        "customer-accounts",
+        "payments-api",
+        "checkout-api",
+        "storefront-web",
+        "inventory-service",
+        "order-service",
+        "product-catalog",
+        "recommendations",
+        "customer-support-portal",
+        "loyalty-program",
+        "warehouse-management",
+    }
+    assert data["dependencies"] == []
+
+
+def test_impact_json_paths_tiers_owners_and_hardness(tmp_path: Path) -> None:
+    result = run_cli(["impact", "db", "--repo", str(small(tmp_path)), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {
+        "service": "db",
+        "tier": 1,
+        "owner": "payments",
+        "dependents": [
+            # web reaches db only through its soft dependency on api.
+            {
+                "service": "web",
+                "tier": 1,
+                "owner": "storefront",
+                "path": ["web", "api", "db"],
+                "hard": False,
+            },
+            {"service": "api", "tier": 2, "owner": "payments", "path": ["api", "db"], "hard": True},
+            {
+                "service": "worker",
+                "tier": 4,
+                "owner": "payments",
+                "path": ["worker", "db"],
+                "hard": True,
+            },
+        ],
+        "dependencies": [],
+    }
+    down = run_cli(["impact", "web", "--repo", str(small(tmp_path)), "--format", "json"])
+    assert json.loads(down.output)["dependencies"] == [
+        {
+            "service": "db",
+            "tier": 1,
+            "owner": "payments",
+            "path": ["web", "api", "db"],
+            "hard": False,
+        },
+        {"service": "api", "tier": 2, "owner": "payments", "path": ["web", "api"], "hard": False},
+        {
+            "service": "cache",
+            "tier": 2,
+            "owner": "payments",
+            "path": ["web", "cache"],
+            "hard": True,
+        },
+    ]
+
+
+def test_impact_text_says_who_to_tell(tmp_path: Path) -> None:
+    result = run_cli(["impact", "db", "--repo", str(small(tmp_path))])
+    assert result.output == (
+        "db (tier 1, owner payments)\n"
+        "\n"
+        "If db is down: 3 dependent services (2 through hard dependencies only), highest tier 1\n"
+        "Tell: storefront, payments\n"
+        "  tier 1   web     storefront  soft  web → api → db\n"
+        "  tier 2   api     payments    hard  api → db\n"
+        "  tier 4   worker  payments    hard  worker → db\n"
+        "\n"
+        "db depends on no other service.\n"
+    )
+
+
+def test_unknown_service_is_a_usage_error_with_a_suggestion(tmp_path: Path) -> None:
+    result = run_cli(["impact", "wbe", "--repo", str(small(tmp_path))])
+    assert result.exit_code == 2
+    assert result.output == "itsm: error: no service named 'wbe' (did you mean 'web'?)\n"
+    graph = run_cli(["graph", "--service", "dbb", "--repo", str(small(tmp_path))])
+    assert (graph.exit_code, graph.output) == (
+        2,
+        "itsm: error: no service named 'dbb' (did you mean 'db'?)\n",
+    )
+
+
+def test_graph_mermaid_colours_tiers_and_dashes_soft_edges(tmp_path: Path) -> None:
+    result = run_cli(["graph", "--repo", str(small(tmp_path))])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "flowchart LR"
+    assert '  s0["api<br/>tier 2"]' in lines  # sorted: api cache db web worker
+    assert "  class s0 tier2" in lines
+    assert "  classDef tier1 fill:#f8d7da,stroke:#333" in lines
+    assert "  s3 -.-> s0" in lines  # web -soft-> api
+    assert "  s3 --> s1" in lines  # web -hard-> cache
+    assert "  s4 --> s2" in lines  # worker -> db
+
+
+def test_graph_depth_keeps_the_neighbourhood(tmp_path: Path) -> None:
+    result = run_cli(
+        [
+            "graph",
+            "--repo",
+            str(small(tmp_path)),
+            "--service",
+            "db",
+            "--depth",
+            "1",
+            "--format",
+            "dot",
+        ]
+    )
+    assert result.output == (
+        "digraph services {\n"
+        "  rankdir=LR;\n"
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica"];\n'
+        '  "api" [label="api\\ntier 2", fillcolor="#ffe5b4"];\n'
+        '  "db" [label="db\\ntier 1", fillcolor="#f8d7da", penwidth=3];\n'
+        '  "worker" [label="worker\\ntier 4", fillcolor="#e9ecef"];\n'
+        '  "api" -> "db";\n'
+        '  "worker" -> "db";\n'
+        "}\n"
+    )
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
+@pytest.mark.parametrize(
+    "command", [["graph", "--format", "dot"], ["impact", "postgres-primary", "--format", "dot"]]
+)
+def test_graphviz_renders_the_dot(command: list[str]) -> None:
+    result = run_cli([*command, "--repo", str(ROOT)])
+    done = subprocess.run(
+        ["dot", "-Tsvg"], input=result.output, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "<title>postgres&#45;primary</title>" in done.stdout
+
+
+def test_dot_quotes_hostile_names() -> None:
+    from io import StringIO
+
+    from itsmcode.reporters.graph import dot
+    from itsmcode.reports.graph import Drawing, NodeInfo
+
+    out = StringIO()
+    dot.report(Drawing((NodeInfo('a"]; evil -> x [', 1, "t"),), ()), out)
+    assert '  "a\\"]; evil -> x [" [label="a\\"]; evil -> x [\\ntier 1"' in out.getvalue()
+    if shutil.which("dot"):
+        done = subprocess.run(
+            ["dot", "-Tplain"], input=out.getvalue(), capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0
+        assert done.stdout.count("\nnode ") == 1  # one node, no injected edge
