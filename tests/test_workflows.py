@@ -164,7 +164,7 @@ def test_jobs_that_hold_a_write_token_run_no_python() -> None:
             for s in steps(job):
                 assert "setup-python" not in s.get("uses", ""), f"{name}: {job_name}"
                 assert not PYTHON_STEP.search(s.get("run", "")), f"{name}: {job_name}: {s}"
-    assert writers == 5  # comment, sweep, resolve, report, publish
+    assert writers == 6  # comment, sweep, resolve, report, publish (record), deploy (feed)
 
 
 def test_no_expression_inside_a_script() -> None:
@@ -494,8 +494,9 @@ def test_publish_keeps_an_existing_record_and_refuses_a_foreign_one(
 
 
 def test_the_project_workflows_are_the_templates() -> None:
-    """Edit src/itsmcode/workflows/*.yml and copy them to .github/workflows/ (or back)."""
-    templates = workflow_files()
+    """Edit src/itsmcode/workflows/*.yml and copy them to .github/workflows/ (or back).
+    The example repository publishes its calendar feed too."""
+    templates = workflow_files(feed=True)
     on_disk = {
         f"{WORKFLOW_DIR}/{p.name}": p.read_text(encoding="utf-8")
         for p in sorted(WORKFLOWS.glob("*.yml"))

@@ -33,7 +33,7 @@ def impact(service: str, repo: Path | None, at: str | None, fmt: str) -> None:
     """
     from itsmcode.reports.impact import impact as compute
 
-    catalog = load_catalog(resolve_root(repo), at)
+    catalog = load_catalog(resolve_root(repo), at, services_only=True)
     IMPACT_REPORTERS[fmt](compute(catalog, service), sys.stdout)
 
 
@@ -68,6 +68,6 @@ def graph(
         raise ConfigError("--depth needs --service")
     if depth is not None and depth < 0:
         raise ConfigError(f"--depth {depth}: give 0 or more steps")
-    catalog = load_catalog(resolve_root(repo), at)
+    catalog = load_catalog(resolve_root(repo), at, services_only=True)
     picture = drawing(catalog) if service is None else neighbourhood(catalog, service, depth)
     GRAPH_REPORTERS[fmt](picture, sys.stdout)

@@ -10,7 +10,9 @@ docs/ci.md and docs/security.md.
 - ``approval.yml``: the approval gate, sets the ``itsm/approval/<base branch>`` commit
   status (re-evaluated every 30 minutes for open pull requests into protected branches);
 - ``approval-review.yml``: the review trigger that re-runs the gate via ``workflow_run``;
-- ``record.yml``: the approval record as a git note when a pull request merges.
+- ``record.yml``: the approval record as a git note when a pull request merges;
+- ``calendar-feed.yml``: the schedule of change as an iCalendar feed on GitHub Pages
+  (opt-in: it needs Pages enabled, so ``itsm init`` does not write it).
 """
 
 from __future__ import annotations
@@ -25,16 +27,19 @@ STATUS_CONTEXT_PREFIX = "itsm/approval"
 VALIDATE: tuple[str, ...] = ("validate.yml",)
 #: Only with an approval policy (the change practice): without one the gate fails closed.
 APPROVAL: tuple[str, ...] = ("approval.yml", "approval-review.yml", "record.yml")
+#: Opt-in: publishing needs GitHub Pages enabled on the repository (docs/calendar.md).
+FEED: tuple[str, ...] = ("calendar-feed.yml",)
 
 
-def workflow_files(*, approval: bool = True) -> dict[str, str]:
+def workflow_files(*, approval: bool = True, feed: bool = False) -> dict[str, str]:
     """Repository-relative POSIX path -> text of the workflows a repository gets.
 
     ``approval=False`` leaves out the approval gate and the record, for a repository
-    without an approval policy.
+    without an approval policy; ``feed=True`` adds the calendar feed.
     """
     package = resources.files(__name__)
     names = VALIDATE + APPROVAL if approval else VALIDATE
+    names += FEED if feed else ()
     return {
         f"{WORKFLOW_DIR}/{name}": package.joinpath(name).read_text(encoding="utf-8")
         for name in names
