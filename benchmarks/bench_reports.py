@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import Timing, measure  # noqa: E402
+from run import Timing, measure
 
 ITSM = [sys.executable, "-m", "itsmcode"]
 
