@@ -10,6 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from itsmcode.clock.freezes import freeze_intervals
 from itsmcode.load.config import load_config
@@ -202,3 +204,61 @@ def test_text_is_escaped_and_folded(tmp_path: Path) -> None:
     )
     cal = feed(root, "2026-12-01", "2026-12-03")
     assert events(cal)["chg-a@test-org"].summary.value == f"chg-a: {title}"
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    zone=st.sampled_from(
+        [
+            "Europe/Berlin",
+            "America/New_York",
+            "Australia/Sydney",
+            "Europe/London",
+            "America/Santiago",
+        ]
+    ),
+    hour=st.integers(0, 23),
+    minute=st.sampled_from([0, 15, 30, 45]),
+    days=st.integers(0, 3),
+    hours=st.integers(0, 23),
+    minutes=st.sampled_from([0, 30]),
+    freq=st.sampled_from(["DAILY", "WEEKLY;BYDAY=SA,SU", "MONTHLY;BYDAY=-1SU"]),
+)
+def test_any_recurring_freeze_reads_back_as_lint_expands_it(
+    tmp_path_factory: pytest.TempPathFactory,
+    zone: str,
+    hour: int,
+    minute: int,
+    days: int,
+    hours: int,
+    minutes: int,
+    freq: str,
+) -> None:
+    """Around the DST changes of zones in both hemispheres, any start time and any
+    duration: the feed (with its RECURRENCE-ID overrides) says what lint says."""
+    length = f"{days * 24 + hours}h" if not minutes else f"{(days * 24 + hours) * 60 + minutes}m"
+    if days == hours == minutes == 0:
+        length = "15m"
+    rule = f"FREQ={freq};BYHOUR={hour};BYMINUTE={minute}"
+    root = write_repo(
+        tmp_path_factory.mktemp("repo"),
+        {
+            "catalog/services/api.yaml": service("api"),
+            POLICY_PATH: policy(),
+            FREEZES_PATH: calendar(
+                "change-freezes",
+                f'freezes:\n  - {{name: f, rrule: "{rule}", duration: {length}}}\n',
+                timezone=zone,
+            ),
+        },
+    )
+    ics = feed(root, "2026-01-01", "2026-01-02")
+    event = events(ics)["freeze.change-freezes.f@test-org"]
+    mine = [e for e in ics.vevent_list if hasattr(e, "recurrence_id")]
+    cal = load_worktree(root, load_config(root)).calendar("change-freezes")
+    assert cal is not None
+    lo, hi = datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)
+    expected = [
+        (i.start.astimezone(UTC), i.end.astimezone(UTC)) for i in freeze_intervals(cal, lo, hi)
+    ]
+    assert expand(event, mine, ZoneInfo(zone), lo, hi) == expected

@@ -204,3 +204,32 @@ def test_dot_quotes_hostile_names() -> None:
         )
         assert done.returncode == 0
         assert done.stdout.count("\nnode ") == 1  # one node, no injected edge
+
+
+def test_a_dependency_cycle_neither_loops_nor_lists_the_service_itself(tmp_path: Path) -> None:
+    root = write_repo(
+        tmp_path,
+        {
+            "catalog/services/a.yaml": service("a", tier=2, extra="dependsOn: [{service: b}]"),
+            "catalog/services/b.yaml": service(
+                "b", tier=3, extra="dependsOn: [{service: a, type: soft}, {service: ghost}]"
+            ),
+        },
+    )
+    data = json.loads(run_cli(["impact", "a", "--repo", str(root), "--format", "json"]).output)
+    assert data["dependents"] == [
+        {"service": "b", "tier": 3, "owner": "payments", "path": ["b", "a"], "hard": False}
+    ]
+    assert data["dependencies"] == [
+        {"service": "b", "tier": 3, "owner": "payments", "path": ["a", "b"], "hard": True},
+        # A dependency the catalog does not hold (ref-exists reports it) is still listed.
+        {
+            "service": "ghost",
+            "tier": None,
+            "owner": None,
+            "path": ["a", "b", "ghost"],
+            "hard": True,
+        },
+    ]
+    graph = run_cli(["graph", "--repo", str(root), "--format", "dot"]).output
+    assert '  "ghost" [label="ghost\\nnot in the catalog", fillcolor="#ffffff"];' in graph

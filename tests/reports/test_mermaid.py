@@ -54,9 +54,10 @@ def test_graph_impact_and_diff_mermaid_parse(tmp_path: Path) -> None:
         ),
         hostile,
     )
-    assert parse(tmp_path, [graph, near.output, impact.output, hostile.getvalue()]) == [
-        "ok flowchart-v2"
-    ] * 4
+    assert (
+        parse(tmp_path, [graph, near.output, impact.output, hostile.getvalue()])
+        == ["ok flowchart-v2"] * 4
+    )
 
 
 def test_the_checker_rejects_broken_mermaid(tmp_path: Path) -> None:
