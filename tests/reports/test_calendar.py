@@ -305,3 +305,18 @@ def test_at_reports_on_a_past_commit(tmp_path: Path) -> None:
     assert [c["change"] for c in changes] == ["chg-d"]
     now = calendar_json(root, "--since", "2026-12-21", "--until", "2026-12-22")
     assert now["changes"] == []
+
+
+def test_a_reversed_window_is_left_out(tmp_path: Path) -> None:
+    root = write_repo(
+        tmp_path,
+        {
+            "catalog/services/api.yaml": service("api"),
+            "changes/2026/chg-r.yaml": change(
+                "chg-r", start="2026-12-02T23:00:00+01:00", end="2026-12-02T22:00:00+01:00"
+            ),
+        },
+    )
+    data = calendar_json(root, "--since", "2026-12-01", "--until", "2026-12-05")
+    assert data["changes"] == []
+    assert data["findings"] == []

@@ -233,3 +233,22 @@ def test_a_dependency_cycle_neither_loops_nor_lists_the_service_itself(tmp_path:
     ]
     graph = run_cli(["graph", "--repo", str(root), "--format", "dot"]).output
     assert '  "ghost" [label="ghost\\nnot in the catalog", fillcolor="#ffffff"];' in graph
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--depth", "1"], "itsm: error: --depth needs --service\n"),
+        (["--service", "db", "--depth", "-1"], "itsm: error: --depth -1: give 0 or more steps\n"),
+    ],
+)
+def test_graph_depth_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run_cli(["graph", "--repo", str(small(tmp_path)), *args])
+    assert (result.exit_code, result.output) == (2, message)
+
+
+def test_depth_zero_is_the_service_alone(tmp_path: Path) -> None:
+    result = run_cli(["graph", "--repo", str(small(tmp_path)), "--service", "api", "--depth", "0"])
+    assert [line for line in result.output.splitlines() if "[" in line] == [
+        '  s0["api<br/>tier 2"]'
+    ]

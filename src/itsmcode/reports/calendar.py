@@ -2,7 +2,8 @@
 on what, and what it collides with.
 
 For a period ``[since, until)`` the schedule holds every change whose window overlaps
-it (any status: a subscribed calendar must see a change become cancelled, not vanish),
+it (any status: a subscribed calendar must see a change become cancelled, not vanish;
+never a window that ends before it starts, which lint's change-window reports),
 the occurrences of the freezes lint enforces (the approval policy's freeze calendars)
 that overlap it, and the conflicts lint would fail on (clock/schedule.py), as findings:
 
@@ -141,10 +142,13 @@ def schedule(catalog: Catalog, period: Period, now: datetime) -> Schedule:
         )
     config = catalog.config
     rules = freeze_rules(catalog.policy, catalog.calendar)
+    # A window that ends before it starts cannot be placed (change-window reports it).
     in_period = [
         (record, change)
         for record, change in catalog.each(ChangeRequest)
-        if change.spec.window.start < period.until and period.since < change.spec.window.end
+        if change.spec.window.start < change.spec.window.end
+        and change.spec.window.start < period.until
+        and period.since < change.spec.window.end
     ]
     changes = tuple(
         sorted(
@@ -226,7 +230,7 @@ def _in_freeze(
     found = []
     for _, change in in_period:
         window = change.spec.window
-        if window.end <= window.start or not rules.applies_to(change):
+        if not rules.applies_to(change):
             continue
         for calendar, interval in freezes_hit(rules.calendars, window.start, window.end):
             found.append(
