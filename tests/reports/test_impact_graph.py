@@ -252,3 +252,29 @@ def test_depth_zero_is_the_service_alone(tmp_path: Path) -> None:
     assert [line for line in result.output.splitlines() if "[" in line] == [
         '  s0["api<br/>tier 2"]'
     ]
+
+
+def test_impact_mermaid_draws_the_service_and_its_neighbours(tmp_path: Path) -> None:
+    result = run_cli(["impact", "api", "--repo", str(small(tmp_path)), "--format", "mermaid"])
+    assert result.output == (
+        "flowchart LR\n"
+        "  classDef tier1 fill:#f8d7da,stroke:#333\n"
+        "  classDef tier2 fill:#ffe5b4,stroke:#333\n"
+        "  classDef tier3 fill:#fff3bf,stroke:#333\n"
+        "  classDef tier4 fill:#e9ecef,stroke:#333\n"
+        "  classDef tier0 fill:#ffffff,stroke:#333\n"
+        "  classDef focus stroke-width:4px\n"
+        '  s0["api<br/>tier 2"]\n'
+        "  class s0 tier2\n"
+        '  s1["cache<br/>tier 2"]\n'
+        "  class s1 tier2\n"
+        '  s2["db<br/>tier 1"]\n'
+        "  class s2 tier1\n"
+        '  s3["web<br/>tier 1"]\n'
+        "  class s3 tier1\n"
+        "  s0 --> s2\n"
+        "  s0 --> s1\n"
+        "  s3 -.-> s0\n"
+        "  s3 --> s1\n"
+        "  class s0 focus\n"
+    )
