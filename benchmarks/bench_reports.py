@@ -5,7 +5,9 @@ Each command runs as a subprocess from the corpus root (``run.measure``: one unt
 warm-up, median of ``--repeat`` runs, wall and CPU time). ``impact`` asks about the
 service with the most direct dependents; ``calendar`` covers 2025-01-01 to 2028-01-01,
 which holds every generated change window. Targets (docs/benchmarks.md): impact and
-graph well under lint; the ics feed under 1.5x lint. Usage:
+graph well under lint; the ics feed under 1.5x lint. A bare libyaml parse of the
+services folder is measured too: the floor of any command that reads every service.
+Usage:
 ``python benchmarks/bench_reports.py --corpus /tmp/itsm-corpus [--repeat 3]``
 """
 
@@ -22,6 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import Timing, measure
 
 ITSM = [sys.executable, "-m", "itsmcode"]
+FLOOR = (
+    "import pathlib, yaml\n"
+    "for p in sorted(pathlib.Path('catalog/services').glob('*.yaml')):\n"
+    "    yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader)\n"
+)
 
 
 def busiest_service(corpus: Path) -> str:
@@ -55,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
         measure(label, [[*ITSM, *argv_]], corpus, args.repeat, shown=label)
         for label, argv_ in commands.items()
     ]
+    # The floor of impact and graph: reading and parsing every service file, nothing else.
+    floor = "bare parse of the services folder (CSafeLoader)"
+    timings.append(
+        measure(floor, [[sys.executable, "-c", FLOOR]], corpus, args.repeat, shown=floor)
+    )
     lint = timings[0]
     print("| measurement | wall (s) | CPU (s) | CPU / lint | exit |")
     print("| --- | ---: | ---: | ---: | --- |")
