@@ -278,3 +278,44 @@ def test_impact_mermaid_draws_the_service_and_its_neighbours(tmp_path: Path) -> 
         "  s3 --> s1\n"
         "  class s0 focus\n"
     )
+
+
+def test_impact_at_a_past_commit_reads_the_catalog_there(tmp_path: Path) -> None:
+    from tests.diff.gitrepo import GitRepo
+
+    root = small(tmp_path)
+    repo = GitRepo(root).init()
+    repo.commit("one")
+    repo.delete("catalog/services/worker.yaml")
+    now = json.loads(run_cli(["impact", "db", "--repo", str(root), "--format", "json"]).output)
+    then = json.loads(
+        run_cli(["impact", "db", "--repo", str(root), "--format", "json", "--at", "HEAD"]).output
+    )
+    assert [d["service"] for d in now["dependents"]] == ["web", "api"]
+    assert [d["service"] for d in then["dependents"]] == ["web", "api", "worker"]
+    assert then["dependents"][2] == {
+        "service": "worker",
+        "tier": 4,
+        "owner": "payments",
+        "path": ["worker", "db"],
+        "hard": True,
+    }
+
+
+def test_a_broken_service_file_does_not_stop_the_map(tmp_path: Path) -> None:
+    """A file that is not YAML is left out (lint reports it); one that is YAML but breaks
+    the schema still shows what it depends on, so its owner hears about an outage."""
+    root = small(tmp_path)
+    (root / "catalog/services/broken.yaml").write_text("kind: Service\nmetadata: {name: x\n")
+    (root / "catalog/services/odd.yaml").write_text(
+        "apiVersion: itsmcode/v1\nkind: Service\nmetadata: {name: odd}\n"
+        "spec: {tier: high, owner: payments, dependsOn: [{service: db}]}\n"
+    )
+    data = json.loads(run_cli(["impact", "db", "--repo", str(root), "--format", "json"]).output)
+    assert data["dependents"][-1] == {
+        "service": "odd",
+        "tier": None,
+        "owner": "payments",
+        "path": ["odd", "db"],
+        "hard": True,
+    }

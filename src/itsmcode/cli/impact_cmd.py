@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from itsmcode.cli.options import repo_option, resolve_root
-from itsmcode.cli.snapshot import at_option, load_catalog
+from itsmcode.cli.snapshot import at_option, load_services
 from itsmcode.errors import ConfigError
 from itsmcode.reporters.graph import GRAPH_REPORTERS
 from itsmcode.reporters.impact import IMPACT_REPORTERS
@@ -33,8 +33,8 @@ def impact(service: str, repo: Path | None, at: str | None, fmt: str) -> None:
     """
     from itsmcode.reports.impact import impact as compute
 
-    catalog = load_catalog(resolve_root(repo), at, services_only=True)
-    IMPACT_REPORTERS[fmt](compute(catalog, service), sys.stdout)
+    services = load_services(resolve_root(repo), at)
+    IMPACT_REPORTERS[fmt](compute(services, service), sys.stdout)
 
 
 @click.command()
@@ -68,6 +68,6 @@ def graph(
         raise ConfigError("--depth needs --service")
     if depth is not None and depth < 0:
         raise ConfigError(f"--depth {depth}: give 0 or more steps")
-    catalog = load_catalog(resolve_root(repo), at, services_only=True)
-    picture = drawing(catalog) if service is None else neighbourhood(catalog, service, depth)
+    services = load_services(resolve_root(repo), at)
+    picture = drawing(services) if service is None else neighbourhood(services, service, depth)
     GRAPH_REPORTERS[fmt](picture, sys.stdout)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from itsmcode.errors import ConfigError
-from itsmcode.load.catalog import Catalog
-from itsmcode.models import Config
+
+if TYPE_CHECKING:
+    from itsmcode.load.catalog import Catalog
+    from itsmcode.reports.graph import ServiceMap
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,17 +28,10 @@ def at_option(func: F) -> F:
     )(func)
 
 
-def load_catalog(root: Path, at: str | None, *, services_only: bool = False) -> Catalog:
-    """The catalog of the work tree, or as it stood at ``at`` (as ``itsm lint --at``).
-
-    ``services_only`` reads just the services folder of the work tree (``impact`` and
-    ``graph`` need nothing else): on a large repository that is most of the saving
-    over a full load, with the same loader and validation as lint.
-    """
+def load_catalog(root: Path, at: str | None) -> Catalog:
+    """The catalog of the work tree, or as it stood at ``at`` (as ``itsm lint --at``)."""
     from itsmcode.load.config import load_config
 
-    if at is None and services_only:
-        return _load_services(root, load_config(root))
     if at is None:
         from itsmcode.load.snapshot import load_worktree
 
@@ -51,15 +46,26 @@ def load_catalog(root: Path, at: str | None, *, services_only: bool = False) -> 
     return catalog
 
 
-def _load_services(root: Path, config: Config) -> Catalog:
-    from itsmcode.load.snapshot import load_record, paused_gc
-    from itsmcode.load.source import read, yaml_files_under
-    from itsmcode.load.yamlio import Limits
+def load_services(root: Path, at: str | None) -> ServiceMap:
+    """Tier, owner and dependencies of every service: at ``at`` from the loaded catalog;
+    in the work tree from the diff's light read of the services folder only (what
+    ``impact`` and ``graph`` need, at little more than the cost of parsing those files).
+    """
+    from itsmcode.reports.graph import ServiceMap
 
-    limits = Limits(max_file_size=config.spec.lint.max_file_size)
+    if at is not None:
+        return ServiceMap.from_catalog(load_catalog(root, at))
+    from itsmcode.diff.graph import build
+    from itsmcode.load.config import load_config
+    from itsmcode.load.snapshot import paused_gc
+    from itsmcode.load.source import read, yaml_files_under
+
+    config = load_config(root)
+    limit = config.spec.lint.max_file_size
     with paused_gc():
-        records = []
-        for path in yaml_files_under(root, config.spec.paths.services):
-            source = read(root, path, limits.max_file_size)
-            records.append(load_record(path, source.data, source.problem, limits))
-    return Catalog(records, config)
+        # read() refuses what lint refuses (links out of the repository, FIFOs, size).
+        blobs = {
+            path: read(root, path, limit).data
+            for path in yaml_files_under(root, config.spec.paths.services)
+        }
+        return ServiceMap.from_graph(build(blobs))

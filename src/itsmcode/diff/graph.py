@@ -37,6 +37,8 @@ class Node(NamedTuple):
     tier: int | None
     sla: str | None
     depends_on: tuple[tuple[str, str], ...]
+    #: Read for ``itsm impact``/``graph``; not stored in the cache (the diff needs none).
+    owner: str | None = None
 
 
 @dataclass
@@ -82,6 +84,7 @@ def node_from_data(data: Any) -> Node | None:
     spec = spec if isinstance(spec, dict) else {}
     tier = spec.get("tier")
     sla = spec.get("sla")
+    owner = spec.get("owner")
     deps: list[tuple[str, str]] = []
     raw = spec.get("dependsOn")
     for item in raw if isinstance(raw, list) else []:
@@ -93,6 +96,7 @@ def node_from_data(data: Any) -> Node | None:
         tier if isinstance(tier, int) and not isinstance(tier, bool) else None,
         sla if isinstance(sla, str) else None,
         tuple(deps),
+        owner if isinstance(owner, str) else None,
     )
 
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from itsmcode.load.catalog import Catalog
-from itsmcode.reports.graph import Drawing, drawing, reach, require_service, services_by_name
+from itsmcode.reports.graph import Drawing, ServiceMap, drawing, reach, require_service
 
 
 @dataclass(frozen=True)
@@ -48,36 +47,27 @@ def _order(item: Affected) -> tuple[int, int, str]:
     return (item.tier if item.tier is not None else 9, len(item.path), item.service)
 
 
-def impact(catalog: Catalog, name: str) -> Impact:
-    require_service(catalog, name)
-    services = services_by_name(catalog)
+def impact(services: ServiceMap, name: str) -> Impact:
+    require_service(services, name)
 
     def affected(other: str, path: tuple[str, ...], hard: bool) -> Affected:
-        service = services.get(other)
-        return Affected(
-            other,
-            service.spec.tier if service else None,
-            service.spec.owner if service else None,
-            path,
-            hard,
-        )
+        return Affected(other, services.tiers.get(other), services.owners.get(other), path, hard)
 
-    up = reach(catalog, name, upward=True)
-    up_hard = reach(catalog, name, upward=True, hard_only=True)
-    down = reach(catalog, name, upward=False)
-    down_hard = reach(catalog, name, upward=False, hard_only=True)
+    up = reach(services, name, upward=True)
+    up_hard = reach(services, name, upward=True, hard_only=True)
+    down = reach(services, name, upward=False)
+    down_hard = reach(services, name, upward=False, hard_only=True)
     dependents = [
         affected(other, (other, *reversed(r.via)), other in up_hard) for other, r in up.items()
     ]
     dependencies = [
         affected(other, (*r.via, other), other in down_hard) for other, r in down.items()
     ]
-    me = services.get(name)
     return Impact(
         name,
-        me.spec.tier if me else None,
-        me.spec.owner if me else None,
+        services.tiers.get(name),
+        services.owners.get(name),
         tuple(sorted(dependents, key=_order)),
         tuple(sorted(dependencies, key=_order)),
-        drawing(catalog, {name, *up, *down}, focus=name),
+        drawing(services, {name, *up, *down}, focus=name),
     )

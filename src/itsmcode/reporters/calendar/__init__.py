@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from itsmcode.reporters.registry import FormatRegistry
-from itsmcode.reports.calendar import Schedule
+
+if TYPE_CHECKING:
+    from itsmcode.reports.calendar import Schedule
 
 #: A calendar reporter writes one schedule to a stream.
-CalendarReporter = Callable[[Schedule, TextIO], None]
+CalendarReporter = Callable[["Schedule", TextIO], None]
 
 CALENDAR_REPORTERS: FormatRegistry[CalendarReporter] = FormatRegistry(
     {

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from itsmcode.reporters.registry import FormatRegistry
-from itsmcode.reports.graph import Drawing
+
+if TYPE_CHECKING:
+    from itsmcode.reports.graph import Drawing
 
 #: A graph reporter writes one drawing to a stream.
-GraphReporter = Callable[[Drawing, TextIO], None]
+GraphReporter = Callable[["Drawing", TextIO], None]
 
 GRAPH_REPORTERS: FormatRegistry[GraphReporter] = FormatRegistry(
     {

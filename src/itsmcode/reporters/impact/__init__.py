@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from itsmcode.reporters.registry import FormatRegistry
-from itsmcode.reports.impact import Impact
+
+if TYPE_CHECKING:
+    from itsmcode.reports.impact import Impact
 
 #: An impact reporter writes one impact to a stream.
-ImpactReporter = Callable[[Impact, TextIO], None]
+ImpactReporter = Callable[["Impact", TextIO], None]
 
 IMPACT_REPORTERS: FormatRegistry[ImpactReporter] = FormatRegistry(
     {
