@@ -13,8 +13,10 @@ from itsmcode.policy.github import (
     effective_approvers,
     load_json,
     parse_event,
+    parse_pull_commits,
     parse_reviews,
 )
+from itsmcode.policy.identities import co_authors, email_login
 
 DATA = Path(__file__).parent / "data" / "github"
 HEAD = "2" * 40
@@ -49,6 +51,45 @@ def test_merged_pull_request_and_push() -> None:
     assert merged.pull_request.merge_commit_sha == "3" * 40
     push = parse_event(load_json(DATA / "push.json"))
     assert push.name == "push" and push.push_after == "3" * 40 and push.pull_request is None
+
+
+def test_paginated_pull_request_commits_name_the_accounts_github_tied() -> None:
+    commits = parse_pull_commits(load_json(DATA / "pull_commits.paginated.json"))
+    assert [c.sha[0] for c in commits] == ["a", "b", "c"]
+    first, suggestion, bump = commits
+    assert (first.author.login, first.committer.login) == ("Alice-Dev", "Alice-Dev")
+    # GitHub could not tie bob@corp.example to an account: "author": null.
+    assert (suggestion.author.email, suggestion.author.login) == ("bob@corp.example", None)
+    assert suggestion.committer.login == "web-flow"
+    assert [(p.name, p.email) for p in co_authors(suggestion.message)] == [
+        ("Carol", "carol@example.com")
+    ]
+    assert bump.author.login == "dependabot[bot]"
+
+
+def test_email_login_ties_noreply_addresses_and_nothing_else() -> None:
+    members = {"bob@corp.example": "bob"}
+    assert email_login("Bob@Corp.Example ", members) == "bob"
+    assert email_login("1001+Alice-Dev@users.noreply.github.com", members) == "alice-dev"
+    assert email_login("alice-dev@users.noreply.github.com", members) == "alice-dev"
+    assert email_login("noreply@github.com", members) == "web-flow"
+    # A bot is tied (to no approver); look-alikes and other domains are not tied.
+    assert email_login("49699333+dependabot[bot]@users.noreply.github.com", members) == ""
+    assert email_login("1+al_ice@users.noreply.github.com", members) is None
+    assert email_login("alice@users.noreply.github.com.evil.example", members) is None
+    assert email_login("alice@noreply.github.com", members) is None
+
+
+def test_merged_at_is_read_from_the_pull_request() -> None:
+    merged = parse_event(load_json(DATA / "pull_request.closed-merged.json")).pull_request
+    assert merged is not None and merged.merged_at is None  # the fixture says null
+    payload = load_json(DATA / "pull_request.closed-merged.json")
+    payload["pull_request"]["merged_at"] = "2026-11-20T09:05:00Z"
+    pr = parse_event(payload).pull_request
+    assert pr is not None and pr.merged_at == datetime(2026, 11, 20, 9, 5, tzinfo=timezone.utc)
+    payload["pull_request"]["merged_at"] = "yesterday"
+    with pytest.raises(PayloadError, match=r"pull_request.merged_at: invalid time 'yesterday'"):
+        parse_event(payload)
 
 
 def test_paginated_reviews_are_concatenated() -> None:

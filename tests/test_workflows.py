@@ -29,6 +29,7 @@ import yaml
 from itsmcode import __version__
 from itsmcode.workflows import STATUS_CONTEXT_PREFIX, WORKFLOW_DIR, status_context, workflow_files
 from tests.helpers import run_cli
+from tests.policy.prrepo import github_commits
 
 PROJECT = Path(__file__).resolve().parents[1]
 WORKFLOWS = PROJECT / WORKFLOW_DIR
@@ -650,6 +651,9 @@ class Runner:
             "GIT_COMMITTER_NAME": "runner",
             "GIT_COMMITTER_EMAIL": "runner@example.com",
         }
+        # The `itsm` on PATH must import the code under test (a worktree's src, say).
+        if "PYTHONPATH" in os.environ:
+            env["PYTHONPATH"] = os.environ["PYTHONPATH"]
         env.update({k: fill(v) for k, v in (definition.get("env") or {}).items()})
         env.update({k: fill(v) for k, v in (s.get("env") or {}).items()})
         # The runner's own variables a test sets (GITHUB_REF, GITHUB_WORKFLOW_REF, ...).
@@ -755,6 +759,11 @@ class PullRequestRepo:
         path.write_text(json.dumps(payload), encoding="utf-8")
         return path
 
+    def commits(self) -> list[dict[str, Any]]:
+        """GitHub's list of the pull request's commits: it ties the author's e-mail to
+        the author's account (no team file lists it)."""
+        return github_commits(self.work, self.base, self.head, {"a@example.com": self.author})
+
     def approval(self, login: str, review_id: int) -> dict[str, Any]:
         return {
             "id": review_id,
@@ -803,6 +812,7 @@ def run_gate(
     """The three jobs of approval.yml on a pull_request_target event; the status set."""
     number = number or pr.NUMBER
     runner.respond(f"repos/{REPO}/pulls/{number}/reviews", reviews)
+    runner.respond(f"repos/{REPO}/pulls/{number}/commits", pr.commits())
     runner.respond(f"repos/{REPO}/pulls", open_prs or [pr.pull_request(number, base)])
     before = len(runner.calls("POST"))
     context = {
@@ -825,7 +835,7 @@ def run_gate(
     resolved = runner.outputs["pr"]
     assert resolved == {"number": str(number), "head": pr.head, "base-ref": base}
     context.update({f"needs.resolve.outputs.{k}": v for k, v in resolved.items()})
-    for name in ("refs", "Fetch the pull request and its reviews", "check"):
+    for name in ("refs", "Fetch the pull request, its reviews and its commits", "check"):
         done = runner.run("approval.yml", "evaluate", name, pr.checkout, context)
         assert done.returncode == 0, f"{name}: {done.stdout}{done.stderr}"
         context.update(
@@ -908,6 +918,7 @@ def test_gate_on_a_review_finds_the_pull_request_through_the_api(tmp_path: Path)
     runner.respond(f"repos/{REPO}/pulls", [other, pr.pull_request()])
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}", pr.pull_request())
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/reviews", [pr.approval("alice", 3)])
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/commits", pr.commits())
     context = gate_context(
         github__event_name="workflow_run",
         github__event__workflow_run__head_sha=pr.head,
@@ -926,7 +937,11 @@ def test_gate_on_a_review_finds_the_pull_request_through_the_api(tmp_path: Path)
     ]
     context.update({f"needs.resolve.outputs.{k}": v for k, v in runner.outputs["pr"].items()})
     done = runner.run(
-        "approval.yml", "evaluate", "Fetch the pull request and its reviews", pr.checkout, context
+        "approval.yml",
+        "evaluate",
+        "Fetch the pull request, its reviews and its commits",
+        pr.checkout,
+        context,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     event = json.loads((tmp_path / "runner-temp" / "event.json").read_text(encoding="utf-8"))
@@ -1042,8 +1057,13 @@ def test_a_dispatched_evaluation_looks_the_pull_request_up(tmp_path: Path) -> No
     # The same facts a review's re-evaluation uses: the pull request from the API.
     context.update({f"needs.resolve.outputs.{k}": v for k, v in runner.outputs["pr"].items()})
     runner.respond(f"repos/{REPO}/pulls/{pr.OTHER}/reviews", [])
+    runner.respond(f"repos/{REPO}/pulls/{pr.OTHER}/commits", pr.commits())
     done = runner.run(
-        "approval.yml", "evaluate", "Fetch the pull request and its reviews", pr.checkout, context
+        "approval.yml",
+        "evaluate",
+        "Fetch the pull request, its reviews and its commits",
+        pr.checkout,
+        context,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     event = json.loads((tmp_path / "runner-temp" / "event.json").read_text(encoding="utf-8"))
@@ -1156,8 +1176,9 @@ def test_record_writes_and_pushes_the_note_of_the_merge(tmp_path: Path) -> None:
     runner.respond(f"repos/{REPO}/commits/{merge}/pulls", [merged])
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}", merged)
     runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/reviews", [pr.approval("bob", 5)])
-    context = {"github.token": "t", "github.sha": merge}
-    for name in ("pr", "record"):
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/commits", pr.commits())
+    context = {"github.token": "t", "github.sha": merge, "steps.pr.outputs.number": "7"}
+    for name in ("pr", "Fetch the pull request's head (as data)", "record"):
         done = runner.run("record.yml", "decide", name, pr.checkout, context)
         assert done.returncode == 0, f"{name}: {done.stdout}{done.stderr}"
     assert runner.outputs["pr"] == {"number": "7"}
@@ -1171,6 +1192,40 @@ def test_record_writes_and_pushes_the_note_of_the_merge(tmp_path: Path) -> None:
     assert note["pullRequest"]["number"] == 7
     assert note["commits"]["merge"] == merge and note["commits"]["head"] == pr.head
     assert [a["login"] for a in note["approvers"]] == ["bob"]
+
+
+def test_record_of_a_squash_merge_fetches_the_approved_head_first(tmp_path: Path) -> None:
+    """No branch holds a squashed pull request's head (issue 16 item 7): the workflow
+    fetches refs/pull/N/head, so the record is written instead of failing."""
+    pr = PullRequestRepo(tmp_path, "carol", {"catalog/services/website.yaml": website("Shop")})
+    pr.git("checkout", "-q", "main")
+    pr.git("merge", "-q", "--squash", "feature")
+    pr.git("-c", "user.name=m", "-c", "user.email=m@example.com", "commit", "-qm", "Shop (#7)")
+    merge = pr.git("rev-parse", "HEAD")
+    pr.git("push", "-q", str(pr.origin), "main:refs/heads/main")
+    # What actions/checkout leaves: main's history, no refs/pull/* and none of its objects.
+    checkout = tmp_path / "squashed"
+    _git(tmp_path, "clone", "-q", "--no-local", str(pr.origin), str(checkout))
+    absent = subprocess.run(["git", "cat-file", "-e", pr.head], cwd=checkout, check=False)
+    assert absent.returncode != 0
+    merged = dict(
+        pr.pull_request(), merged_at="2026-11-24T09:00:00Z", merge_commit_sha=merge, merged=True
+    )
+    runner = Runner(tmp_path)
+    runner.respond(f"repos/{REPO}/commits/{merge}/pulls", [merged])
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}", merged)
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/reviews", [pr.approval("bob", 5)])
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/commits", pr.commits())
+    context = {"github.token": "t", "github.sha": merge}
+    done = runner.run("record.yml", "decide", "pr", checkout, context)
+    assert done.returncode == 0, done.stdout + done.stderr
+    context["steps.pr.outputs.number"] = runner.outputs["pr"]["number"]
+    for name in ("Fetch the pull request's head (as data)", "record"):
+        done = runner.run("record.yml", "decide", name, checkout, context)
+        assert done.returncode == 0, f"{name}: {done.stdout}{done.stderr}"
+    note = json.loads(runner.outputs["record"]["note"])
+    assert note["decision"] == "approved"
+    assert (note["commits"]["head"], note["commits"]["merge"]) == (pr.head, merge)
 
 
 def test_record_of_a_direct_push_records_nothing(tmp_path: Path) -> None:

@@ -174,9 +174,10 @@ cycles, windows, freezes) are in [rules.md](rules.md).
 ## Files
 
 - One entity per file; the file's stem equals `metadata.name` (`itsm.yaml` excepted).
-- YAML 1.2, safe subset: no tags, no duplicate keys, no tabs for indentation, one
-  document per file. `no`, `on`, `yes` and `off` are strings, not booleans. UTF-8, with
-  or without a byte order mark; LF or CRLF line endings.
+- YAML 1.2, safe subset: no tags (but the core schema's `!!str`, `!!int`... and `!`),
+  no duplicate keys, no tabs for indentation, one document per file. `no`, `on`, `yes`
+  and `off` are strings, not booleans. UTF-8, with or without a byte order mark; LF or
+  CRLF line endings. Details, and where libyaml differs: [yaml.md](yaml.md).
 - Each kind lives in its folder (scanned recursively; sub-folders are free-form). The
   folders are settings in `itsm.yaml` (`spec.paths`); the defaults are listed per kind.
 - Unknown fields are errors everywhere, with a did-you-mean suggestion. A field that is

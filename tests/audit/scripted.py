@@ -186,23 +186,52 @@ class History:
         self, number: int, author: str, files: dict[str, str | None], hours: float = 1
     ) -> Merged:
         """A branch with one commit by ``author``, merged with --no-ff as GitHub does."""
+        base, head = self.open_pull_request(number, author, files)
+        self.tick(hours)
+        return self.merge(number, base, head)
+
+    def open_pull_request(
+        self, number: int, author: str, files: dict[str, str | None]
+    ) -> tuple[str, str]:
+        """Branch ``pr-N`` off main with one commit by ``author``: (base, head)."""
         base = self.rev("main")
-        branch = f"pr-{number}"
-        self.git("checkout", "-q", "-b", branch)
+        self.git("checkout", "-q", "-b", f"pr-{number}")
         head = self.commit(f"change for #{number}", files, who=author)
         self.git("checkout", "-q", "main")
-        self.tick(hours)
-        self.git(
-            "merge",
-            "-q",
-            "--no-ff",
-            branch,
-            "-m",
-            f"Merge pull request #{number} from acme/{branch}",
-            who="github",
+        return base, head
+
+    def merge(
+        self,
+        number: int,
+        base: str,
+        head: str,
+        *,
+        dated: datetime | None = None,
+        extra: dict[str, str | None] | None = None,
+    ) -> Merged:
+        """Merge ``pr-N`` into main at the clock, as a local merge can: committed at
+        ``dated`` instead, and with ``extra`` files changed in the merge commit itself
+        (an evil merge; a conflict is resolved by ``extra`` too)."""
+        branch = f"pr-{number}"
+        message = f"Merge pull request #{number} from acme/{branch}"
+        if extra is None:
+            self.git("merge", "-q", "--no-ff", branch, "-m", message, who="github", when=dated)
+        else:
+            self.git_ok("merge", "-q", "--no-ff", "--no-commit", branch)
+            self.write(extra)
+            self.git("add", "-A")
+            self.git("commit", "-q", "-m", message, who="github", when=dated)
+        return Merged(number, base, head, self.rev("HEAD"), self.rev("HEAD^{tree}"))
+
+    def git_ok(self, *args: str) -> None:
+        """A git command that may stop with a conflict (exit 1): the test resolves it."""
+        subprocess.run(
+            ["git", "-c", "user.name=github", "-c", "user.email=github@example.com", *args],
+            cwd=self.root,
+            capture_output=True,
+            env={**self.env, "GIT_COMMITTER_DATE": self.clock.isoformat()},
+            check=False,
         )
-        merge = self.rev("HEAD")
-        return Merged(number, base, head, merge, self.rev("HEAD^{tree}"))
 
     def record(
         self,

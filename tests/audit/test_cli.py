@@ -43,7 +43,7 @@ def test_text_report(tmp_path: Path) -> None:
     assert "  Service ledger: spec.tier 3 -> 2\n" in out
     assert "  approved by: bob (2026-10-01T11:30:00+00:00)\n" in out
     assert "  recorded decision: approved; re-evaluated with processes/approval-policy.yaml@" in out
-    assert "2 changes (1 pull requests, 1 direct commits), 2 violations" in out
+    assert "2 changes (1 pull request, 1 direct commit), 2 violations" in out
     assert result.stderr == ""  # no progress bar without a terminal
 
 
@@ -88,3 +88,13 @@ def test_itsm_root_in_a_subfolder(tmp_path: Path) -> None:
     rows = json.loads(result.stdout)["rows"]
     assert rows[1]["violations"] == []
     assert rows[1]["entities"][0]["path"] == "catalog/services/ledger.yaml"
+
+
+def test_every_control_is_documented() -> None:
+    from itsmcode.audit.controls import CONTROLS
+
+    docs = (Path(__file__).parents[2] / "docs" / "audit.md").read_text(encoding="utf-8")
+    missing = [c for c in CONTROLS if f"| `{c}` |" not in docs]
+    assert missing == []
+    assert "--scope" in run_cli(["audit", "--help"]).stdout
+    assert "--acknowledge-rewrite" in run_cli(["audit", "--help"]).stdout

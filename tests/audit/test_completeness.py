@@ -240,7 +240,7 @@ def test_signed_and_unsigned_commits(tmp_path: Path) -> None:
     assert status[stranger] == "unknown-key"
 
 
-def test_since_with_skewed_commit_dates_keeps_the_replay_consecutive(tmp_path: Path) -> None:
+def test_since_with_a_back_dated_commit_judges_it_when_it_landed(tmp_path: Path) -> None:
     h = History(tmp_path / "repo")
     h.commit("initial", dict(base_files()))  # 10:00
     h.commit("tier 2", {"catalog/services/cache.yaml": service("cache", 2)})  # 11:00
@@ -250,6 +250,13 @@ def test_since_with_skewed_commit_dates_keeps_the_replay_consecutive(tmp_path: P
     h.clock += timedelta(hours=4)
     last = h.commit("tier 3", {"catalog/services/cache.yaml": service("cache", 3)})  # 14:00
     doc = h.audit_json("--since", "2026-10-01T11:30:00Z")
-    assert [r["subject"] for r in doc["rows"]] == ["tier 1", "tier 3"]
-    assert skewed not in {r["sha"] for r in doc["rows"]}
+    # It cannot have landed before its parent (12:00): it is in the period, flagged.
+    assert [r["subject"] for r in doc["rows"]] == ["tier 1", "tier 4", "tier 3"]
+    back = row(doc, skewed)
+    assert back["date"] == "2026-10-01T10:00:00+00:00"
+    assert back["landedAt"] == "2026-10-01T12:00:00+00:00"
+    assert [v["reason"] for v in back["violations"] if v["control"] == "implausible-date"] == [
+        f"committed at 2026-10-01T10:00:00+00:00, before its parent {h.rev(skewed + '~1')[:12]} "
+        "landed (2026-10-01T12:00:00+00:00): judged as landed at 2026-10-01T12:00:00+00:00"
+    ]
     assert row(doc, last)["entities"][0]["summary"] == "spec.tier 4 -> 3"

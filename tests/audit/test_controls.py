@@ -336,7 +336,7 @@ def test_exit_status(scenario: Scenario) -> None:
         f"{scenario.approved.base}..{scenario.approved.merge}",
     )
     assert clean.exit_code == 0, clean.output
-    assert "1 changes (1 pull requests, 0 direct commits), 0 violations" in clean.stdout
+    assert "1 change (1 pull request, 0 direct commits), 0 violations" in clean.stdout
 
 
 def test_since_until_and_range_select_the_population(scenario: Scenario) -> None:

@@ -93,3 +93,39 @@ def test_unknown_entity_and_kind(history: History, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "no Service named 'nothing'" in missing.stderr
     kind = history.itsm("history", "Servce", "ledger")
     assert kind.exit_code == 2 and "unknown kind 'Servce'" in kind.stderr
+
+
+def test_a_renamed_away_name_says_where_the_entity_went(tmp_path: Path) -> None:
+    h = History(tmp_path / "repo")
+    h.commit("initial catalog", dict(base_files()))
+    renamed = h.pull_request(
+        1,
+        "alice",
+        {
+            "catalog/services/cache.yaml": None,
+            "catalog/services/cache-v2.yaml": service("cache-v2"),
+        },
+    )
+    result = h.itsm("history", "Service", "cache")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == [
+        f"Service cache on main ({renamed.merge[:12]})",
+        f"  renamed to cache-v2 in {renamed.merge[:12]} (2026-10-01T12:00:00+00:00): "
+        "see itsm history Service cache-v2",
+    ]
+    doc = timeline(h, "Service", "cache")
+    assert doc["renamedTo"] == {
+        "name": "cache-v2",
+        "sha": renamed.merge,
+        "date": "2026-10-01T12:00:00+00:00",
+    }
+    assert [e["status"] for e in doc["events"]] == ["added"]
+
+
+def test_a_reused_name_points_to_the_earlier_entity(history: History) -> None:
+    result = history.itsm("history", "Service", "ledger")
+    assert result.exit_code == 0
+    assert "  an earlier Service ledger was renamed to ledger-core in " in result.stdout
+    assert "see itsm history Service ledger-core" in result.stdout
+    doc = timeline(history, "Service", "ledger")
+    assert doc["renamedTo"] is None and doc["earlierRenamedTo"]["name"] == "ledger-core"

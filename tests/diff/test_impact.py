@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from itsmcode.diff.graph import CACHE_VERSION
 from tests.diff.gitrepo import SLA_GOLD, GitRepo, change
 from tests.helpers import service
 
@@ -77,9 +78,9 @@ def test_graph_cache_is_keyed_by_the_services_tree(repo: GitRepo) -> None:
     cache_dir = repo.root / ".git" / "itsmcode" / "cache"
     repo.write({"catalog/services/cache.yaml": service("cache", tier=2)})
     first = repo.diff_json()
-    (cached,) = cache_dir.glob("graph-v3-*.sqlite")
+    (cached,) = cache_dir.glob(f"graph-v{CACHE_VERSION}-*.sqlite")
     tree = repo.git("rev-parse", "HEAD:catalog/services")
-    assert cached.name == f"graph-v3-{tree}.sqlite"
+    assert cached.name == f"graph-v{CACHE_VERSION}-{tree}.sqlite"
     built = cached.read_bytes()
     # A second run reads the cache; a damaged cache is rebuilt, not trusted.
     assert repo.diff_json() == first
@@ -88,7 +89,7 @@ def test_graph_cache_is_keyed_by_the_services_tree(repo: GitRepo) -> None:
     assert cached.read_bytes() == built
     repo.commit("tier 2")  # commits the work-tree edit: a new services tree
     repo.diff_json()
-    assert len(list(cache_dir.glob("graph-v3-*.sqlite"))) == 2
+    assert len(list(cache_dir.glob(f"graph-v{CACHE_VERSION}-*.sqlite"))) == 2
 
 
 def test_a_comment_or_reorder_only_edit_impacts_no_service(repo: GitRepo) -> None:

@@ -7,7 +7,7 @@ import json
 import yaml
 
 from tests.diff.gitrepo import GitRepo
-from tests.helpers import service
+from tests.helpers import TEAM, service
 
 
 def test_show_from_the_work_tree_with_resolved_references(repo: GitRepo) -> None:
@@ -63,3 +63,25 @@ def test_show_a_file_that_does_not_load_says_why(repo: GitRepo) -> None:
     assert result.exit_code == 1
     assert "Service 'ledger' in the work tree does not load" in result.stderr
     assert "catalog/services/ledger.yaml:3:1: [yaml-syntax]" in result.stderr
+
+
+def test_show_yaml_reads_back_as_the_file_under_yaml_1_2_and_1_1(repo: GitRepo) -> None:
+    # "1e3" is a number only in YAML 1.2, "no" a boolean and the date a date only in
+    # YAML 1.1: written bare, one reader or the other read back something else.
+    team = TEAM.replace("{github: bob}", '{github: "1e3"}\n    - {github: "no"}')
+    repo.write({"catalog/teams/payments.yaml": team})
+    reviewed = service("cache", extra='reviewBy: "2026-01-01"\n')
+    repo.write({"catalog/services/cache.yaml": reviewed})
+    from itsmcode.load.yamlio import load_value, parse
+
+    for kind, name, path in (
+        ("team", "payments", "catalog/teams/payments.yaml"),
+        ("service", "cache", "catalog/services/cache.yaml"),
+    ):
+        result = repo.itsm("show", kind, name)
+        assert result.exit_code == 0, result.output
+        entity_yaml = result.stdout.split("\n---\n")[0]
+        in_file = parse((repo.root / path).read_text(encoding="utf-8")).data
+        assert load_value(entity_yaml) == in_file
+        assert yaml.safe_load(entity_yaml) == in_file
+    assert "github: '1e3'" in repo.itsm("show", "team", "payments").stdout

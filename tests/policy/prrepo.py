@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +150,93 @@ BASE_FILES = {
 }
 
 QUIET = "2026-11-24T10:00:00+01:00"
+COMMITTED = "2026-11-01T08:00:00+00:00"
 FROZEN = "2026-12-20T12:00:00+01:00"
+
+
+def _git(root: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def github_commits(
+    root: Path, base: str, head: str, accounts: Mapping[str, str | None]
+) -> list[dict[str, Any]]:
+    """GitHub's REST list of a pull request's commits (``GET /repos/{o}/{r}/pulls/{n}/
+    commits``) for ``base..head`` of the repository at ``root``, oldest first as GitHub
+    lists them. ``accounts`` maps an e-mail to the login GitHub ties it to (an account's
+    verified e-mail); any other e-mail gets ``"author": null`` / ``"committer": null``."""
+    fields = _git(
+        root,
+        "log",
+        "--reverse",
+        "-z",
+        "--format=%H%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%T%x00%P%x00%B",
+        f"{base}..{head}",
+    ).split("\0")
+    api = "https://api.github.com/repos/acme/itsm"
+    found = []
+    for i in range(0, len(fields) - 9, 10):
+        sha, an, ae, ad, cn, ce, cd, tree, parents, message = fields[i : i + 10]
+
+        def account(email: str) -> dict[str, Any] | None:
+            login = accounts.get(email)
+            if login is None:
+                return None
+            return {
+                "login": login,
+                "id": 5000 + len(login),
+                "node_id": f"U_{login}",
+                "avatar_url": f"https://avatars.githubusercontent.com/u/{5000 + len(login)}?v=4",
+                "url": f"https://api.github.com/users/{login}",
+                "html_url": f"https://github.com/{login}",
+                "type": "Bot" if login.endswith("[bot]") else "User",
+                "site_admin": False,
+            }
+
+        found.append(
+            {
+                "sha": sha,
+                "node_id": f"C_{sha[:10]}",
+                "commit": {
+                    "author": {"name": an, "email": ae, "date": ad},
+                    "committer": {"name": cn, "email": ce, "date": cd},
+                    "message": message.rstrip("\n"),
+                    "tree": {"sha": tree, "url": f"{api}/git/trees/{tree}"},
+                    "url": f"{api}/git/commits/{sha}",
+                    "comment_count": 0,
+                    "verification": {
+                        "verified": False,
+                        "reason": "unsigned",
+                        "signature": None,
+                        "payload": None,
+                        "verified_at": None,
+                    },
+                },
+                "url": f"{api}/commits/{sha}",
+                "html_url": f"https://github.com/acme/itsm/commit/{sha}",
+                "comments_url": f"{api}/commits/{sha}/comments",
+                "author": account(ae),
+                "committer": account(ce),
+                "parents": [
+                    {
+                        "sha": p,
+                        "url": f"{api}/commits/{p}",
+                        "html_url": f"https://github.com/acme/itsm/commit/{p}",
+                    }
+                    for p in parents.split()
+                ],
+            }
+        )
+    return found
+
+
+def paginated(items: list[dict[str, Any]], page: int = 2) -> str:
+    """A JSON array as ``gh api --paginate`` prints it: one array per page, back to back."""
+    pages = [items[i : i + page] for i in range(0, len(items), page)] or [[]]
+    return "".join(json.dumps(chunk) for chunk in pages)
 
 
 class PRRepo:
@@ -168,6 +255,10 @@ class PRRepo:
 
     def git(self, *args: str) -> str:
         env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+        if "commit" in args:
+            # Commits at a fixed time before every merge a test makes: a merge dated
+            # before its parent is judged at the parent's date (policy record).
+            env.update(GIT_AUTHOR_DATE=COMMITTED, GIT_COMMITTER_DATE=COMMITTED)
         done = subprocess.run(
             ["git", *args], cwd=self.root, capture_output=True, text=True, env=env, check=True
         )
@@ -216,6 +307,13 @@ class PRRepo:
         return self.head
 
     # -- GitHub-shaped inputs ------------------------------------------------------
+    def commits(self, accounts: Mapping[str, str | None]) -> Path:
+        """GitHub's list of the PR's commits, paginated (see ``github_commits``)."""
+        items = github_commits(self.root, self.base, self.head, accounts)
+        path = self.root.parent / f"commits-{len(list(self.root.parent.glob('commits-*')))}.json"
+        path.write_text(paginated(items), encoding="utf-8")
+        return path
+
     def event(
         self,
         author: str = "alice",

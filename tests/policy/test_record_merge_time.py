@@ -222,3 +222,71 @@ def test_the_freeze_is_judged_at_the_merge_time(tmp_path: Path) -> None:
         "--dry-run",
     )
     assert json.loads(late.stdout)["decision"] == "not-approved"
+
+
+def merged_event(repo: PRRepo, merge_sha: str, merged_at: str | None) -> Path:
+    """The record workflow's payload: the REST pull request after the merge."""
+    path = repo.event(action="closed")
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    payload["pull_request"].update(
+        state="closed", merged=True, merged_at=merged_at, merge_commit_sha=merge_sha
+    )
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return path
+
+
+def record_merged(repo: PRRepo, sha: str, event: Path, reviews_file: Path) -> Result:
+    return run_cli(
+        [
+            "policy",
+            "record",
+            "--repo",
+            str(repo.root),
+            "--merge",
+            sha,
+            "--event",
+            str(event),
+            "--reviews",
+            str(reviews_file),
+        ]
+    )
+
+
+def test_a_merge_commit_dated_later_than_github_merged_it_lets_no_later_approval_in(
+    tmp_path: Path,
+) -> None:
+    """The committer date is the merging client's to write; GitHub's merged_at caps it."""
+    repo = wiki_pr(tmp_path)
+    sha = merge(repo, "2026-11-23T13:00:00+00:00")  # dated three days late
+    event = merged_event(repo, sha, "2026-11-20T09:30:00Z")
+    result = record_merged(repo, sha, event, reviews(repo, ("bobby", "APPROVED", AFTER)))
+    assert result.exit_code == 0, result.output
+    assert note(repo, sha).decision == "not-approved"
+    assert result.stderr.splitlines() == [
+        "itsm: warning: approval by 'bobby' (2026-11-23T12:00:00+00:00) is not counted: it "
+        "was not submitted before the merge at 2026-11-20T09:30:00+00:00"
+    ]
+    # The freeze is still judged at the commit's date (what the audit uses too).
+    assert note(repo, sha).evaluated_at.isoformat() == "2026-11-23T13:00:00+00:00"
+
+
+def test_a_merged_at_later_than_the_merge_commit_does_not_extend_the_cut_off(
+    tmp_path: Path,
+) -> None:
+    repo = wiki_pr(tmp_path)
+    sha = merge(repo, MERGED_AT)
+    event = merged_event(repo, sha, "2026-11-24T00:00:00Z")
+    result = record_merged(repo, sha, event, reviews(repo, ("bobby", "APPROVED", AFTER)))
+    assert result.exit_code == 0, result.output
+    assert note(repo, sha).decision == "not-approved"
+    assert "before the merge at 2026-11-20T09:30:00+00:00" in result.stderr
+
+
+def test_an_approval_before_both_counts(tmp_path: Path) -> None:
+    repo = wiki_pr(tmp_path)
+    sha = merge(repo, "2026-11-23T13:00:00+00:00")
+    event = merged_event(repo, sha, "2026-11-20T09:30:00Z")
+    result = record_merged(repo, sha, event, reviews(repo, ("bobby", "APPROVED", BEFORE)))
+    assert result.exit_code == 0, result.output
+    assert note(repo, sha).decision == "approved"
+    assert result.stderr == ""

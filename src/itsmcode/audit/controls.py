@@ -25,8 +25,8 @@ CONTROLS: dict[str, str] = {
     "no-approval-record": "No valid approval record (git note) is attached to the change.",
     "approval-not-valid": "The recorded approvals do not satisfy the policy in force at "
     "the parent commit (re-evaluated; the note's verdict is ignored).",
-    "approved-after-merge": "A recorded approval was submitted after the merge commit's "
-    "committer date (or has no submission time): it did not authorize the change.",
+    "approved-after-merge": "A recorded approval was submitted after the change landed "
+    "(or has no submission time): it did not authorize the change.",
     "approver-is-author": "A recorded approver is the pull request's author (or the "
     "commit's author).",
     "emergency-review-overdue": "An emergency change has no retrospective review merged "
@@ -35,8 +35,13 @@ CONTROLS: dict[str, str] = {
     "its spec.window.",
     "note-head-mismatch": "The approval record does not describe the commit it is "
     "attached to (merge sha, merged tree or approved head).",
-    "history-rewritten": "The head recorded in the ledger is no longer an ancestor of "
-    "the branch: the audited history was rewritten.",
+    "history-rewritten": "A head recorded in the ledger is no longer on the branch's "
+    "first-parent line: the audited history was rewritten (reported until acknowledged).",
+    "implausible-date": "The commit's date is before its parent's, before a commit it "
+    "merges, before a ledger run that did not contain it, or in the future: the change "
+    "is judged at the time it can really have landed.",
+    "evil-merge": "A merge commit's tree differs from the clean merge of its parents "
+    "(git merge-tree): the difference is a change of its own that no approval covers.",
 }
 
 
@@ -53,6 +58,11 @@ class RowFacts:
     author_logins: frozenset[str] = frozenset()
     head_tree: str | None = None  # tree of the note's recorded head commit, if known
     extra: list[Violation] = field(default_factory=list)
+    landed: datetime | None = None  # when it really landed (landed.py); None: committer date
+
+    @property
+    def landed_at(self) -> datetime:
+        return self.landed or self.commit.committer_date
 
     @property
     def commit(self) -> LogCommit:
@@ -103,11 +113,11 @@ def approval_not_valid(row: RowFacts) -> Iterator[Violation]:
 
 def approved_after_merge(row: RowFacts) -> Iterator[Violation]:
     """Was the change authorized before it went in? An approval recorded with a time after
-    the merge commit's committer date (or with none) was not; the re-evaluation leaves it
-    out, and this says who approved late."""
+    the change landed (or with none) was not; the re-evaluation leaves it out, and this
+    says who approved late."""
     if row.record is None:
         return
-    merged = row.commit.committer_date
+    merged = row.landed_at
     late = late_approvals(row.record, merged)
     if late:
         who = "; ".join(f"{a.login} ({too_late(a, merged)})" for a in late)

@@ -16,6 +16,11 @@ from itsmcode.diff.model import EntityChange, FieldChange
 SCHEMA_VERSION = 1
 
 
+def counted(count: int, word: str, plural: str | None = None) -> str:
+    """``1 change``, ``2 changes``: a count with its noun in the right number."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
 @dataclass(frozen=True)
 class Violation:
     """A named control that failed, and why, in words an auditor can act on."""
@@ -77,12 +82,14 @@ class EvidenceRow:
 
     sha: str
     parents: tuple[str, ...]
-    date: datetime  # committer date: when it landed on the branch
+    date: datetime  # committer date: what the commit claims
     author: str  # "Name <email>"
     author_date: datetime
     committer: str
     subject: str
     signature: str
+    #: When it really landed (audit/landed.py): the date, bounded by parents and ledger.
+    landed_at: datetime | None = None
     pr: int | None = None
     pr_source: str | None = None  # note | merge-message | squash-message
     entities: list[EntityEvidence] = field(default_factory=list)
@@ -104,6 +111,7 @@ class EvidenceRow:
             "sha": self.sha,
             "parents": list(self.parents),
             "date": self.date.isoformat(),
+            "landedAt": (self.landed_at or self.date).isoformat(),
             "author": self.author,
             "authorDate": self.author_date.isoformat(),
             "committer": self.committer,
@@ -139,6 +147,7 @@ class ExportHeader:
     notes_ref: str
     notes_commit: str | None  # the notes ref's commit: the records as they were read
     generated_at: str
+    scope: str = "all: every commit"  # which commits are rows (run.SCOPES)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -154,6 +163,7 @@ class ExportHeader:
             "notesRef": self.notes_ref,
             "notesCommit": self.notes_commit,
             "generatedAt": self.generated_at,
+            "scope": self.scope,
         }
 
     def lines(self) -> list[tuple[str, str]]:
@@ -166,6 +176,21 @@ class AuditReport:
     rows: list[EvidenceRow]
     #: Findings about the population itself (a rewritten history), not one row.
     violations: list[Violation] = field(default_factory=list)
+    #: First-parent commits in the period that are not rows: outside the scope.
+    out_of_scope: int = 0
+
+    def summary(self) -> tuple[str, str]:
+        """(``3 changes (2 pull requests, 1 direct commit)``, ``1 violation``)."""
+        pulls = sum(1 for r in self.rows if r.pr is not None)
+        outside = (
+            f"; {counted(self.out_of_scope, 'commit')} outside the scope"
+            if self.out_of_scope
+            else ""
+        )
+        return (
+            f"{counted(len(self.rows), 'change')} ({counted(pulls, 'pull request')}, "
+            f"{counted(len(self.rows) - pulls, 'direct commit')}{outside})"
+        ), counted(self.violation_count, "violation")
 
     @property
     def violation_count(self) -> int:
@@ -185,6 +210,7 @@ class AuditReport:
                 "changes": len(self.rows),
                 "pullRequests": sum(1 for r in self.rows if r.pr is not None),
                 "directCommits": sum(1 for r in self.rows if r.pr is None),
+                "outOfScope": self.out_of_scope,
                 "violations": self.violation_count,
                 "byControl": self.counts(),
             },

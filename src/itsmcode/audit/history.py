@@ -57,6 +57,18 @@ class Event:
         }
 
 
+@dataclass(frozen=True)
+class Renamed:
+    """A rename that took an entity away from the name asked for."""
+
+    name: str  # the name it took
+    sha: str
+    date: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "sha": self.sha, "date": self.date.isoformat()}
+
+
 @dataclass
 class Timeline:
     kind: str
@@ -64,6 +76,10 @@ class Timeline:
     branch: str
     head: str
     events: list[Event]  # oldest first
+    #: The entity of this name was renamed away after its last event: where it went.
+    renamed_to: Renamed | None = None
+    #: An earlier entity of this name (before the one shown was added) was renamed.
+    earlier_renamed_to: Renamed | None = None
 
     @property
     def names(self) -> list[str]:
@@ -76,6 +92,10 @@ class Timeline:
             "branch": self.branch,
             "head": self.head,
             "names": self.names,
+            "renamedTo": self.renamed_to.to_json() if self.renamed_to else None,
+            "earlierRenamedTo": self.earlier_renamed_to.to_json()
+            if self.earlier_renamed_to
+            else None,
             "events": [e.to_json() for e in self.events],
         }
 
@@ -116,15 +136,28 @@ def entity_history(
             )
     current = name
     picked: list[Event] = []
-    for event in reversed(candidates):
+    first_picked = len(candidates)
+    for index in range(len(candidates) - 1, -1, -1):
+        event = candidates[index]
         if event.name != current:
             continue
         picked.append(event)
+        first_picked = index
         if event.status == "added":
             break  # its life starts here; an earlier entity of that name is another one
         if event.old_name:
             current = event.old_name
     picked.reverse()
+    # Renames away from ``name``: after the timeline shown (where the entity went), or
+    # before it (an earlier entity of the same name, whose story goes on elsewhere).
+    away = [
+        (i, Renamed(e.name, e.sha, e.date))
+        for i, e in enumerate(candidates)
+        if e.old_name == name and e.name and e.name != name
+    ]
+    last_picked = candidates.index(picked[-1]) if picked else -1
+    went = next((r for i, r in reversed(away) if i > last_picked), None)
+    earlier = next((r for i, r in reversed(away) if i < first_picked), None)
     wanted_notes = {e.sha: notes[e.sha] for e in picked if e.sha in notes}
     blobs = repo.read_blobs(wanted_notes.values(), 1024 * 1024)
     by_sha = {c.sha: c for c in commits}
@@ -139,4 +172,4 @@ def entity_history(
             event.approvers = [a.login for a in record.approvers]
         else:
             event.pr = pr_from_message(by_sha[event.sha])[0]
-    return Timeline(kind, name, population.branch, population.tip, picked)
+    return Timeline(kind, name, population.branch, population.tip, picked, went, earlier)

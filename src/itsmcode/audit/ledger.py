@@ -1,11 +1,15 @@
-"""The completeness ledger: the last audited head of the branch, kept between runs.
+"""The completeness ledger: every audited head of the branch, kept between runs.
 
-Git history is append-only as long as nobody force-pushes. A later audit checks that
-the head the ledger recorded is still an ancestor of the branch: if it is not, commits
-that were audited before may have been removed or altered, and the audit says so
-loudly (a ``history-rewritten`` violation and a warning on stderr). Every run appends
-one entry, so the ledger file itself is the list of audited heads an auditor keeps
-with the exports.
+Git history is append-only as long as nobody rewrites it, but "the old head is an
+ancestor of the new one" is not enough: a merge whose first parent is an older commit
+and whose second parent is the audited head keeps the head reachable while moving
+every audited commit off the first-parent line, out of the population. So every run
+checks that **each** head the ledger ever recorded for the branch is still on the
+branch's first-parent line. A head that is not is reported (``history-rewritten``, on
+stderr and in the export) on every run, until someone acknowledges it in a recorded
+way: ``itsm audit --ledger L --acknowledge-rewrite SHA --reason TEXT`` appends an
+acknowledgement (head, reason, time) to the ledger. Every run appends one entry, so
+the ledger file itself is the list of audited heads an auditor keeps with the exports.
 """
 
 from __future__ import annotations
@@ -13,14 +17,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from itsmcode import __version__
 from itsmcode.audit.evidence import Violation
 from itsmcode.errors import ConfigError
-from itsmcode.git.log import AuditGit
+from itsmcode.git.log import AuditGit, parse_time
 
 SCHEMA = "itsmcode/audit-ledger/v1"
 
@@ -44,10 +49,65 @@ class LedgerEntry:
         return out
 
 
-def read(path: Path) -> list[dict[str, Any]]:
-    """The entries of a ledger file; none when it does not exist yet."""
+@dataclass(frozen=True)
+class Acknowledgement:
+    """A rewrite someone explained: the audited head that left the line, and why."""
+
+    branch: str
+    head: str
+    reason: str
+    acknowledged_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "branch": self.branch,
+            "head": self.head,
+            "reason": self.reason,
+            "acknowledgedAt": self.acknowledged_at,
+            "tool": __version__,
+        }
+
+
+@dataclass
+class Ledger:
+    """The file as read: audited heads and acknowledged rewrites, oldest first."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    acknowledgements: list[dict[str, Any]] = field(default_factory=list)
+
+    def runs(self, branch: str) -> list[tuple[str, datetime | None]]:
+        """Every run on ``branch``, oldest first: the head it audited and when. A head
+        audited again later is listed again: that run did not contain newer commits."""
+        return [
+            (str(e["head"]), _time(e.get("auditedAt")))
+            for e in self.entries
+            if e.get("branch") == branch
+        ]
+
+    def heads(self, branch: str) -> list[tuple[str, datetime | None]]:
+        """The heads audited on ``branch``, each once (its first run) and when."""
+        found: dict[str, datetime | None] = {}
+        for head, when in self.runs(branch):
+            found.setdefault(head, when)
+        return list(found.items())
+
+    def acknowledged(self, branch: str) -> set[str]:
+        return {str(a["head"]) for a in self.acknowledgements if a.get("branch") == branch}
+
+
+def _time(text: Any) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        return parse_time(text)
+    except ValueError:
+        return None
+
+
+def read(path: Path) -> Ledger:
+    """The ledger file; empty when it does not exist yet."""
     if not path.exists():
-        return []
+        return Ledger()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -56,50 +116,83 @@ def read(path: Path) -> list[dict[str, Any]]:
             "previous 'itsm audit --ledger' wrote, or start a new one"
         ) from None
     entries = data.get("entries") if isinstance(data, dict) else None
+    acks = data.get("acknowledgements", []) if isinstance(data, dict) else None
     if (
         data.get("schema") != SCHEMA
         or not isinstance(entries, list)
         or not all(isinstance(e, dict) and isinstance(e.get("head"), str) for e in entries)
+        or not isinstance(acks, list)
+        or not all(isinstance(a, dict) and isinstance(a.get("head"), str) for a in acks)
     ):
         raise ConfigError(f"{path}: not an itsmcode audit ledger (schema {SCHEMA})")
-    return entries
+    return Ledger(entries, acks)
 
 
-def check(repo: AuditGit, entries: list[dict[str, Any]], branch: str, head: str) -> list[Violation]:
-    """A violation when the last head audited on ``branch`` is not an ancestor of ``head``."""
-    previous = [e for e in entries if e.get("branch") == branch]
-    if not previous:
-        return []
-    last = previous[-1]
-    old = str(last["head"])
-    when = last.get("auditedAt", "an earlier run")
-    if not repo.exists(old):
-        return [
-            Violation(
-                "history-rewritten",
-                (
-                    f"the head {old[:12]} audited at {when} no longer exists in this repository: "
-                    f"{branch} was rewritten (force-pushed) or this is another clone; the "
-                    "population audited before is not the population now"
-                ),
+def rewrites(repo: AuditGit, ledger: Ledger, branch: str, head: str) -> dict[str, Violation]:
+    """Each head audited on ``branch`` that is no longer on its first-parent line (and
+    not acknowledged), with its ``history-rewritten`` violation."""
+    done = ledger.acknowledged(branch)
+    heads = [(h, when) for h, when in ledger.heads(branch) if h not in done]
+    if not heads:
+        return {}
+    line = repo.first_parent_line(head)
+    found: dict[str, Violation] = {}
+    for old, when in heads:
+        if old in line:
+            continue
+        at = when.isoformat() if when else "an earlier run"
+        if not repo.exists(old):
+            what = (
+                f"the head {old[:12]} audited at {at} no longer exists in this repository: "
+                f"{branch} was rewritten (force-pushed) or this is another clone; the "
+                "population audited before is not the population now"
             )
-        ]
-    if not repo.is_ancestor(old, head):
-        return [
-            Violation(
-                "history-rewritten",
-                (
-                    f"the head {old[:12]} audited at {when} is not an ancestor of {branch} "
-                    f"({head[:12]}): history was rewritten since; compare the earlier export with "
-                    "this one"
-                ),
+        elif repo.is_ancestor(old, head):
+            what = (
+                f"the head {old[:12]} audited at {at} left the first-parent line of {branch} "
+                f"({head[:12]}): a merge made it a side parent, so the commits audited up to "
+                "it are no longer rows of the audit"
             )
-        ]
-    return []
+        else:
+            what = (
+                f"the head {old[:12]} audited at {at} is not an ancestor of {branch} "
+                f"({head[:12]}): history was rewritten since; compare the earlier export with "
+                "this one"
+            )
+        found[old] = Violation(
+            "history-rewritten",
+            f"{what}; once explained, record it with 'itsm audit --ledger ... "
+            f"--acknowledge-rewrite {old} --reason TEXT'",
+        )
+    return found
 
 
-def append(path: Path, entries: list[dict[str, Any]], entry: LedgerEntry) -> None:
-    data = {"schema": SCHEMA, "entries": [*entries, entry.to_json()]}
+def acknowledge(
+    rewritten: dict[str, Violation], branch: str, heads: list[str], reason: str, now: str
+) -> list[Acknowledgement]:
+    """The acknowledgements for ``heads`` (full or abbreviated ids), each of which must
+    be a rewrite this run reports: a head still on the line cannot be waved through in
+    advance."""
+    made = []
+    for given in heads:
+        matches = [h for h in rewritten if h.startswith(given.lower())] if len(given) >= 7 else []
+        if len(matches) != 1:
+            raise ConfigError(
+                f"--acknowledge-rewrite {given}: not "
+                + ("one" if matches else "a")
+                + f" rewritten head of {branch} in this ledger (give an id a "
+                "history-rewritten warning names)"
+            )
+        made.append(Acknowledgement(branch, matches[0], reason, now))
+    return made
+
+
+def append(path: Path, ledger: Ledger, entry: LedgerEntry) -> None:
+    data = {
+        "schema": SCHEMA,
+        "entries": [*ledger.entries, entry.to_json()],
+        "acknowledgements": ledger.acknowledgements,
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -27,6 +27,9 @@ from itsmcode.load.snapshot import load_record
 from itsmcode.load.yamlio import UNREADABLE, Limits, YamlProblem
 from itsmcode.models import ChangeRequest, Config
 
+#: CI workflows are in the audit's scope: they run the gate and write the records.
+WORKFLOWS = ".github/workflows/"
+
 
 def _inside(path: str, folders: list[str]) -> bool:
     return any(path == f or path.startswith(f + "/") for f in folders)
@@ -156,6 +159,14 @@ class Step:
     paths: list[PathChange]  # every changed file of the whole tree
     new_records: dict[str, Record]
     old_records: dict[str, Record]
+    #: The ITSM folders (and itsm.yaml) of the configs at the parent and the commit.
+    folders: list[str] = field(default_factory=list)
+
+    def is_itsm_path(self, path: str) -> bool:
+        """Whether ``path`` is governed by the ITSM repository: itsm.yaml, a kind's
+        folder (the catalog, changes, the policy) or a CI workflow (which runs the
+        approval gate and writes the approval records)."""
+        return _inside(path, self.folders) or path.startswith(WORKFLOWS)
 
     def changeset(self) -> ChangeSet:
         return ChangeSet(
@@ -247,4 +258,6 @@ class Replay:
                 describe(entity, old_records, new_records)  # transition problems: diff only
             entities.sort(key=lambda e: (e.kind or "~", e.name or "", e.path))
         paths = [PathChange(c.path, c.status) for c in commit.changes]
-        return Step(commit, before, after, entities, paths, new_records, old_records)
+        return Step(
+            commit, before, after, entities, paths, new_records, old_records, wanted_folders
+        )

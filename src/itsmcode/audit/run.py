@@ -29,11 +29,14 @@ from itsmcode.audit.evidence import (
     Violation,
     entity_evidence,
 )
+from itsmcode.audit.landed import Landing, landings
+from itsmcode.audit.merges import evil_merge
 from itsmcode.audit.reevaluate import decide, late_approvals, reviews_of, too_late
 from itsmcode.audit.replay import Replay, Step
 from itsmcode.errors import ConfigError, GitError
 from itsmcode.git.facts import Identity
 from itsmcode.git.log import AuditGit, LogCommit
+from itsmcode.load.globs import matches
 from itsmcode.models import Config
 from itsmcode.policy.approval_record import NOTES_REF, ApprovalRecord, RecordError
 from itsmcode.policy.evaluate import Decision, Ignored
@@ -56,6 +59,18 @@ class AuditOptions:
     notes_ref: str = NOTES_REF
     now: datetime | None = None
     command: str = "itsm audit"
+    #: "itsm": only commits that touch ITSM files (SCOPES); "all": every commit.
+    scope: str = "itsm"
+    #: Ledger heads whose rewrite is explained (--acknowledge-rewrite), and why.
+    acknowledge: tuple[str, ...] = ()
+    acknowledge_reason: str | None = None
+
+
+SCOPES = {
+    "itsm": "commits that change itsm.yaml, a kind's folder (catalog, changes, policy), "
+    ".github/workflows/ or a path the policy's rules name",
+    "all": "every commit",
+}
 
 
 @dataclass(frozen=True)
@@ -119,16 +134,45 @@ def _audit(
 ) -> AuditReport:
     repo = AuditGit(root)
     population = resolve_population(repo, options)
-    entries = ledgers.read(options.ledger) if options.ledger else []
+    ledger = ledgers.read(options.ledger) if options.ledger else ledgers.Ledger()
+    now = options.now or datetime.now(timezone.utc)
+    rewrites: dict[str, Violation] = {}
+    if options.ledger is not None:
+        rewrites = ledgers.rewrites(repo, ledger, population.branch, population.tip)
+    if options.acknowledge:
+        if options.ledger is None or not options.acknowledge_reason:
+            raise ConfigError("--acknowledge-rewrite needs --ledger and a --reason")
+        made = ledgers.acknowledge(
+            rewrites,
+            population.branch,
+            list(options.acknowledge),
+            options.acknowledge_reason,
+            now.isoformat(),
+        )
+        ledger.acknowledgements.extend(a.to_json() for a in made)
+        for acknowledged in made:
+            rewrites.pop(acknowledged.head)
     log = repo.first_parent_log(population.revisions)
     mainline = {c.sha for c in log}
-    # The replay needs consecutive commits: start at the first one in the period (commit
-    # dates along a branch may go back and forth; each row is filtered on its own).
+    # Each commit is judged at the time it really landed, which never goes back along
+    # the line: the period is the consecutive commits that landed inside it.
+    outside = {p for c in log for p in c.parents} - mainline
+    runs = ledger.runs(population.branch)
+    if options.ledger is not None:
+        # This run is recorded too: judge as a re-run with the grown ledger will.
+        runs.append((population.tip, now))
+    landed = landings(
+        log,
+        repo.committer_dates(outside),
+        runs,
+        datetime.now(timezone.utc),
+        repo.notes_written(options.notes_ref),
+    )
     start = next(
         (
             i
             for i, c in enumerate(log)
-            if options.since is None or c.committer_date >= options.since
+            if options.since is None or landed[c.sha].at >= options.since
         ),
         len(log),
     )
@@ -152,28 +196,36 @@ def _audit(
     side: Side = {}
     if any(len(c.parents) > 1 for c in commits if isinstance(records.get(c.sha), ApprovalRecord)):
         side = repo.side_identities(population.revisions)
-    now = options.now or datetime.now(timezone.utc)
 
     rows: list[EvidenceRow] = []
     clocks: list[EmergencyClock] = []
     reviews: dict[str, list[tuple[str, datetime]]] = {}
+    skipped = 0
     replay = Replay(repo, commits, fallback)
+    scope_all = options.scope == "all"
     for index, step in enumerate(replay.steps()):
         commit = step.commit
-        _note_reviews(step, reviews)
-        if _in_period(commit, options):
-            row, decisions = _row(step, records.get(commit.sha), head_trees, side, mainline)
-            rows.append(row)
-            clocks.extend(_clocks(step, decisions))
+        landing = landed[commit.sha]
+        _note_reviews(step, reviews, landing.at)
+        if _in_period(landing, options):
+            in_scope = _scope(step, scope_all)
+            evil = evil_merge(repo, step, in_scope)
+            if evil is not None or any(in_scope(p.path) for p in step.paths):
+                extra = [*landing.problems, *([evil] if evil else [])]
+                row, decisions = _row(
+                    step, records.get(commit.sha), head_trees, side, mainline, landing, extra
+                )
+                rows.append(row)
+                clocks.extend(_clocks(step, decisions, landing.at))
+            else:
+                skipped += 1
         if progress is not None:
             progress(index + 1, len(commits))
     by_sha = {row.sha: row for row in rows}
     for sha, violation in emergency_review_overdue(clocks, reviews, now):
         by_sha[sha].violations.append(violation)
 
-    report_violations: list[Violation] = []
-    if options.ledger is not None:
-        report_violations = ledgers.check(repo, entries, population.branch, population.tip)
+    report_violations = list(rewrites.values())
     header = ExportHeader(
         tool="itsmcode",
         version=__version__,
@@ -189,25 +241,40 @@ def _audit(
         notes_ref=options.notes_ref,
         notes_commit=repo.ref_commit(options.notes_ref),
         generated_at=now.isoformat(),
+        scope=f"{options.scope}: {SCOPES[options.scope]}",
     )
-    report = AuditReport(header, rows, report_violations)
+    report = AuditReport(header, rows, report_violations, skipped)
     if options.ledger is not None:
-        rewritten = report_violations[0].reason if report_violations else None
+        previous = ledger.heads(population.branch)
         ledgers.append(
             options.ledger,
-            entries,
+            ledger,
             ledgers.LedgerEntry(
                 population.branch,
                 population.tip,
                 now.isoformat(),
-                rewritten_from=str(entries[-1]["head"]) if rewritten and entries else None,
+                rewritten_from=previous[-1][0] if report_violations and previous else None,
             ),
         )
     return report
 
 
-def _in_period(commit: LogCommit, options: AuditOptions) -> bool:
-    when = commit.committer_date
+def _scope(step: Step, scope_all: bool) -> Callable[[str], bool]:
+    """Whether a path is in the audit's scope at this commit: with ``--scope itsm``, the
+    ITSM files (``Step.is_itsm_path``) and every path a rule of the policy at the parent
+    names in ``when.paths`` (what the policy governs)."""
+    if scope_all:
+        return lambda path: True
+    globs: list[str] = []
+    base = step.before.catalog()
+    policy = base.policy_at(step.before.commit or "").policy if base is not None else None
+    if policy is not None:
+        globs = [g for rule in policy.spec.rules for g in rule.when.paths]
+    return lambda path: step.is_itsm_path(path) or (bool(globs) and matches(path, globs))
+
+
+def _in_period(landing: Landing, options: AuditOptions) -> bool:
+    when = landing.at
     return (options.since is None or when >= options.since) and (
         options.until is None or when <= options.until
     )
@@ -230,6 +297,8 @@ def _row(
     head_trees: Mapping[str, str | None],
     side: Side,
     mainline: set[str],
+    landing: Landing,
+    extra: list[Violation],
 ) -> tuple[EvidenceRow, list[Decision] | None]:
     commit = step.commit
     valid = record if isinstance(record, ApprovalRecord) else None
@@ -248,9 +317,9 @@ def _row(
             valid.pull_request.base_ref,
             committers,
         )
-        # Authorized before it went in: approvals submitted after the merge commit's
-        # committer date (or without a time) do not count (control approved-after-merge).
-        merged = commit.committer_date
+        # Authorized before it went in: approvals submitted after the change landed (or
+        # without a time) do not count (control approved-after-merge).
+        merged = landing.at
         decisions = decide(step, facts, reviews_of(valid, merged), merged)
         late = late_approvals(valid, merged)
         for decision in decisions:
@@ -269,11 +338,14 @@ def _row(
         decisions,
         author_logins,
         head_trees.get(valid.commits.head) if valid else None,
+        extra,
+        landing.at,
     )
     row = EvidenceRow(
         sha=commit.sha,
         parents=commit.parents,
         date=commit.committer_date,
+        landed_at=landing.at,
         author=f"{commit.author.name} <{commit.author.email}>",
         author_date=commit.author_date,
         committer=f"{commit.committer.name} <{commit.committer.email}>",
@@ -336,18 +408,18 @@ def _pr_identities(commit: LogCommit, side: Side, mainline: set[str]) -> list[Id
     return found
 
 
-def _note_reviews(step: Step, reviews: dict[str, list[tuple[str, datetime]]]) -> None:
+def _note_reviews(
+    step: Step, reviews: dict[str, list[tuple[str, datetime]]], landed: datetime
+) -> None:
     """Remember every change that adds a change request's ``spec.review``."""
     for entity in step.entities:
         if entity.kind != "ChangeRequest" or not entity.name or entity.status == "added":
             continue
         if any(f.path == "spec.review" and f.op == "added" for f in entity.fields):
-            reviews.setdefault(entity.name, []).append(
-                (step.commit.sha, step.commit.committer_date)
-            )
+            reviews.setdefault(entity.name, []).append((step.commit.sha, landed))
 
 
-def _clocks(step: Step, decisions: list[Decision] | None) -> list[EmergencyClock]:
+def _clocks(step: Step, decisions: list[Decision] | None, landed: datetime) -> list[EmergencyClock]:
     """Emergency change requests this commit brings in, with their review deadline."""
     emergencies = []
     for entity in step.entities:
@@ -371,7 +443,7 @@ def _clocks(step: Step, decisions: list[Decision] | None) -> list[EmergencyClock
         return []
     if decisions is None:
         facts = PullFacts("", step.commit.sha, step.before.commit or "")
-        decisions = decide(step, facts, [], step.commit.committer_date)
+        decisions = decide(step, facts, [], landed)
     retro = {r.name: r.retro_review for r in loaded.policy.spec.rules if r.retro_review}
     clocks = []
     for entity, change in emergencies:
@@ -384,7 +456,7 @@ def _clocks(step: Step, decisions: list[Decision] | None) -> list[EmergencyClock
                         step.commit.sha,
                         change.name,
                         rule.name,
-                        step.commit.committer_date,
+                        landed,
                         review.within,
                     )
                 )

@@ -75,6 +75,15 @@ def _register() -> None:
 
     cli.add_command(audit_cmd.audit)
     cli.add_command(audit_cmd.history)
+    from itsmcode.cli import fmt_cmd
+
+    cli.add_command(fmt_cmd.fmt)
+    from itsmcode.cli import new_cmd
+
+    cli.add_command(new_cmd.new)
+    from itsmcode.cli import cache_cmd
+
+    cli.add_command(cache_cmd.cache)
     from itsmcode.cli import calendar_cmd
 
     cli.add_command(calendar_cmd.calendar)

@@ -82,6 +82,29 @@ notes_ref_option = click.option(
     help="Judge review deadlines as of TIME instead of the current time "
     "(for reproducible exports).",
 )
+@click.option(
+    "--scope",
+    type=click.Choice(("itsm", "all")),
+    default="itsm",
+    show_default=True,
+    help="Which commits are rows: itsm = those that change itsm.yaml, a kind's folder "
+    "(catalog, changes, the policy), .github/workflows/ or a path the policy's rules "
+    "name; all = every commit.",
+)
+@click.option(
+    "--acknowledge-rewrite",
+    "acknowledge",
+    metavar="SHA",
+    multiple=True,
+    help="Record in the --ledger that the rewrite of this audited head is explained "
+    "(needs --reason); history-rewritten is reported on every run until then.",
+)
+@click.option(
+    "--reason",
+    metavar="TEXT",
+    default=None,
+    help="Why the rewrite named by --acknowledge-rewrite is acceptable (kept in the ledger).",
+)
 @repo_option
 def audit(
     since: str | None,
@@ -93,6 +116,9 @@ def audit(
     fmt: str,
     notes_ref: str,
     now: str | None,
+    scope: str,
+    acknowledge: tuple[str, ...],
+    reason: str | None,
     repo: Path | None,
 ) -> None:
     """Evidence for every change to the protected branch, with the controls checked.
@@ -107,7 +133,17 @@ def audit(
     """
     from itsmcode.audit.at import parse_when
     from itsmcode.audit.run import AuditOptions, run_audit
+    from itsmcode.errors import ConfigError
+    from itsmcode.reporters.audit import AUDIT_REPORTERS
 
+    if (acknowledge or reason is not None) and not (acknowledge and reason and ledger):
+        raise ConfigError("--acknowledge-rewrite SHA needs --reason TEXT and --ledger FILE")
+    start = parse_when(since) if since else None
+    end = parse_when(until, end_of_day=True) if until else None
+    if start is not None and end is not None and start > end:
+        raise ConfigError(
+            f"--since {since} is after --until {until}: the period is empty; swap them"
+        )
     root = resolve_root(repo)
     parts = ["itsm", "audit"]
     for flag, value in (
@@ -117,6 +153,7 @@ def audit(
         ("--until", until),
         ("--notes-ref", notes_ref),
         ("--now", now),
+        ("--scope", scope if scope != "itsm" else None),
         ("--ledger", str(ledger) if ledger else None),
         ("--repo", str(repo) if repo else None),
         ("--format", fmt),
@@ -128,12 +165,15 @@ def audit(
     options = AuditOptions(
         branch=branch,
         range=range_,
-        since=parse_when(since) if since else None,
-        until=parse_when(until, end_of_day=True) if until else None,
+        since=start,
+        until=end,
         ledger=ledger,
         notes_ref=notes_ref,
         now=parse_when(now) if now else None,
         command=shlex.join(parts),
+        scope=scope,
+        acknowledge=acknowledge,
+        acknowledge_reason=reason,
     )
     bar: Any = None
 
@@ -203,6 +243,15 @@ def history(
     aliases = [n for n in timeline.names if n != name]
     also = f" (earlier: {', '.join(aliases)})" if aliases else ""
     click.echo(f"{kind_name} {name}{also} on {timeline.branch} ({timeline.head[:12]})")
+    for went, what in (
+        (timeline.renamed_to, "renamed to"),
+        (timeline.earlier_renamed_to, f"an earlier {kind_name} {name} was renamed to"),
+    ):
+        if went is not None:
+            click.echo(
+                f"  {what} {went.name} in {went.sha[:12]} ({went.date.isoformat()}): "
+                f"see itsm history {kind_name} {went.name}"
+            )
     for event in timeline.events:
         pr = f"PR #{event.pr}" if event.pr is not None else "direct commit"
         approvers = ", ".join(event.approvers) or "no approval record"

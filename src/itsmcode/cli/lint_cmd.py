@@ -9,7 +9,13 @@ from pathlib import Path
 
 import click
 
-from itsmcode.cli.options import color_option, repo_option, resolve_root, use_color
+from itsmcode.cli.options import (
+    color_option,
+    repo_option,
+    repo_relative,
+    resolve_root,
+    use_color,
+)
 from itsmcode.errors import ConfigError
 from itsmcode.reporters.lint import LINT_REPORTERS
 
@@ -43,6 +49,24 @@ from itsmcode.reporters.lint import LINT_REPORTERS
     help="Lint the repository as it was at a git revision (or at the last commit on HEAD's "
     "first-parent line on or before a date, YYYY-MM-DD), read from git, not checked out.",
 )
+@click.option(
+    "--changed",
+    "changed",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[REF]",
+    help="Report only the files changed since REF (default: the merge base with the "
+    "upstream branch) and the files whose diagnostics they can change.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the lint cache.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="Processes that parse files in a large repository (default 0: one per core).",
+)
 @color_option
 def lint(
     paths: tuple[Path, ...],
@@ -53,6 +77,9 @@ def lint(
     list_rules: bool,
     quiet: bool,
     at: str | None,
+    changed: str | None,
+    no_cache: bool,
+    jobs: int,
     color: bool | None,
 ) -> None:
     """Validate the repository (or only PATHS) against the schemas and the ITSM rules.
@@ -60,8 +87,8 @@ def lint(
     Exit status: 0 no errors (warnings allowed), 1 errors found (or warnings with
     --strict), 2 usage or configuration error, 3 an internal bug.
     """
-    from itsmcode.lint.engine import LintOptions
-    from itsmcode.lint.engine import lint as run_lint
+    from itsmcode.lint.options import LintOptions
+    from itsmcode.lint.run import lint_repository
     from itsmcode.reporters.base import ReportOptions
 
     if list_rules:
@@ -72,12 +99,19 @@ def lint(
         missing = [str(p) for p in paths if not os.path.lexists(p)]
         if missing:
             raise ConfigError(f"no such file or directory: {', '.join(missing)}")
-    relative = tuple(_relative(root, p) for p in paths)
+    relative = tuple(repo_relative(root, p) for p in paths)
     if now is not None and now.tzinfo is None:
         from datetime import timezone
 
         now = now.replace(tzinfo=timezone.utc)
-    if at is not None:
+    if changed is not None and (paths or at is not None):
+        raise ConfigError("--changed chooses the files itself: drop PATHS and --at")
+    options = LintOptions(paths=relative, now=now, cache=not no_cache, workers=jobs)
+    if changed is not None:
+        from itsmcode.lint.changed import lint_changed
+
+        result = lint_changed(root, changed or None, options)
+    elif at is not None:
         from itsmcode.audit.at import lint_at
         from itsmcode.load.config import load_config
 
@@ -87,26 +121,15 @@ def lint(
             fallback = None
         result = lint_at(root, at, relative, now, fallback)
     else:
-        result = run_lint(root, LintOptions(paths=relative, now=now))
+        result = lint_repository(root, options)
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if fmt not in LINT_REPORTERS:
         raise ConfigError(f"--format {fmt} is not available in this version")
     if not quiet:
-        options = ReportOptions(color=use_color(color), root=root, environ=dict(os.environ))
-        LINT_REPORTERS[fmt](result, sys.stdout, options)
+        report = ReportOptions(color=use_color(color), root=root, environ=dict(os.environ))
+        LINT_REPORTERS[fmt](result, sys.stdout, report)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     sys.exit(1 if failed else 0)
-
-
-def _relative(root: Path, path: Path) -> str:
-    full = (Path.cwd() / path).resolve() if not path.is_symlink() else Path.cwd() / path
-    try:
-        return full.relative_to(root).as_posix()
-    except ValueError:
-        try:
-            return Path(os.path.abspath(path)).relative_to(root).as_posix()
-        except ValueError:
-            raise ConfigError(f"{path}: outside the repository {root}") from None
 
 
 def _print_rules() -> None:

@@ -56,3 +56,16 @@ def use_color(flag: bool | None, stream: Any = None) -> bool:
         return False
     stream = stream or sys.stdout
     return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def repo_relative(root: Path, path: Path) -> str:
+    """A command-line path as a repository-relative POSIX path (a symlink is not
+    followed: it is named as the link)."""
+    full = (Path.cwd() / path).resolve() if not path.is_symlink() else Path.cwd() / path
+    try:
+        return full.relative_to(root).as_posix()
+    except ValueError:
+        try:
+            return Path(os.path.abspath(path)).relative_to(root).as_posix()
+        except ValueError:
+            raise ConfigError(f"{path}: outside the repository {root}") from None

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 from itsmcode.reporters.policy import POLICY_REPORTERS
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
+_COMMITS_HELP = (
+    "JSON array of GitHub REST pull request commits (pages concatenated): who GitHub "
+    "ties each commit's author and committer to. Without it, git's e-mails alone."
+)
 
 
 @click.group()
@@ -34,6 +38,7 @@ def policy() -> None:
     type=_FILE,
     help="JSON array of GitHub REST reviews (paginated arrays concatenated).",
 )
+@click.option("--commits", type=_FILE, help=_COMMITS_HELP)
 @click.option("--author", help="Author login (default: pull_request.user.login of --event).")
 @click.option("--label", "labels", multiple=True, help="A PR label (repeatable; adds to --event).")
 @click.option("--now", help="Evaluation time for freezes, ISO 8601 (default: now).")
@@ -50,6 +55,7 @@ def check(
     head: str | None,
     event: Path | None,
     reviews: Path | None,
+    commits: Path | None,
     author: str | None,
     labels: tuple[str, ...],
     now: str | None,
@@ -62,12 +68,20 @@ def check(
     configuration error.
     """
     from itsmcode.policy.check import run_check
-    from itsmcode.policy.inputs import load_pull_request, load_reviews, parse_now, pull_facts
+    from itsmcode.policy.inputs import (
+        load_commits,
+        load_pull_request,
+        load_reviews,
+        parse_now,
+        pull_facts,
+    )
     from itsmcode.reporters.base import ReportOptions
 
     root = resolve_root(repo)
     pr, review = load_pull_request(event) if event is not None else (None, None)
-    facts = pull_facts(pr, base=base, head=head, author=author, labels=labels)
+    facts = pull_facts(
+        pr, base=base, head=head, author=author, labels=labels, commits=load_commits(commits)
+    )
     result = run_check(root, facts, load_reviews(reviews, review), parse_now(now))
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     options = ReportOptions(root=root, environ=dict(os.environ))
@@ -112,11 +126,13 @@ def test_cmd(paths: tuple[Path, ...], repo: Path | None) -> None:
     help="pull_request payload (or the REST pull request object) of the merged PR.",
 )
 @click.option("--reviews", type=_FILE, required=True, help="JSON array of GitHub REST reviews.")
+@click.option("--commits", type=_FILE, help=_COMMITS_HELP)
 @click.option("--base", help="Base commit (default: the merge commit's first parent).")
 @click.option("--head", help="Head commit (default: pull_request.head.sha of --event).")
 @click.option(
     "--now",
-    help="Evaluation time for freezes, ISO 8601 (default: the merge commit's committer date).",
+    help="Evaluation time for freezes, ISO 8601 (default: when the merge landed: its "
+    "committer date, never before its first parent's).",
 )
 @click.option(
     "--notes-ref", default="refs/notes/itsmcode", show_default=True, help="Notes ref to write."
@@ -127,6 +143,7 @@ def record(
     merge: str,
     event: Path,
     reviews: Path,
+    commits: Path | None,
     base: str | None,
     head: str | None,
     now: str | None,
@@ -136,35 +153,50 @@ def record(
     """Write the approval decision of a merged pull request as a git note.
 
     The note (docs/reference/policy.md, "Approval record") goes on the merge commit
-    under --notes-ref and is printed. Only reviews submitted by the merge commit's
-    committer date count; approvals given later (or without a time) are named on
-    stderr and left out. Exit status: 0 written, 2 error.
+    under --notes-ref and is printed. Only reviews submitted by the merge count: the
+    earlier of the time the merge landed (its committer date, never before its first
+    parent's) and the pull request's merged_at; approvals given later (or without a
+    time) are named on stderr and left out. The pull request's head commit must be in
+    the clone (fetch refs/pull/N/head after a squash or rebase merge). Exit status: 0
+    written, 2 error.
     """
     from itsmcode.errors import ConfigError
     from itsmcode.policy.check import run_check
     from itsmcode.policy.github import reviews_at
-    from itsmcode.policy.inputs import load_pull_request, load_reviews, parse_now, pull_facts
-    from itsmcode.policy.record import RecordGit, build_record
+    from itsmcode.policy.inputs import (
+        load_commits,
+        load_pull_request,
+        load_reviews,
+        parse_now,
+        pull_facts,
+    )
+    from itsmcode.policy.record import RecordGit, approval_cutoff, build_record, require_head
 
     root = resolve_root(repo)
     git = RecordGit(root)
     merge_sha = git.resolve(merge)
-    merged_at = git.committer_time(merge_sha)
+    merged_at, implausible = git.landed_time(merge_sha)
+    if implausible:
+        click.echo(f"itsm: warning: implausible-date: {implausible}", err=True)
     if base is None:
         parents = git.parents(merge_sha)
         if not parents:
             raise ConfigError(f"{merge_sha[:12]} has no parent; pass --base")
         base = parents[0]
     pr, review = load_pull_request(event)
-    facts = pull_facts(pr, base=base, head=head, author=None, labels=())
+    facts = pull_facts(
+        pr, base=base, head=head, author=None, labels=(), commits=load_commits(commits)
+    )
+    require_head(git, facts.head_sha, facts.number)
     # Was the change authorized before it went in? Reviews after the merge are not part
     # of the answer, and the freeze is the one in force when it landed.
-    counted, late = reviews_at(load_reviews(reviews, review), merged_at)
+    cutoff = approval_cutoff(merged_at, pr)
+    counted, late = reviews_at(load_reviews(reviews, review), cutoff)
     for approval in late:
         when = approval.submitted_at.isoformat() if approval.submitted_at else "no time"
         click.echo(
             f"itsm: warning: approval by {approval.login!r} ({when}) is not counted: it was "
-            f"not submitted before the merge at {merged_at.isoformat()}",
+            f"not submitted before the merge at {cutoff.isoformat()}",
             err=True,
         )
     moment = parse_now(now) if now is not None else merged_at

@@ -198,20 +198,9 @@ def _dotted(loc: tuple[str | int, ...]) -> str:
 
 
 def _write_yaml(document: dict[str, Any]) -> None:
-    import yaml
-
-    class Dumper(yaml.SafeDumper):
-        """Dates stay unquoted as in the file: under YAML 1.2 they are plain strings."""
-
-    Dumper.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
-    }
-
-    def dump(value: Any) -> str:
-        return yaml.dump(
-            value, Dumper=Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False
-        )
+    # Strings that read as something else under YAML 1.2 or 1.1 ("1e3", "no",
+    # "2026-01-01") are quoted, so the output reads back as the file's values.
+    from itsmcode.load.yamlio import dump
 
     out = sys.stdout
     out.write(f"# {document['path']} {document['at']}\n")

@@ -21,15 +21,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
-import yaml
-
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - libyaml ships with PyYAML wheels
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from itsmcode.load.yamlio import YamlProblem, decode, load_value
 
 #: Bumped when the cached format changes, so an old cache is simply not found.
-CACHE_VERSION = 3
+#: 4: files read as YAML 1.2 (graphs cached by YAML 1.1 reads are not reused).
+CACHE_VERSION = 4
 
 
 class Node(NamedTuple):
@@ -101,11 +97,12 @@ def node_from_data(data: Any) -> Node | None:
 
 
 def light_node(data: bytes) -> Node | None:
-    """A bare libyaml parse of one file, no validation: enough for the graph."""
+    """One file read as the catalog reads it (YAML 1.2, so ``service: no`` names the
+    service "no"), without validation: enough for the graph."""
     try:
-        return node_from_data(yaml.load(data, Loader=_Loader))
-    except (yaml.YAMLError, ValueError, RecursionError):
-        return None  # the diff reports such a file itself if it changed
+        return node_from_data(load_value(decode(data)))
+    except YamlProblem:
+        return None  # not an entity for the catalog either; the diff reports it
 
 
 def build(blobs: Mapping[str, bytes | None]) -> Graph:

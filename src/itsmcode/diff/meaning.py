@@ -54,12 +54,12 @@ def _sla(old: SLA, new: SLA) -> list[Meaning]:
                 direction = "tightened"
             out.append(
                 Meaning(
-                    f"sla.{direction}",
-                    f"availability {_pct(before)} -> {_pct(after)}: {direction}",
-                    "spec.availability.target",
-                    direction,
-                    before,
-                    after,
+                    type=f"sla.{direction}",
+                    message=f"availability {_pct(before)} -> {_pct(after)}: {direction}",
+                    path="spec.availability.target",
+                    direction=direction,
+                    old=before,
+                    new=after,
                 )
             )
     old_targets, new_targets = dict(old.spec.targets.items()), dict(new.spec.targets.items())
@@ -74,12 +74,15 @@ def _sla(old: SLA, new: SLA) -> list[Meaning]:
             direction = "loosened" if loosened else "tightened"
             out.append(
                 Meaning(
-                    f"sla.{direction}",
-                    f"{priority} {field} {_dur(x) or 'none'} -> {_dur(y) or 'none'}: {direction}",
-                    f"spec.targets.{priority}.{field}",
-                    direction,
-                    _dur(x),
-                    _dur(y),
+                    type=f"sla.{direction}",
+                    message=(
+                        f"{priority} {field} {_dur(x) or 'none'} -> {_dur(y) or 'none'}: "
+                        f"{direction}"
+                    ),
+                    path=f"spec.targets.{priority}.{field}",
+                    direction=direction,
+                    old=_dur(x),
+                    new=_dur(y),
                 )
             )
     return out
@@ -93,12 +96,12 @@ def _service(old: Service, new: Service) -> list[Meaning]:
         direction: Direction = "raised" if b.tier < a.tier else "lowered"
         out.append(
             Meaning(
-                f"tier.{direction}",
-                f"tier {a.tier} -> {b.tier}: {direction}",
-                "spec.tier",
-                direction,
-                a.tier,
-                b.tier,
+                type=f"tier.{direction}",
+                message=f"tier {a.tier} -> {b.tier}: {direction}",
+                path="spec.tier",
+                direction=direction,
+                old=a.tier,
+                new=b.tier,
             )
         )
     for field, label in (
@@ -111,12 +114,12 @@ def _service(old: Service, new: Service) -> list[Meaning]:
         if x != y:
             out.append(
                 Meaning(
-                    f"{field}.changed",
-                    f"{label} {x or '(none)'} -> {y or '(none)'}",
-                    f"spec.{field}",
-                    "changed",
-                    x,
-                    y,
+                    type=f"{field}.changed",
+                    message=f"{label} {x or '(none)'} -> {y or '(none)'}",
+                    path=f"spec.{field}",
+                    direction="changed",
+                    old=x,
+                    new=y,
                 )
             )
     old_deps = {d.service: d.type for d in a.depends_on}
@@ -125,35 +128,35 @@ def _service(old: Service, new: Service) -> list[Meaning]:
         if name not in old_deps:
             out.append(
                 Meaning(
-                    "dependency.added",
-                    f"now depends on {name} ({kind})",
-                    f"spec.dependsOn[service={name}]",
-                    "added",
-                    None,
-                    {"service": name, "type": kind},
+                    type="dependency.added",
+                    message=f"now depends on {name} ({kind})",
+                    path=f"spec.dependsOn[service={name}]",
+                    direction="added",
+                    old=None,
+                    new={"service": name, "type": kind},
                 )
             )
         elif old_deps[name] != kind:
             out.append(
                 Meaning(
-                    "dependency.changed",
-                    f"dependency on {name}: {old_deps[name]} -> {kind}",
-                    f"spec.dependsOn[service={name}].type",
-                    "changed",
-                    old_deps[name],
-                    kind,
+                    type="dependency.changed",
+                    message=f"dependency on {name}: {old_deps[name]} -> {kind}",
+                    path=f"spec.dependsOn[service={name}].type",
+                    direction="changed",
+                    old=old_deps[name],
+                    new=kind,
                 )
             )
     for name, kind in old_deps.items():
         if name not in new_deps:
             out.append(
                 Meaning(
-                    "dependency.removed",
-                    f"no longer depends on {name} ({kind})",
-                    f"spec.dependsOn[service={name}]",
-                    "removed",
-                    {"service": name, "type": kind},
-                    None,
+                    type="dependency.removed",
+                    message=f"no longer depends on {name} ({kind})",
+                    path=f"spec.dependsOn[service={name}]",
+                    direction="removed",
+                    old={"service": name, "type": kind},
+                    new=None,
                 )
             )
     return out
@@ -176,13 +179,14 @@ def _change(
         valid = spec.status in allowed
         out.append(
             Meaning(
-                "status.transition",
-                f"new change request, status {spec.status}" + ("" if valid else " (invalid start)"),
-                "spec.status",
-                "added",
-                None,
-                spec.status,
-                valid,
+                type="status.transition",
+                message=f"new change request, status {spec.status}"
+                + ("" if valid else " (invalid start)"),
+                path="spec.status",
+                direction="added",
+                old=None,
+                new=spec.status,
+                valid=valid,
             )
         )
         if not valid:
@@ -200,13 +204,13 @@ def _change(
         valid = after in TRANSITIONS.get(before, frozenset())
         out.append(
             Meaning(
-                "status.transition",
-                f"status {before} -> {after}" + ("" if valid else " (invalid)"),
-                "spec.status",
-                "changed",
-                before,
-                after,
-                valid,
+                type="status.transition",
+                message=f"status {before} -> {after}" + ("" if valid else " (invalid)"),
+                path="spec.status",
+                direction="changed",
+                old=before,
+                new=after,
+                valid=valid,
             )
         )
         if not valid:
@@ -223,13 +227,13 @@ def _change(
         # A closed change only gains a post-implementation review (data-model.md).
         out.append(
             Meaning(
-                "status.closed-edited",
-                f"closed ({before}) change request edited beyond its review",
-                "spec",
-                "changed",
-                None,
-                None,
-                False,
+                type="status.closed-edited",
+                message=f"closed ({before}) change request edited beyond its review",
+                path="spec",
+                direction="changed",
+                old=None,
+                new=None,
+                valid=False,
             )
         )
         problem(
@@ -241,13 +245,13 @@ def _change(
         shift = b.start - a.start
         out.append(
             Meaning(
-                "window.moved",
-                f"window {a.start.isoformat()}..{a.end.isoformat()} -> "
+                type="window.moved",
+                message=f"window {a.start.isoformat()}..{a.end.isoformat()} -> "
                 f"{b.start.isoformat()}..{b.end.isoformat()} ({_shift(shift)})",
-                "spec.window",
-                "changed",
-                {"start": a.start.isoformat(), "end": a.end.isoformat()},
-                {"start": b.start.isoformat(), "end": b.end.isoformat()},
+                path="spec.window",
+                direction="changed",
+                old={"start": a.start.isoformat(), "end": a.end.isoformat()},
+                new={"start": b.start.isoformat(), "end": b.end.isoformat()},
             )
         )
     if old.spec.risk != spec.risk:
@@ -255,34 +259,34 @@ def _change(
         direction: Direction = "raised" if raised else "lowered"
         out.append(
             Meaning(
-                f"risk.{direction}",
-                f"risk {old.spec.risk} -> {spec.risk}",
-                "spec.risk",
-                direction,
-                old.spec.risk,
-                spec.risk,
+                type=f"risk.{direction}",
+                message=f"risk {old.spec.risk} -> {spec.risk}",
+                path="spec.risk",
+                direction=direction,
+                old=old.spec.risk,
+                new=spec.risk,
             )
         )
     if old.spec.type != spec.type:
         out.append(
             Meaning(
-                "type.changed",
-                f"type {old.spec.type} -> {spec.type}",
-                "spec.type",
-                "changed",
-                old.spec.type,
-                spec.type,
+                type="type.changed",
+                message=f"type {old.spec.type} -> {spec.type}",
+                path="spec.type",
+                direction="changed",
+                old=old.spec.type,
+                new=spec.type,
             )
         )
     if not old.spec.review and spec.review:
         out.append(
             Meaning(
-                "review.added",
-                "post-implementation review added",
-                "spec.review",
-                "added",
-                None,
-                spec.review.reviewed_at.isoformat(),
+                type="review.added",
+                message="post-implementation review added",
+                path="spec.review",
+                direction="added",
+                old=None,
+                new=spec.review.reviewed_at.isoformat(),
             )
         )
     return out, problems

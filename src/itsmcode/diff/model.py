@@ -37,7 +37,7 @@ class FieldChange:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Meaning:
     """A derived fact: what a field change means (an SLA loosened, a tier raised...).
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +31,33 @@ class PathChange:
     status: str  # added | modified | removed
 
 
+def control_character_paths(paths: Iterable[PathChange]) -> list[str]:
+    """Why each changed path holding a control character (a newline, ESC, DEL...) fails
+    the check: such a name shows as something else to reviewers and to tools reading
+    lines, so nobody can be said to have approved what it is."""
+    problems = []
+    for change in paths:
+        bad = next((c for c in change.path if unicodedata.category(c) == "Cc"), None)
+        if bad is not None:
+            problems.append(
+                f"changed path {change.path!r} holds a control character (U+{ord(bad):04X}); "
+                "the check fails closed: rename the file"
+            )
+    return problems
+
+
 @dataclass(frozen=True)
 class Identity:
     name: str
     email: str
+
+
+@dataclass(frozen=True)
+class GitCommit:
+    sha: str
+    author: Identity
+    committer: Identity
+    message: str
 
 
 class PolicyGit(GitRepo):
@@ -55,17 +80,35 @@ class PolicyGit(GitRepo):
             found.append(PathChange(path, status))
         return found
 
-    def commit_identities(self, old: str, new: str) -> list[Identity]:
-        """Authors and committers of the commits in ``old..new``."""
+    def commits(self, old: str, new: str) -> list[GitCommit]:
+        """The commits in ``old..new``: who wrote them and their messages (trailers)."""
         # Merge commits included: whoever merged the target into the branch (resolving
         # conflicts) wrote part of the pull request too.
-        _, out, _ = self._run("log", "--format=%an%x00%ae%x00%cn%x00%ce", f"{old}..{new}")
-        found: list[Identity] = []
-        for line in out.decode("utf-8", "replace").splitlines():
-            parts = line.split("\0")
-            if len(parts) == 4:
-                found.extend((Identity(parts[0], parts[1]), Identity(parts[2], parts[3])))
-        return found
+        _, out, _ = self._run(
+            "-c",
+            "log.showSignature=false",
+            "log",
+            "-z",
+            "--format=%H%x00%an%x00%ae%x00%cn%x00%ce%x00%B",
+            f"{old}..{new}",
+            "--",
+        )
+        # -z ends each commit with a NUL, so every commit is six NUL-separated fields.
+        fields = out.decode("utf-8", "replace").split("\0")
+        return [
+            GitCommit(
+                fields[i],
+                Identity(fields[i + 1], fields[i + 2]),
+                Identity(fields[i + 3], fields[i + 4]),
+                fields[i + 5],
+            )
+            for i in range(0, len(fields) - 5, 6)
+        ]
+
+    def has_commit(self, sha: str) -> bool:
+        """Whether the commit object is in this clone (no ref needs to name it)."""
+        code, _, _ = self._run("cat-file", "-e", f"{sha}^{{commit}}", ok=(0, 1, 128))
+        return code == 0
 
     def parents(self, commit: str) -> list[str]:
         _, out, _ = self._run("rev-list", "--parents", "-n", "1", commit)

@@ -5,9 +5,17 @@
   changed against its first parent;
 - one ``git log`` pass over the side commits (the commits a merge brought in) for
   the identities of a pull request's authors and committers;
-- one ``git notes list`` for the approval records, whose blobs (like every changed
+- one ``git notes list`` for the approval records, and one ``git log`` of the notes
+  ref for when each record was first written (an upper bound of when the merge
+  landed); the records' blobs (like every changed
   entity file) come through ``gitsource.GitRepo.read_blobs``: one ``cat-file --batch``;
-- one ``git cat-file --batch-check`` for the trees of recorded head commits.
+- one ``git cat-file --batch-check`` for the trees of recorded head commits;
+- one ``git log --no-walk --stdin`` for the committer dates of parents outside the
+  first-parent line (the lower bound of when a merge landed, ``landed``);
+- one ``git rev-list --first-parent`` of the branch for the ledger's check that every
+  audited head stays on the first-parent line;
+- per merge commit, one ``git merge-tree --write-tree`` (git 2.39 has no batch mode)
+  and, only when the merge's tree differs from the clean merge, one ``diff-tree``.
 
 An adapter over ``gitsource.GitRepo`` (which owns running git), as ``policy.gitfacts``
 is: these queries are only the audit's.
@@ -17,7 +25,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -93,8 +101,80 @@ def parse_time(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
+@dataclass(frozen=True)
+class CleanMerge:
+    """What ``git merge-tree`` makes of a merge's two parents."""
+
+    tree: str  # the clean merge's tree (with conflict markers where it conflicted)
+    conflicts: tuple[str, ...]  # paths git could not merge
+
+
 class AuditGit(GitRepo):
     """GitRepo plus the batch reads of ``itsm audit`` and ``itsm history``."""
+
+    def _run_input(self, args: Sequence[str], data: bytes) -> bytes:
+        """``git ARGS`` with ``data`` on stdin (a list too long for the command line)."""
+        try:
+            done = subprocess.run(
+                [self._executable, *args],
+                input=data,
+                cwd=self.toplevel,
+                capture_output=True,
+                check=False,
+            )
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror or exc}; is git installed?") from None
+        if done.returncode != 0:
+            stderr = done.stderr.decode("utf-8", "replace").strip()
+            first = stderr.splitlines()[0] if stderr else f"exit status {done.returncode}"
+            raise GitError(f"git {args[0]} failed: {first}")
+        return done.stdout
+
+    def committer_dates(self, commits: Iterable[str]) -> dict[str, datetime]:
+        """Commit -> committer date, in one process."""
+        wanted = sorted({c for c in commits if _SHA.match(c)})
+        if not wanted:
+            return {}
+        out = self._run_input(
+            ("log", "--no-walk=unsorted", "--stdin", "--format=%H %cI"),
+            "".join(f"{c}\n" for c in wanted).encode(),
+        )
+        found: dict[str, datetime] = {}
+        for line in out.decode().splitlines():
+            sha, _, when = line.partition(" ")
+            if when:
+                found[sha] = parse_time(when)
+        return found
+
+    def first_parent_line(self, tip: str) -> set[str]:
+        """Every commit on ``tip``'s first-parent line (one ``rev-list``)."""
+        _, out, _ = self._run("rev-list", "--first-parent", tip, "--")
+        return set(out.decode().split())
+
+    def clean_merge(self, first: str, second: str) -> CleanMerge:
+        """The tree git makes of merging two commits, and the paths that conflicted."""
+        code, out, _ = self._run(
+            "merge-tree",
+            "--write-tree",
+            "--name-only",
+            "--no-messages",
+            # A merge of an unrelated history is still a merge to verify, not a git error.
+            "--allow-unrelated-histories",
+            "-z",
+            first,
+            second,
+            ok=(0, 1),
+        )
+        tokens = out.split(b"\0")
+        paths = tuple(self._relative(t) for t in tokens[1:] if t) if code == 1 else ()
+        return CleanMerge(tokens[0].decode().strip(), paths)
+
+    def tree_changes(self, old: str, new: str) -> list[FileChange]:
+        """Every file whose blob differs between two trees (or commits)."""
+        _, out, _ = self._run(
+            "diff-tree", "-r", "-z", "--no-renames", "--raw", "--full-index", old, new, "--"
+        )
+        return [FileChange(c.path, c.old, c.new) for c in self._parse_raw(out)]
 
     def first_parent_log(self, revisions: Iterable[str]) -> list[LogCommit]:
         """Commits of ``revisions`` along the first parent, oldest first, in one pass."""
@@ -207,6 +287,26 @@ class AuditGit(GitRepo):
                 found[parts[1]] = parts[0]
         return found
 
+    def notes_written(self, ref: str) -> dict[str, datetime]:
+        """Annotated commit -> committer date of the first notes commit that wrote its
+        note (one ``git log`` of the notes ref): the record workflow writes it right
+        after the merge, so the merge existed by then."""
+        if self.ref_commit(ref) is None:
+            return {}
+        _, out, _ = self._run(
+            "log", "--reverse", "--format=\x01%cI", "--name-only", "--no-renames", ref, "--"
+        )
+        found: dict[str, datetime] = {}
+        when: datetime | None = None
+        for line in out.decode("utf-8", "replace").splitlines():
+            if line.startswith(_MARK):
+                when = parse_time(line[1:])
+            elif line and when is not None:
+                annotated = line.replace("/", "")  # notes fan out as ab/cdef...
+                if annotated not in found or when < found[annotated]:
+                    found[annotated] = when
+        return found
+
     def ref_commit(self, ref: str) -> str | None:
         """The object id ``ref`` names, or None when it does not exist."""
         code, out, _ = self._run("rev-parse", "--verify", "--quiet", ref, ok=(0, 1, 128))
@@ -225,18 +325,11 @@ class AuditGit(GitRepo):
         wanted = sorted({c for c in commits if _SHA.match(c)})
         if not wanted:
             return {}
-        try:
-            done = subprocess.run(
-                [self._executable, "cat-file", "--batch-check"],
-                input="".join(f"{c}^{{tree}}\n" for c in wanted).encode(),
-                cwd=self.toplevel,
-                capture_output=True,
-                check=False,
-            )
-        except OSError as exc:
-            raise GitError(f"cannot run git: {exc.strerror or exc}; is git installed?") from None
+        out = self._run_input(
+            ("cat-file", "--batch-check"), "".join(f"{c}^{{tree}}\n" for c in wanted).encode()
+        )
         found: dict[str, str | None] = {}
-        lines = done.stdout.decode().splitlines()
+        lines = out.decode().splitlines()
         for commit, line in zip(wanted, lines, strict=False):
             parts = line.split()
             found[commit] = parts[0] if len(parts) == 3 and parts[1] == "tree" else None

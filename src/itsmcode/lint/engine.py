@@ -18,13 +18,14 @@ from pathlib import Path
 
 from itsmcode.diagnostics import Diagnostic, LintResult, Severity
 from itsmcode.errors import ConfigError
+from itsmcode.lint.options import LintOptions as LintOptions
+from itsmcode.lint.options import named_files
 from itsmcode.lint.rules import ALL_RULE_IDS, DEFAULT_SEVERITY, LOAD_CHECKS, RULES, LintContext
 from itsmcode.load import globs
 from itsmcode.load.catalog import Catalog, Record
 from itsmcode.load.config import load_config
 from itsmcode.load.layout import Layout
 from itsmcode.load.snapshot import load_worktree
-from itsmcode.load.source import yaml_files_under
 from itsmcode.models import Config
 from itsmcode.suggest import did_you_mean
 
@@ -32,19 +33,23 @@ from itsmcode.suggest import did_you_mean
 _DISABLE = re.compile(r"#\s*itsm:\s*(disable|disable-file)=([\w-]+(?:\s*,\s*[\w-]+)*)")
 
 
-@dataclass(frozen=True)
-class LintOptions:
-    paths: tuple[str, ...] = ()  # repository-relative; empty means every file
-    now: datetime | None = None
+def lint(root: Path, options: LintOptions | None = None) -> LintResult:
+    """Lint the repository at ``root``; raises ConfigError for a broken itsm.yaml.
 
-
-def lint(root: Path, options: LintOptions = LintOptions()) -> LintResult:
-    """Lint the repository at ``root``; raises ConfigError for a broken itsm.yaml."""
+    ``itsm lint`` goes through ``lint.run`` (cache, parallel parsing); this is the
+    plain, uncached library call with the same result."""
+    options = options or LintOptions()
     config = load_config(root)
+    named = named_files(root, options.paths)
+    catalog = load_worktree(root, config, extra_paths=named)
+    return lint_catalog(catalog, named, options)
+
+
+def lint_catalog(catalog: Catalog, named: list[str], options: LintOptions) -> LintResult:
+    """The rules over a loaded catalog, with the configuration applied."""
+    config = catalog.config
     severities = configured_severities(config)
     layout = Layout.from_config(config)
-    named = _named_files(root, options.paths)
-    catalog = load_worktree(root, config, extra_paths=named)
     # A pre-commit hook names every changed YAML file, workflows included. Outside the
     # kinds' folders only ITSM entities count (and are told they are misplaced).
     foreign = {p for p in named if layout.kind_for_path(p) is None}
@@ -55,17 +60,6 @@ def lint(root: Path, options: LintOptions = LintOptions()) -> LintResult:
         config=config, layout=layout, now=options.now or datetime.now(timezone.utc)
     )
     return run_rules(catalog, context, severities, options.paths)
-
-
-def _named_files(root: Path, paths: Iterable[str]) -> list[str]:
-    """Files named on the command line, with named directories expanded to their YAML."""
-    files: list[str] = []
-    for path in paths:
-        if (root / path).is_dir():
-            files.extend(yaml_files_under(root, path))
-        else:
-            files.append(path)
-    return files
 
 
 def _is_entity_file(record: Record) -> bool:

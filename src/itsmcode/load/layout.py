@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from itsmcode.models import Config
-from itsmcode.models.config import Paths
+if TYPE_CHECKING:  # the models (pydantic) stay unimported on lint's cached path
+    from itsmcode.models import Config
+    from itsmcode.models.config import Paths
 
 CONFIG_FILE = "itsm.yaml"
 

@@ -6,13 +6,14 @@ import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from itsmcode.diagnostics import Diagnostic, Location
 from itsmcode.load.catalog import Catalog, Record
 from itsmcode.load.layout import Layout
-from itsmcode.load.source import discover, read
+from itsmcode.load.source import read_files
 from itsmcode.load.validate import validate
-from itsmcode.load.yamlio import Limits, YamlProblem, decode, parse
+from itsmcode.load.yamlio import Limits, YamlDocument, YamlProblem, decode, parse
 from itsmcode.models import Config
 
 
@@ -36,18 +37,29 @@ def load_record(
     return record
 
 
+def record_from_values(path: str, text: str, data: dict[str, Any]) -> Record:
+    """A Record from values parsed elsewhere (a cache, another process): validated here,
+    its node tree composed from ``text`` only if a diagnostic needs a position."""
+    record = Record(path, YamlDocument(text=text, root=None, data=data))
+    entity, problems = validate(data)
+    record.entity = entity
+    for p in problems:
+        record.problems.append(Diagnostic(record.location(p.loc, key=p.at_key), p.rule, p.message))
+    return record
+
+
 def load_worktree(
     root: Path, config: Config, extra_paths: Iterable[str] = (), limits: Limits | None = None
 ) -> Catalog:
     """Every file of every enabled kind's folder (plus ``extra_paths``) as a Catalog."""
     limits = limits or Limits(max_file_size=config.spec.lint.max_file_size)
-    layout = Layout.from_config(config)
-    paths = sorted(set(discover(root, layout)) | set(extra_paths))
     with paused_gc():
-        records = []
-        for path in paths:
-            source = read(root, path, limits.max_file_size)
-            records.append(load_record(path, source.data, source.problem, limits))
+        records = [
+            load_record(source.path, source.data, source.problem, limits)
+            for source in read_files(
+                root, Layout.from_config(config), extra_paths, limits.max_file_size
+            )
+        ]
     return Catalog(records, config)
 
 

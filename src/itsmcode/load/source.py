@@ -11,7 +11,7 @@ import errno
 import functools
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +47,15 @@ def discover(root: Path, layout: Layout) -> list[str]:
             continue
         found.update(_walk(root, target))
     return sorted(found)
+
+
+def read_files(
+    root: Path, layout: Layout, extra_paths: Iterable[str], max_file_size: int
+) -> list[SourceFile]:
+    """The bytes (or the reading problem) of every file of the kinds' folders and of
+    ``extra_paths``, in path order."""
+    paths = sorted(set(discover(root, layout)) | set(extra_paths))
+    return [read(root, path, max_file_size) for path in paths]
 
 
 def yaml_files_under(root: Path, folder: str) -> list[str]:

@@ -13,6 +13,7 @@ rule id, a message and a 1-based position, which callers turn into a Diagnostic.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import math
 import re
 from collections.abc import Sequence
@@ -54,6 +55,22 @@ _INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
 _NAN = re.compile(r"\.(nan|NaN|NAN)")
 _MAYBE_NOT_STRING = frozenset("0123456789-+.~nNtTfF")
 _ALIAS_NAME = re.compile(r"[^\s,\[\]{}]+")  # anchor names end at space or flow indicators
+# Node properties as YAML 1.2 reads them, to catch where libyaml reads them differently
+# (docs/reference/yaml.md): an anchor name is any run of non-space, non-flow-indicator
+# characters, libyaml's only letters, digits, '-' and '_'; a lone "!" is the non-specific
+# tag, which makes a scalar a string (libyaml resolves it like an untagged plain scalar).
+_ANCHOR_12 = re.compile(r"&([^\s,\[\]{}]+)")
+_LIBYAML_ANCHOR = re.compile(r"[0-9A-Za-z_-]+")
+_TAG_12 = re.compile(r"!(?:<[^>]*>|[^\s,\[\]{}]*)")
+_SEPARATION = re.compile(r"(?:\s+(?:#[^\n]*)?)*")
+# A comment must follow a space. libyaml also takes a '#' right after a quoted scalar,
+# a flow indicator, a block scalar header or a directive for a comment, and drops what
+# follows; these are the characters such a '#' can follow (a cheap filter: the exact
+# check scans tokens, so it runs only for texts this finds).
+_TIGHT_COMMENT = re.compile(r"[\"'\]},|>+\-0-9]#")
+_BLOCK_HEADER_COMMENT = re.compile(r"[|>][0-9+-]*#")
+# libyaml's own bound on nesting (PyYAML 6.0.4 and later report it as a parser error).
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 # Python refuses to convert longer decimal strings to int (CVE-2020-10735); no ITSM value
 # needs a number anywhere near this long, so a longer one is refused for every base.
 _MAX_NUMBER_DIGITS = 1000
@@ -105,7 +122,9 @@ class YamlDocument:
     """One parsed file: its values, and the node tree to locate them."""
 
     text: str
-    root: MappingNode
+    #: The node tree, or None when the values came from a cache or another process:
+    #: then ``locate`` composes it from ``text`` on first use (most files never need it).
+    root: MappingNode | None
     data: dict[str, Any]
 
     def locate(self, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
@@ -115,7 +134,7 @@ class YamlDocument:
         missing field is reported at the mapping that should hold it. With ``key`` the
         position of the last mapping key is given instead of its value.
         """
-        node: Node = self.root
+        node: Node = self.root or self._compose()
         key_node: Node | None = None
         for step in loc:
             found: Node | None = None
@@ -138,6 +157,13 @@ class YamlDocument:
                 node = key_node
         mark = node.start_mark
         return mark.line + 1, mark.column + 1
+
+    def _compose(self) -> MappingNode:
+        """The node tree of ``text``, which loaded once already, so it composes again."""
+        root = parse(self.text).root
+        assert root is not None
+        self.root = root
+        return root
 
 
 class _Composer(_Parser):
@@ -228,19 +254,7 @@ def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
 
 def parse(text: str, limits: Limits = Limits()) -> YamlDocument:
     """Parse one single-document YAML text whose top level must be a mapping."""
-    if not text.strip():
-        # libyaml rejects a tab on an otherwise blank line; the file is still just empty.
-        raise YamlProblem(SYNTAX, _EMPTY)
-    _check_depth(text, limits)
-    composer = _Composer(text)
-    try:
-        root = composer.get_single_node()
-    except yaml.YAMLError as exc:
-        raise _yaml_problem(exc, text) from None
-    finally:
-        composer.dispose()
-    if root is None:
-        raise YamlProblem(SYNTAX, _EMPTY)
+    root = _compose(text, limits)
     if not isinstance(root, MappingNode):
         line, column = root.start_mark.line + 1, root.start_mark.column + 1
         raise YamlProblem(
@@ -250,8 +264,94 @@ def parse(text: str, limits: Limits = Limits()) -> YamlDocument:
             line,
             column,
         )
-    data = _Constructor(limits).build(root)
+    data = _Constructor(limits, text).build(root)
     return YamlDocument(text=text, root=root, data=data)
+
+
+def load_value(text: str, limits: Limits = Limits()) -> Any:
+    """The value of one single-document YAML text of any shape, by the same rules.
+
+    For readers that want the values only (the diff's dependency graph) and for the
+    YAML test suite, whose documents are not all mappings.
+    """
+    return _Constructor(limits, text).build(_compose(text, limits))
+
+
+def _compose(text: str, limits: Limits) -> Node:
+    """The node tree of a single-document text; an empty one is a problem."""
+    if not text.strip():
+        # libyaml rejects a tab on an otherwise blank line; the file is still just empty.
+        raise YamlProblem(SYNTAX, _EMPTY)
+    _check_depth(text, limits)
+    if _TIGHT_COMMENT.search(text):
+        _check_comments(text)
+    composer = _Composer(_terminated(text))
+    try:
+        root: Node | None = composer.get_single_node()
+    except yaml.YAMLError as exc:
+        raise _yaml_problem(exc, text) from None
+    finally:
+        composer.dispose()
+    if root is None:
+        raise YamlProblem(SYNTAX, _EMPTY)
+    return root
+
+
+def _terminated(text: str) -> str:
+    """The text with a line break after a last line of only spaces.
+
+    libyaml drops the line break of such a line at the end of a block scalar
+    (``"a: |\\n  x\\n   "`` gave ``"x\\n "``, YAML 1.2 says ``"x\\n \\n"``); a line
+    break after trailing spaces changes nothing else, and positions stay the same.
+    """
+    last = text[text.rfind("\n") + 1 :]
+    return text + "\n" if last and not last.strip(" ") else text
+
+
+def _check_comments(text: str) -> None:
+    """Refuse a '#' that libyaml takes for a comment though no space precedes it.
+
+    YAML 1.2 makes ``key: "value"# note`` and ``[a, b,#c]`` errors; libyaml drops the
+    '#' and what follows, which may be a value the author meant (``#c``).
+    """
+    scanner = _Composer(text)
+    try:
+        while (token := scanner.get_token()) is not None:
+            start, end = token.start_mark.index, token.end_mark.index
+            if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
+                header = _BLOCK_HEADER_COMMENT.match(text, start)
+                at = header.end() - 1 if header else -1
+            else:
+                at = end if text.startswith("#", end) and end > start else -1
+            if at >= 0:
+                line_start = text.rfind("\n", 0, at) + 1
+                raise YamlProblem(
+                    SYNTAX,
+                    "a comment needs a space before '#'; write ' #' (or quote the text "
+                    "if '#' belongs to the value)",
+                    text.count("\n", 0, at) + 1,
+                    at - line_start + 1,
+                )
+    except yaml.YAMLError:
+        return  # the composer reports the same error, located
+    finally:
+        scanner.dispose()
+
+
+def core_type(text: str) -> str:
+    """What a plain scalar reads as under the YAML 1.2 core schema: "str", "null",
+    "bool", "int" or "float". Writers use it to know which strings need quotes."""
+    if text and text[0] not in _MAYBE_NOT_STRING:
+        return "str"  # the common case, decided by one character
+    if text in _NULLS:
+        return "null"
+    if text in _BOOLS:
+        return "bool"
+    if _INT.fullmatch(text) or _INT_OCT.fullmatch(text) or _INT_HEX.fullmatch(text):
+        return "int"
+    if _FLOAT.fullmatch(text) or _INF.fullmatch(text) or _NAN.fullmatch(text):
+        return "float"
+    return "str"
 
 
 def _check_depth(text: str, limits: Limits) -> None:
@@ -259,6 +359,26 @@ def _check_depth(text: str, limits: Limits) -> None:
     bound = sum(text.count(ch) for ch in _NESTING_CHARS)
     if bound <= _SAFE_COMPOSE_BOUND:
         return  # the constructor enforces the exact limit on the composed tree
+    try:
+        _check_event_depth(text, limits)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        if _LIBYAML_TOO_DEEP not in str(exc) or mark is None:
+            raise _yaml_problem(exc, text) from None
+        # libyaml (PyYAML 6.0.4+) stops at its own bound while scanning ahead, before
+        # the events that cross ours: look again at the text before that point, so the
+        # verdict and position are the same whichever PyYAML is installed.
+        with contextlib.suppress(yaml.YAMLError):  # the cut text ends in open collections
+            _check_event_depth(text[: mark.index], limits)
+        raise YamlProblem(
+            LIMITS,
+            "nesting deeper than the YAML reader allows; flatten the structure",
+            mark.line + 1,
+            mark.column + 1,
+        ) from None
+
+
+def _check_event_depth(text: str, limits: Limits) -> None:
     parser = _Composer(text)
     depth = 0
     try:
@@ -275,8 +395,6 @@ def _check_depth(text: str, limits: Limits) -> None:
                     )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-    except yaml.YAMLError as exc:
-        raise _yaml_problem(exc, text) from None
     finally:
         parser.dispose()
 
@@ -315,7 +433,26 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
             SYNTAX, "more than one YAML document; put one entity in each file", line, column
         )
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
-        return YamlProblem(SYNTAX, "tab character; indent YAML with spaces", line, column)
+        before = text[text.rfind("\n", 0, mark.index) + 1 : mark.index]
+        if not before.strip(" "):
+            return YamlProblem(SYNTAX, "tab character; indent YAML with spaces", line, column)
+        return YamlProblem(
+            SYNTAX,
+            f"tab character after '{show(before.strip()[-1:] or ' ')}' is not accepted here; "
+            "separate with spaces",
+            line,
+            column,
+        )
+    context = str(exc.context)
+    if context in ("while scanning an anchor", "while scanning an alias") and exc.context_mark:
+        start = exc.context_mark.index
+        name = _ALIAS_NAME.match(text, start + 1)
+        return YamlProblem(
+            SYNTAX,
+            _anchor_message(text[start : start + 1], name.group(0) if name else ""),
+            line,
+            column,
+        )
     if problem.startswith("found undefined alias") and mark is not None:
         name = _ALIAS_NAME.match(text, mark.index + 1)
         alias = name.group(0) if name else ""
@@ -327,6 +464,14 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
         )
     message = problem if not exc.context else f"{problem} ({exc.context})"
     return YamlProblem(SYNTAX, show_message(message), line, column)
+
+
+def _anchor_message(sigil: str, name: str) -> str:
+    what = "alias" if sigil == "*" else "anchor"
+    return (
+        f"{what} '{sigil}{show(name)}': use only letters, digits, '-' and '_' in anchor "
+        "names (the YAML reader cuts or refuses a name at any other character)"
+    )
 
 
 def show_message(message: str) -> str:
@@ -364,18 +509,23 @@ class _Constructor:
     values later (validation, rules, the diff) would pay for it.
     """
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, text: str) -> None:
         self.limits = limits
+        self.text = text
+        # Properties (and "?" keys, below) need a look at the source; most files have
+        # no '&', '!' or '?' at all, and then no node is looked at.
+        self.has_properties = "&" in text or "!" in text
+        self.has_question = "?" in text
         self.built: dict[int, Any] = {}
         self.sizes: dict[int, int] = {}
         self.in_progress: set[int] = set()
         self.aliased = False
 
-    def build(self, root: MappingNode) -> dict[str, Any]:
+    def build(self, root: Node) -> Any:
         data = self.value(root, 1)
         if self.aliased:
             self.expanded_size(root)
-        return data  # type: ignore[no-any-return]
+        return data
 
     def value(self, node: Node, depth: int) -> Any:
         ident = id(node)
@@ -388,8 +538,12 @@ class _Constructor:
         if depth > self.limits.max_depth and not isinstance(node, ScalarNode):
             raise self._problem(LIMITS, _too_deep(self.limits), node)
         tag = node.tag
+        non_specific = self.has_properties and self.properties(node)
         if isinstance(node, ScalarNode):
-            result = self.scalar(node) if tag == _PLAIN else self.tagged_scalar(node)
+            if tag == _PLAIN:
+                result = node.value if non_specific else self.scalar(node)
+            else:
+                result = self.tagged_scalar(node)
         elif isinstance(node, SequenceNode):
             self.check_tag(node, _SEQ)
             self.in_progress.add(ident)
@@ -403,6 +557,51 @@ class _Constructor:
             self.in_progress.discard(ident)
         self.built[ident] = result
         return result
+
+    def properties(self, node: Node) -> bool:
+        """Check the anchor and tag written before ``node`` as YAML 1.2 reads them;
+        True if its tag is the non-specific "!" (the scalar is a string)."""
+        at = node.start_mark.index
+        text = self.text
+        non_specific = False
+        for _ in range(2):  # at most an anchor and a tag, in either order
+            if text.startswith("&", at):
+                anchor = _ANCHOR_12.match(text, at)
+                if anchor is None:
+                    break  # "&" alone: libyaml refuses it before composing
+                if not _LIBYAML_ANCHOR.fullmatch(anchor.group(1)):
+                    # libyaml ends the name at the first other character and reads the
+                    # rest as the value: "&an:chor value" gave ":chor value".
+                    raise self._problem(SYNTAX, _anchor_message("&", anchor.group(1)), node)
+                at = anchor.end()
+            elif text.startswith("!", at):
+                tag = _TAG_12.match(text, at)
+                assert tag is not None  # the pattern matches any "!"
+                non_specific = tag.group(0) == "!"
+                at = tag.end()
+            else:
+                break
+            separation = _SEPARATION.match(text, at)
+            at = separation.end() if separation else at
+        return non_specific
+
+    def question_key(self, node: MappingNode, key_node: ScalarNode) -> str | None:
+        """The key of ``{ ?foo: bar }``: YAML 1.2 reads "?foo" (a '?' indicator needs a
+        space after it), libyaml reads "foo" or, in a list, a new mapping."""
+        at = key_node.start_mark.index
+        if not (at and self.text[at - 1] == "?"):
+            return None
+        if key_node.tag == _PLAIN and node.flow_style and node.start_mark.index != at - 1:
+            return "?" + str(key_node.value)
+        mark = key_node.start_mark  # the '?' is just before it, on the same line
+        written = show(self.text[at - 1 : key_node.end_mark.index])
+        raise YamlProblem(
+            SYNTAX,
+            f"'{written}' in a flow collection: the YAML reader takes '?' for a key "
+            "indicator; quote the key or write '? ' for an explicit key",
+            mark.line + 1,
+            mark.column,
+        )
 
     def mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -422,7 +621,9 @@ class _Constructor:
                     "merge key '<<' is not supported (YAML 1.2 has no merge); write the fields out",
                     key_node,
                 )
-            key = self.value(key_node, depth + 1)
+            key = self.question_key(node, key_node) if self.has_question else None
+            if key is None:
+                key = self.value(key_node, depth + 1)
             if not isinstance(key, str):
                 # Every field and name in an entity is a string; a key the core schema
                 # reads as a number, boolean or null is almost always a typo.
@@ -448,32 +649,27 @@ class _Constructor:
     def scalar(self, node: ScalarNode) -> Any:
         text: str = node.value
         if text and text[0] not in _MAYBE_NOT_STRING:
+            return text  # most scalars: decided without a call (this is the hot path)
+        kind = core_type(text)
+        if kind == "str":
             return text
-        if text in _NULLS:
+        if kind == "null":
             return None
-        if text in _BOOLS:
+        if kind == "bool":
             return _BOOLS[text]
-        is_int = _INT.fullmatch(text) or _INT_OCT.fullmatch(text) or _INT_HEX.fullmatch(text)
-        if (is_int or _FLOAT.fullmatch(text)) and len(text) > _MAX_NUMBER_DIGITS:
+        if len(text) > _MAX_NUMBER_DIGITS:
             raise self._problem(
                 LIMITS,
                 f"number {show(text)} has {len(text)} digits; numbers are limited "
                 f"to {_MAX_NUMBER_DIGITS} (quote it if it is text)",
                 node,
             )
-        if _INT.fullmatch(text):
-            return int(text)
-        if _INT_OCT.fullmatch(text):
-            return int(text[2:], 8)
-        if _INT_HEX.fullmatch(text):
-            return int(text[2:], 16)
-        if _FLOAT.fullmatch(text):
-            return float(text)
+        if kind == "int":
+            base = {"0o": 8, "0x": 16}.get(text[:2])
+            return int(text[2:], base) if base else int(text)
         if _INF.fullmatch(text):
             return -math.inf if text.startswith("-") else math.inf
-        if _NAN.fullmatch(text):
-            return math.nan
-        return text
+        return math.nan if _NAN.fullmatch(text) else float(text)
 
     def tagged_scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
@@ -556,3 +752,52 @@ class _Constructor:
     @staticmethod
     def _problem(rule: str, message: str, node: Node) -> YamlProblem:
         return YamlProblem(rule, message, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe emitter, quoting every string a YAML 1.2 *or* 1.1 reader would
+    take for something else.
+
+    PyYAML resolves by YAML 1.1, so ``"1e3"`` and ``"0o17"`` (numbers only in 1.2) were
+    written bare and read back by itsm as 1000.0 and 15; ``"no"`` and ``"2026-01-01"``
+    (a boolean and a date only in 1.1) are quoted too, so other tools agree.
+    """
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        tag: str = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        if kind is ScalarNode and implicit[0] and tag == _STR and core_type(value) != "str":
+            return f"tag:yaml.org,2002:{core_type(value)}"  # not a plain string: quote it
+        return tag
+
+
+_YAML11 = yaml.resolver.Resolver()
+
+
+def plain_reads_as_string(value: str) -> bool:
+    """Whether ``value`` written as a plain scalar reads back as that string under YAML
+    1.2 (itsmcode) and YAML 1.1 (PyYAML, yamllint, older tools) alike."""
+    tag: str = _YAML11.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag == _STR and core_type(value) == "str"
+
+
+def _represent_str(dumper: _Dumper, data: str) -> Node:
+    # YAML 1.1 counts NEL, LS and PS as line breaks, YAML 1.2 does not: PyYAML would
+    # write them raw, folded, in a quoted scalar that each reader unfolds differently.
+    # Double quotes write them as escapes, which both read the same.
+    style = '"' if any(ch in data for ch in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar(_STR, data, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump(value: Any) -> str:
+    """``value`` (plain data: dicts, lists, strings, numbers, booleans, None) as block
+    YAML that YAML 1.2 (``load_value``) and YAML 1.1 readers both read back as ``value``;
+    keys keep their order, non-ASCII text is written as is."""
+    return yaml.dump(
+        value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False
+    )

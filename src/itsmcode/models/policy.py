@@ -36,6 +36,13 @@ class Options(Strict):
     allow_committers: bool = Field(
         False, description="Committers of the pull request's commits may count as approvers."
     )
+    allow_unknown_committers: bool = Field(
+        False,
+        description=(
+            "A commit identity that cannot be tied to a GitHub login does not make the "
+            "policy fail closed."
+        ),
+    )
     invalidate_on_push: bool = Field(
         True, description="An approval counts only for the head commit it was given on."
     )

@@ -10,20 +10,21 @@ too, still judged with the base teams and calendars.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from itsmcode.diff.engine import diff_repository
 from itsmcode.diff.snapshots import config_at, load_commit
-from itsmcode.git.facts import PolicyGit
+from itsmcode.git.facts import PolicyGit, control_character_paths
 from itsmcode.load.catalog import Catalog
 from itsmcode.load.layout import CONFIG_FILE, Layout
 from itsmcode.models import ApprovalPolicy
 from itsmcode.policy.evaluate import Decision, evaluate, failed_closed
-from itsmcode.policy.facts import Facts, Item, PullFacts, build_items, committer_logins
+from itsmcode.policy.facts import Facts, Item, PullFacts, build_items
 from itsmcode.policy.github import Review
+from itsmcode.policy.identities import writers
 
 
 @dataclass
@@ -113,7 +114,7 @@ def run_check(
     base = repo.resolve(pr.base_sha)
     head = repo.resolve(pr.head_sha)
     merge_base = repo.merge_base(base, head)
-    pr = PullFacts(pr.author, head, base, pr.labels, pr.number, pr.base_ref, pr.committers)
+    pr = replace(pr, head_sha=head, base_sha=base)
     base_config = config_at(repo, base)
     if base_config is None:
         reason = (
@@ -132,9 +133,11 @@ def run_check(
     paths = repo.changed_paths(merge_base, head)
     # base..head, not merge-base..head: commits the branch merged in from the target
     # are the target's, and their authors may well approve.
-    committers = committer_logins(repo.commit_identities(base, head), base_catalog)
-    pr = PullFacts(
-        pr.author, head, base, pr.labels, pr.number, pr.base_ref, pr.committers | committers
+    found = writers(repo.commits(base, head), pr.github_commits, base_catalog)
+    pr = replace(
+        pr,
+        committers=pr.committers | found.logins,
+        unknown_committers=pr.unknown_committers + found.unknown,
     )
     items = build_items(changeset, paths, base_catalog, old_catalog, head_catalog)
     facts = Facts(pr, items, base_catalog, old_catalog, head_catalog)
@@ -147,6 +150,9 @@ def run_check(
     policy_paths = {loaded.path, head_loaded.path, CONFIG_FILE} - {None}
     if touched & policy_paths or any(item.kind == "ApprovalPolicy" for item in items):
         decisions.append(_decide(head_loaded, facts, reviews, now, "head", head))
+    for decision in decisions:
+        decision.errors.extend(control_character_paths(paths))
+        decision.approved = decision.approved and not decision.errors
     return CheckResult(pr, merge_base, decisions, items, blob)
 
 

@@ -174,12 +174,29 @@ def evaluate(
             f"the pull request author {facts.pr.author!r} is not a valid GitHub login, so "
             "the author's own approval cannot be told apart; the policy fails closed"
         )
+    decision.errors.extend(unknown_writers(policy, facts))
     decision.approved = (
         not decision.errors
         and not decision.freeze.blocked
         and all(r.status != "pending" for r in decision.rules)
     )
     return decision
+
+
+def unknown_writers(policy: ApprovalPolicy, facts: Facts) -> list[str]:
+    """Commit identities no login is tied to (policy.md, property 10): whoever they are
+    might approve their own work, so the policy fails closed unless it lets committers
+    approve anyway or explicitly accepts unknown ones."""
+    options = policy.spec.options
+    if options.allow_committers or options.allow_unknown_committers:
+        return []
+    return [
+        f"{label}: this commit identity is tied to no GitHub login, so whoever it is could "
+        "approve their own change; the policy fails closed (list the e-mail on the person's "
+        "team entry, pass GitHub's commit list with --commits, or set "
+        "allowUnknownCommitters: true)"
+        for label in facts.pr.unknown_committers
+    ]
 
 
 def ambiguous_authority(base: Catalog) -> list[str]:

@@ -10,7 +10,6 @@ the entity's old facts, so it triggers the same rules as editing it (policy.md, 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,10 +17,9 @@ from typing import Any
 from itsmcode.diff.model import ChangeSet, EntityChange
 from itsmcode.git.facts import Identity, PathChange
 from itsmcode.load.catalog import Catalog
-from itsmcode.models import SLA, ChangeRequest, Service, Team
-from itsmcode.policy.github import normalize_login
-
-_NOREPLY = re.compile(r"^(?:\d+\+)?([A-Za-z0-9-]+)@users\.noreply\.github\.com$", re.I)
+from itsmcode.models import SLA, ChangeRequest, Service
+from itsmcode.policy.github import PullCommit
+from itsmcode.policy.identities import email_login, member_emails
 
 
 @dataclass(frozen=True)
@@ -44,8 +42,12 @@ class PullFacts:
     labels: tuple[str, ...] = ()
     number: int | None = None
     base_ref: str = ""
-    #: Normalized logins of the authors and committers of the PR's commits.
+    #: Normalized logins of the authors, committers and co-authors of the PR's commits.
     committers: frozenset[str] = frozenset()
+    #: Writers of its commits no login could be tied to (policy/identities.py).
+    unknown_committers: tuple[str, ...] = ()
+    #: GitHub's list of the PR's commits (``--commits``); None: not given, git only.
+    github_commits: tuple[PullCommit, ...] | None = None
 
 
 @dataclass
@@ -121,23 +123,10 @@ class Facts:
 
 def committer_logins(identities: Iterable[Identity], base: Catalog) -> frozenset[str]:
     """GitHub logins of commit authors/committers: by a team member's listed email, or a
-    GitHub noreply address. Other identities cannot be tied to a login (docs)."""
-    by_email: dict[str, str] = {}
-    for team in base.all(Team):
-        for member in team.spec.members:
-            if member.email:
-                by_email[member.email.lower()] = member.github.lower()
-    found: set[str] = set()
-    for identity in identities:
-        email = identity.email.strip().lower()
-        if email in by_email:
-            found.add(by_email[email])
-            continue
-        match = _NOREPLY.match(email)
-        login = normalize_login(match.group(1)) if match else None
-        if login:
-            found.add(login)
-    return frozenset(found)
+    GitHub noreply address (policy/identities.py ties them; others are left out here)."""
+    emails = member_emails(base)
+    found = {email_login(identity.email, emails) for identity in identities}
+    return frozenset(login for login in found if login)
 
 
 def build_items(

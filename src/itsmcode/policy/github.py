@@ -2,8 +2,9 @@
 
 Inputs are the JSON GitHub actually sends: the ``pull_request``,
 ``pull_request_review`` and ``push`` webhook payloads (``$GITHUB_EVENT_PATH`` in
-Actions) and the array that ``GET /repos/{owner}/{repo}/pulls/{n}/reviews`` returns
-(``gh api --paginate`` concatenates one array per page; that is accepted too).
+Actions), the array that ``GET /repos/{owner}/{repo}/pulls/{n}/reviews`` returns and
+the one of ``GET /repos/{owner}/{repo}/pulls/{n}/commits`` (``gh api --paginate``
+concatenates one array per page; that is accepted too).
 
 Security-relevant choices live here (policy.md, properties 2-4):
 - the pull request's author is ``pull_request.user.login``, never ``sender`` (in a
@@ -72,6 +73,26 @@ class PullRequest:
     labels: tuple[str, ...] = ()
     merged: bool = False
     merge_commit_sha: str | None = None
+    merged_at: datetime | None = None  # when GitHub merged it (the record's cut-off)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A name and e-mail as a commit states them, and the account GitHub tied them to."""
+
+    name: str
+    email: str
+    login: str | None  # None: GitHub could not tie the e-mail to an account
+
+
+@dataclass(frozen=True)
+class PullCommit:
+    """One commit of ``GET /repos/{o}/{r}/pulls/{n}/commits``."""
+
+    sha: str
+    author: Person
+    committer: Person
+    message: str
 
 
 @dataclass(frozen=True)
@@ -174,7 +195,49 @@ def parse_pull_request(data: Any, where: str) -> PullRequest:
         labels=labels,
         merged=data.get("merged") is True,
         merge_commit_sha=merge_sha if isinstance(merge_sha, str) else None,
+        merged_at=_time(data.get("merged_at"), f"{where}.merged_at"),
     )
+
+
+def parse_pull_commits(data: Any, source: str = "commits") -> list[PullCommit]:
+    """The REST list of a pull request's commits (pages concatenated) to PullCommits."""
+    if not isinstance(data, list):
+        raise PayloadError(f"{source}: expected a JSON array of commits")
+    return [_pull_commit(item, f"{source}[{i}]") for i, item in enumerate(data)]
+
+
+def _pull_commit(data: Any, where: str) -> PullCommit:
+    if not isinstance(data, Mapping):
+        raise PayloadError(f"{where}: expected an object")
+    sha = data.get("sha")
+    if not isinstance(sha, str) or not _SHA.fullmatch(sha):
+        raise PayloadError(f"{where}.sha: expected a full commit sha")
+    commit = data.get("commit")
+    if not isinstance(commit, Mapping):
+        raise PayloadError(f"{where}.commit: missing or not an object")
+    message = commit.get("message")
+    if not isinstance(message, str):
+        raise PayloadError(f"{where}.commit.message: expected a string")
+    return PullCommit(
+        sha,
+        _person(data, commit, "author", where),
+        _person(data, commit, "committer", where),
+        message,
+    )
+
+
+def _person(data: Mapping[str, Any], commit: Mapping[str, Any], role: str, where: str) -> Person:
+    """``commit.<role>.{name,email}`` and the top-level ``<role>.login`` (null when GitHub
+    ties the e-mail to no account)."""
+    stated = commit.get(role)
+    if not isinstance(stated, Mapping):
+        raise PayloadError(f"{where}.commit.{role}: missing or not an object")
+    name, email = stated.get("name"), stated.get("email")
+    if not isinstance(name, str) or not isinstance(email, str):
+        raise PayloadError(f"{where}.commit.{role}: expected a name and an email")
+    account = data.get(role)
+    login = account.get("login") if isinstance(account, Mapping) else None
+    return Person(name, email, login if isinstance(login, str) and login else None)
 
 
 def parse_review(data: Any, where: str) -> Review:

@@ -11,10 +11,12 @@ from itsmcode.errors import ConfigError
 from itsmcode.policy.facts import PullFacts
 from itsmcode.policy.github import (
     PayloadError,
+    PullCommit,
     PullRequest,
     Review,
     load_json,
     parse_event,
+    parse_pull_commits,
     parse_pull_request,
     parse_reviews,
     valid_author,
@@ -67,6 +69,14 @@ def load_reviews(path: Path | None, extra: Review | None) -> list[Review]:
     return reviews
 
 
+def load_commits(path: Path | None) -> tuple[PullCommit, ...] | None:
+    """``--commits``: GitHub's list of the pull request's commits (pages concatenated),
+    or None when not given (the identities then come from git alone)."""
+    if path is None:
+        return None
+    return tuple(parse_pull_commits(load_json(path), str(path)))
+
+
 def pull_facts(
     pr: PullRequest | None,
     *,
@@ -74,6 +84,7 @@ def pull_facts(
     head: str | None,
     author: str | None,
     labels: Sequence[str],
+    commits: tuple[PullCommit, ...] | None = None,
 ) -> PullFacts:
     """Flags win over the payload; the author is never the payload's ``sender``.
 
@@ -110,4 +121,5 @@ def pull_facts(
         labels=all_labels,
         number=pr.number if pr else None,
         base_ref=pr.base_ref if pr else "",
+        github_commits=commits,
     )

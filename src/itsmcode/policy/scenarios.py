@@ -17,14 +17,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-import yaml
 from pydantic import Field, ValidationError
 
 from itsmcode.errors import ConfigError
 from itsmcode.git.facts import PolicyGit, scratch_commit
 from itsmcode.load.config import load_config
 from itsmcode.load.layout import CONFIG_FILE, Layout
-from itsmcode.load.yamlio import YamlDocument, YamlProblem, decode, parse
+from itsmcode.load.yamlio import YamlDocument, YamlProblem, decode, dump, parse
 from itsmcode.models.base import Strict
 from itsmcode.policy.check import CheckResult, run_check
 from itsmcode.policy.facts import PullFacts
@@ -273,7 +272,7 @@ def _apply(root: Path, change: ChangeSpec) -> None:
     for path, content in change.write.items():
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = content if isinstance(content, str) else yaml.safe_dump(content, sort_keys=False)
+        text = content if isinstance(content, str) else dump(content)
         target.write_text(text, encoding="utf-8")
     for path, edits in change.set_.items():
         target = root / path
@@ -284,7 +283,7 @@ def _apply(root: Path, change: ChangeSpec) -> None:
             raise ScenarioError(f"scenario change: {path}: {exc.message}") from None
         for dotted, value in edits.items():
             _set(data, dotted.split("."), value, path)
-        target.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        target.write_text(dump(data), encoding="utf-8")
 
 
 def _require(path: Path, name: str) -> None:

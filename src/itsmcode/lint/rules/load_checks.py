@@ -48,7 +48,9 @@ Syntax errors, tab indentation, control characters, more than one document
 that are not strings (``1:``, ``true:``, ``~:`` — quote them), complex keys, merge
 keys (``<<``, which YAML 1.2 does not have), undefined aliases and tags
 (``!!python/object``, ``!custom``) are reported here. Values follow YAML 1.2: ``no``,
-``on`` and ``NO`` are strings.
+``on`` and ``NO`` are strings; ``! 12`` is the string ``"12"``. Where libyaml would
+read a value YAML 1.2 does not (``&an:chor value``, ``[?x]``, ``"value"# note``), the
+file is refused here too (see docs/reference/yaml.md).
 
 Passing::
 

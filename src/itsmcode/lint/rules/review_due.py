@@ -29,6 +29,8 @@ from itsmcode.models import SLA, Problem, Service, StandardChange
 
 ID = "review-due"
 SEVERITY = Severity.WARNING
+#: Reads the clock as a date in the repository's zone (the lint cache keys on it).
+USES_NOW = "date"
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

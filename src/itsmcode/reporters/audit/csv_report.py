@@ -15,6 +15,7 @@ from itsmcode.audit.evidence import AuditReport
 COLUMNS = (
     "sha",
     "date",
+    "landed_at",
     "author",
     "committer",
     "kind",
@@ -43,6 +44,7 @@ def report(result: AuditReport, out: TextIO) -> None:
             (
                 row.sha,
                 row.date.isoformat(),
+                (row.landed_at or row.date).isoformat(),
                 row.author,
                 row.committer,
                 row.kind,

@@ -23,12 +23,8 @@ def report(result: AuditReport, out: TextIO) -> None:
     for key, value in result.header.lines():
         code = value.replace("|", "\\|")  # inside a code span only the pipe needs escaping
         out.write(f"| {key} | `{code}` |\n" if value else f"| {key} | |\n")
-    pulls = sum(1 for r in result.rows if r.pr is not None)
-    out.write(
-        f"\n**{len(result.rows)} changes** ({pulls} pull requests, "
-        f"{len(result.rows) - pulls} direct commits), "
-        f"**{result.violation_count} violations**\n\n"
-    )
+    changes, violations = result.summary()
+    out.write(f"\n**{changes}**, **{violations}**\n\n")
     for control, count in result.counts().items():
         out.write(f"- `{control}`: {count}\n")
     for violation in result.violations:

@@ -15,12 +15,8 @@ def report(result: AuditReport, out: TextIO) -> None:
         out.write(f"VIOLATION {violation.control}: {violation.reason}\n\n")
     for row in result.rows:
         _row(row, out)
-    pulls = sum(1 for r in result.rows if r.pr is not None)
-    out.write(
-        f"{len(result.rows)} changes ({pulls} pull requests, "
-        f"{len(result.rows) - pulls} direct commits), "
-        f"{result.violation_count} violations\n"
-    )
+    changes, violations = result.summary()
+    out.write(f"{changes}, {violations}\n")
     for control, count in result.counts().items():
         out.write(f"  {control}: {count}\n")
 
@@ -28,6 +24,8 @@ def report(result: AuditReport, out: TextIO) -> None:
 def _row(row: EvidenceRow, out: TextIO) -> None:
     pr = f"PR #{row.pr}" if row.pr is not None else "direct commit"
     out.write(f"{row.sha[:12]} {row.date.isoformat()} {pr} signature: {row.signature}\n")
+    if row.landed_at is not None and row.landed_at != row.date:
+        out.write(f"  landed at: {row.landed_at.isoformat()} (not its committer date)\n")
     out.write(f"  {row.subject}\n")
     out.write(f"  author: {row.author}; committer: {row.committer}\n")
     for entity in row.entities:

@@ -1,0 +1,1 @@
+"""``itsm fmt``: one canonical layout per kind, comments and meaning kept."""

@@ -1,0 +1,272 @@
+"""The lint cache: parsed files and whole results, keyed by content, code and config.
+
+Two tables in one SQLite file under ``$XDG_CACHE_HOME/itsmcode`` (default
+``~/.cache/itsmcode``, marked with a CACHEDIR.TAG so backups skip it):
+
+- ``files``: a file's parsed values (plain JSON), keyed by a hash of its bytes, the
+  parser limits and the code fingerprint. Parsing is most of a cold run; validation
+  and the rules are cheap next to it, so an edit re-parses only what changed.
+- ``results``: a whole run's diagnostics, keyed by every file's key and path, the
+  itsm.yaml bytes, the files named on the command line, the code fingerprint and, when
+  an enabled rule reads the date, today's date. An unchanged repository is answered
+  without parsing, validating or importing the models.
+
+The code fingerprint is the version plus the size and mtime of every module of the
+installed package, so an upgrade or a local edit of itsmcode never reads old entries.
+Values carry a checksum: a torn, corrupt or foreign entry is a miss, never a wrong
+answer or a crash; a database that SQLite cannot open is deleted and rebuilt. Two runs
+at once are safe (SQLite's locking; a writer that waits too long skips writing). The
+approval gate and the audit never use this cache (docs/security.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import itsmcode
+from itsmcode.diagnostics import Diagnostic, Location, Severity
+
+#: Bound on the number of file entries kept; the least recently used go first.
+MAX_FILE_ENTRIES = 200_000
+MAX_RESULT_ENTRIES = 256
+_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file marks the itsmcode lint cache (https://bford.info/cachedir/).\n"
+)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (key BLOB PRIMARY KEY, value BLOB NOT NULL, used REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS results (key BLOB PRIMARY KEY, value BLOB NOT NULL, used REAL NOT NULL);
+"""
+
+
+def cache_root() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "itsmcode"
+
+
+@cache
+def code_fingerprint() -> str:
+    """itsmcode's version and the size and mtime of every module of the package."""
+    package = Path(itsmcode.__file__).parent
+    digest = hashlib.blake2b(itsmcode.__version__.encode(), digest_size=16)
+    for module in sorted(package.rglob("*.py")):
+        info = module.stat()
+        digest.update(
+            f"{module.relative_to(package)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode()
+        )
+    return digest.hexdigest()
+
+
+def file_key(data: bytes, limits: tuple[int, ...]) -> bytes:
+    digest = hashlib.blake2b(data, digest_size=20, person=b"itsm-file")
+    digest.update(repr(limits).encode())
+    return digest.digest()
+
+
+def result_key(parts: Iterable[bytes]) -> bytes:
+    digest = hashlib.blake2b(digest_size=20, person=b"itsm-result")
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.digest()
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    path: Path
+    files: int
+    results: int
+    size: int
+
+
+class LintCache:
+    """One open cache database; every failure degrades to a miss."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory or cache_root()
+        self.path = self.directory / f"lint-{code_fingerprint()[:16]}.sqlite"
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._db = self._open()
+        except (OSError, sqlite3.Error):
+            self._db = None  # a read-only or broken home: lint runs uncached
+
+    def _open(self) -> sqlite3.Connection:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tag = self.directory / "CACHEDIR.TAG"
+        if not tag.exists():
+            tag.write_text(_TAG, encoding="utf-8")
+        for attempt in range(2):
+            try:
+                db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")  # a cache needs no fsync per write
+                db.executescript(_SCHEMA)
+                db.execute("SELECT count(*) FROM files").fetchone()
+                return db
+            except sqlite3.DatabaseError:
+                if attempt:
+                    raise
+                self.path.unlink(missing_ok=True)  # not a database any more: rebuild
+        raise AssertionError("unreachable")
+
+    def files(self, keys: Iterable[bytes]) -> dict[bytes, Any]:
+        wanted = list(dict.fromkeys(keys))
+        found: dict[bytes, Any] = {}
+        if self._db is None or not wanted:
+            return found
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                rows = self._db.execute(
+                    f"SELECT key, value FROM files WHERE key IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+                for key, value in rows:
+                    decoded = _decode(value)
+                    if decoded is not _MISS:
+                        found[key] = decoded
+            self._touch("files", list(found))
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def put_files(self, values: Mapping[bytes, Any]) -> None:
+        self._put("files", [(k, _encode(v)) for k, v in values.items()], MAX_FILE_ENTRIES)
+
+    def value(self, key: bytes) -> Any:
+        """A stored run-level value (a result, a config's facts), or None."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        decoded = _decode(row[0]) if row else _MISS
+        if decoded is _MISS:
+            return None
+        self._touch("results", [key])
+        return decoded
+
+    def put_value(self, key: bytes, value: Any) -> None:
+        self._put("results", [(key, _encode(value))], MAX_RESULT_ENTRIES)
+
+    def result(self, key: bytes) -> tuple[list[Diagnostic], int] | None:
+        stored = self.value(key)
+        try:
+            return [_diagnostic(d) for d in stored["diagnostics"]], int(stored["files"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def put_result(self, key: bytes, diagnostics: list[Diagnostic], files: int) -> None:
+        self.put_value(key, {"diagnostics": [_plain(d) for d in diagnostics], "files": files})
+
+    def _put(self, table: str, rows: list[tuple[bytes, bytes]], bound: int) -> None:
+        if self._db is None or not rows:
+            return
+        now = time.time()
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany(
+                    f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)",
+                    [(k, v, now) for k, v in rows],
+                )
+                self._db.execute(
+                    f"DELETE FROM {table} WHERE key IN (SELECT key FROM {table} "
+                    f"ORDER BY used DESC LIMIT -1 OFFSET ?)",
+                    (bound,),
+                )
+        except sqlite3.Error:
+            pass  # another run holds the lock: this run's entries are simply not kept
+
+    def _touch(self, table: str, keys: list[bytes]) -> None:
+        if self._db is None or not keys:
+            return
+        now = time.time()
+        with contextlib.suppress(sqlite3.Error), self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                f"UPDATE {table} SET used = ? WHERE key = ?", [(now, k) for k in keys]
+            )
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def info(directory: Path | None = None) -> list[CacheInfo]:
+    """One line per cache database found (this version's and older ones)."""
+    root = directory or cache_root()
+    out = []
+    for path in sorted(root.glob("lint-*.sqlite")):
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2.0)
+            try:
+                files = db.execute("SELECT count(*) FROM files").fetchone()[0]
+                results = db.execute("SELECT count(*) FROM results").fetchone()[0]
+            finally:
+                db.close()
+        except sqlite3.Error:
+            files = results = -1
+        size = sum(p.stat().st_size for p in root.glob(path.name + "*") if p.is_file())
+        out.append(CacheInfo(path, files, results, size))
+    return out
+
+
+def clear(directory: Path | None = None) -> int:
+    """Delete every cache database; the number of files removed."""
+    root = directory or cache_root()
+    removed = 0
+    for path in root.glob("lint-*.sqlite*"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+_MISS = object()
+
+
+def _encode(value: Any) -> bytes:
+    body = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return hashlib.blake2b(body, digest_size=16).digest() + body
+
+
+def _decode(blob: Any) -> Any:
+    if not isinstance(blob, bytes) or len(blob) < 16:
+        return _MISS
+    check, body = blob[:16], blob[16:]
+    if hashlib.blake2b(body, digest_size=16).digest() != check:
+        return _MISS
+    try:
+        return json.loads(body)
+    except ValueError:
+        return _MISS
+
+
+def _plain(diagnostic: Diagnostic) -> list[Any]:
+    where = diagnostic.location
+    return [
+        where.path,
+        where.line,
+        where.column,
+        diagnostic.rule,
+        diagnostic.message,
+        diagnostic.severity.value,
+    ]
+
+
+def _diagnostic(row: list[Any]) -> Diagnostic:
+    path, line, column, rule, message, severity = row
+    return Diagnostic(Location(path, line, column), rule, message, Severity(severity))

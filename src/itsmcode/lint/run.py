@@ -1,0 +1,116 @@
+"""``itsm lint``'s entry: answer from the cache when nothing changed, else load and lint.
+
+This module imports nothing heavy at the top: an unchanged repository is answered by
+reading the files, hashing them and one cache look-up, without importing pydantic or
+the models (``itsm.yaml``'s layout and limits are cached by its bytes, too).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from itsmcode.diagnostics import LintResult
+from itsmcode.lint.cache import LintCache, code_fingerprint, result_key
+from itsmcode.lint.loading import ReadTree, read_tree
+from itsmcode.lint.options import LintOptions, named_files
+from itsmcode.load.layout import CONFIG_FILE, Layout
+from itsmcode.load.yamlio import Limits
+
+
+@dataclass(frozen=True)
+class _ConfigFacts:
+    """What reading the files needs from itsm.yaml, cached by its bytes."""
+
+    folders: dict[str, str]
+    limits: Limits
+    timezone: str
+
+    def to_json(self) -> dict[str, Any]:
+        limits = self.limits
+        return {
+            "folders": self.folders,
+            "limits": [limits.max_file_size, limits.max_depth, limits.max_nodes],
+            "timezone": self.timezone,
+        }
+
+    @classmethod
+    def from_json(cls, value: Any) -> _ConfigFacts | None:
+        try:
+            size, depth, nodes = (int(v) for v in value["limits"])
+            folders = {str(k): str(v) for k, v in value["folders"].items()}
+            return cls(folders, Limits(size, depth, nodes), str(value["timezone"]))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+
+def lint_repository(root: Path, options: LintOptions) -> LintResult:
+    cache = LintCache() if options.cache else None
+    try:
+        return _lint(root, options, cache)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResult:
+    named = named_files(root, options.paths)
+    config_bytes = _config_bytes(root)
+    facts_key = result_key([b"config", code_fingerprint().encode(), config_bytes or b""])
+    tree: ReadTree | None = None
+    run: bytes | None = None
+    if cache is not None and config_bytes is not None:
+        facts = _ConfigFacts.from_json(cache.value(facts_key))
+        if facts is not None:
+            tree = read_tree(root, Layout(facts.folders), named, facts.limits)
+            run = _run_key(config_bytes, tree, named, options, facts.timezone)
+            hit = cache.result(run)
+            if hit is not None:
+                return LintResult(*hit)
+    # A miss: the models, the rules and the configuration are needed now.
+    from itsmcode.lint.engine import lint_catalog
+    from itsmcode.lint.loading import build_catalog
+    from itsmcode.load.config import load_config
+
+    config = load_config(root)
+    layout = Layout.from_config(config)
+    limits = Limits(max_file_size=config.spec.lint.max_file_size)
+    facts = _ConfigFacts(layout.folders, limits, config.spec.timezone)
+    if tree is None:
+        tree = read_tree(root, layout, named, limits)
+    catalog = build_catalog(tree, config, limits, cache, options.workers)
+    result = lint_catalog(catalog, named, options)
+    if cache is not None and config_bytes is not None:
+        cache.put_value(facts_key, facts.to_json())
+        run = run or _run_key(config_bytes, tree, named, options, facts.timezone)
+        cache.put_result(run, result.diagnostics, result.files)
+    return result
+
+
+def _config_bytes(root: Path) -> bytes | None:
+    try:
+        return (root / CONFIG_FILE).read_bytes()
+    except OSError:
+        return None  # load_config reports it, located, on the slow path
+
+
+def _run_key(
+    config: bytes, tree: ReadTree, named: list[str], options: LintOptions, zone: str
+) -> bytes:
+    """Everything a lint result depends on. Rules read the clock as a date in the
+    repository's zone only (``rules.USES_NOW``), so the date is part of the key."""
+    now = options.now or datetime.now(timezone.utc)
+    try:
+        today = now.astimezone(ZoneInfo(zone)).date().isoformat()
+    except (KeyError, ValueError):
+        today = now.isoformat()
+    files = [
+        [s.path, tree.keys[s.path].hex() if s.path in tree.keys else f"problem:{s.problem}"]
+        for s in tree.sources
+    ]
+    head = [code_fingerprint(), today, sorted(options.paths), named, files]
+    return result_key([json.dumps(head).encode("utf-8"), config])

@@ -1,0 +1,155 @@
+"""The lint cache never changes what lint reports: cold, warm and after edits the
+output equals --no-cache byte for byte; a corrupt, foreign or concurrent cache is a miss."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli
+
+PROJECT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT / "benchmarks"))
+from generate_corpus import generate  # noqa: E402
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home / "itsmcode"
+
+
+def lint_json(root: Path, *extra: str) -> tuple[int, str]:
+    now = "2026-11-24T12:00:00+0000"
+    result = run_cli(["lint", "--format", "json", "--now", now, *extra], cwd=root)
+    return result.exit_code, result.stdout
+
+
+def assert_same_as_uncached(root: Path) -> str:
+    cached = lint_json(root)
+    assert cached == lint_json(root, "--no-cache")
+    assert lint_json(root) == cached  # and again, now answered from the cache
+    return cached[1]
+
+
+def example(tmp_path: Path) -> Path:
+    root = tmp_path / "example"
+    keep = shutil.ignore_patterns(".git", "src", "tests", "docs", "benchmarks", ".venv")
+    shutil.copytree(PROJECT, root, ignore=keep)
+    return root
+
+
+def test_cold_warm_and_edited_example_equal_uncached(tmp_path: Path, cache_home: Path) -> None:
+    root = example(tmp_path)
+    assert assert_same_as_uncached(root).count('"rule"') == 0
+    assert (cache_home / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172")
+    payments = root / "catalog/teams/payments.yaml"
+    payments.unlink()  # every service owned by payments must now be reported
+    out = assert_same_as_uncached(root)
+    assert out.count("unknown Team 'payments'") >= 3
+    config = root / "itsm.yaml"
+    config.write_text(config.read_text() + "  lint:\n    rules: {ref-exists: warning}\n")
+    assert '"severity": "warning"' in assert_same_as_uncached(root)
+
+
+def test_random_edits_of_a_generated_corpus(tmp_path: Path, cache_home: Path) -> None:
+    root = tmp_path / "corpus"
+    generate(root, services=150, changes=80, seed=7, teams=12)
+    assert_same_as_uncached(root)
+    rng = random.Random(1)
+    files = sorted(p for p in root.rglob("*.yaml") if p.name != "itsm.yaml")
+    edits = [
+        lambda t: t.replace("tier: ", "tier: 9", 1),
+        lambda t: t.replace("owner: ", "owner: x", 1),
+        lambda t: t + "  bogus: 1\n",
+        lambda t: t.replace("spec:", "spec: [", 1),
+        lambda t: "",
+    ]
+    for _ in range(6):
+        target = rng.choice(files)
+        target.write_text(rng.choice(edits)(target.read_text()))
+        assert_same_as_uncached(root)
+    victim = rng.choice(files)
+    victim.unlink()
+    assert_same_as_uncached(root)
+
+
+def test_review_due_follows_the_date_not_a_stale_result(tmp_path: Path, cache_home: Path) -> None:
+    root = example(tmp_path)
+    early = run_cli(["lint", "--format", "json", "--now", "2026-01-01T12:00:00+0000"], cwd=root)
+    late = run_cli(["lint", "--format", "json", "--now", "2040-01-01T12:00:00+0000"], cwd=root)
+    assert "review-due" not in early.stdout and "review-due" in late.stdout
+
+
+def test_a_corrupt_database_is_rebuilt(tmp_path: Path, cache_home: Path) -> None:
+    root = example(tmp_path)
+    expected = lint_json(root, "--no-cache")
+    lint_json(root)
+    for database in cache_home.glob("lint-*.sqlite"):
+        database.write_bytes(b"this is not a database" * 100)
+    assert lint_json(root) == expected
+    assert lint_json(root) == expected
+
+
+def test_tampered_entries_are_misses_never_wrong_answers(tmp_path: Path, cache_home: Path) -> None:
+    root = example(tmp_path)
+    expected = lint_json(root, "--no-cache")
+    lint_json(root)
+    (database,) = cache_home.glob("lint-*.sqlite")
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE results SET value = X'00112233445566778899aabbccddeeff5b5d'")
+        db.execute("UPDATE files SET value = substr(value, 1, length(value) - 3) || 'xyz'")
+    assert lint_json(root) == expected
+
+
+def test_no_cache_writes_nothing_and_an_unwritable_home_is_harmless(
+    tmp_path: Path, cache_home: Path
+) -> None:
+    root = example(tmp_path)
+    lint_json(root, "--no-cache")
+    assert not cache_home.exists()
+    cache_home.parent.mkdir()
+    cache_home.write_text("a file where the cache folder should be")
+    assert lint_json(root) == lint_json(root, "--no-cache")
+
+
+def test_two_runs_at_once_agree(tmp_path: Path, cache_home: Path) -> None:
+    root = tmp_path / "corpus"
+    generate(root, services=300, changes=100, seed=3, teams=10)
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home.parent)}
+    command = [sys.executable, "-m", "itsmcode", "lint", "--format", "json"]
+    runs = [
+        subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    outputs = {run.communicate(timeout=300)[0] for run in runs}
+    assert outputs == {lint_json(root, "--no-cache")[1]} or len(outputs) == 1
+    assert len(outputs) == 1
+
+
+def test_cache_info_and_clear(tmp_path: Path, cache_home: Path) -> None:
+    root = example(tmp_path)
+    lint_json(root)
+    info = run_cli(["cache", "info"])
+    assert info.exit_code == 0 and "(this version)" in info.stdout and "files" in info.stdout
+    cleared = run_cli(["cache", "clear"])
+    assert cleared.exit_code == 0 and "removed" in cleared.stdout
+    assert not list(cache_home.glob("lint-*.sqlite"))
+    assert "empty" in run_cli(["cache", "info"]).stdout
+
+
+def test_every_rule_that_reads_the_clock_says_how() -> None:
+    """The cache keys results on the date; a rule reading the time finer must say so."""
+    rules = PROJECT / "src" / "itsmcode" / "lint" / "rules"
+    for module in rules.glob("*.py"):
+        text = module.read_text()
+        if "context.now" in text:
+            assert 'USES_NOW = "date"' in text, module.name

@@ -1,0 +1,33 @@
+"""Parallel parsing gives exactly the serial output, broken files and positions included."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from itsmcode.load import parallel
+from tests.helpers import run_cli
+
+PROJECT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT / "benchmarks"))
+from generate_corpus import generate  # noqa: E402
+
+
+def test_parallel_and_serial_lint_are_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "corpus"
+    generate(root, services=120, changes=60, seed=11, teams=8)
+    broken = sorted((root / "catalog").rglob("*.yaml"))
+    broken[0].write_text("apiVersion: itsmcode/v1\nkind: Service\nmetadata: {name: [\n")
+    broken[1].write_text("apiVersion: itsmcode/v1\nkind: Service\nspec:\n\ttier: 1\n")
+    broken[2].write_text(broken[2].read_text().replace("tier: ", "tier: 7", 1))
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 10)
+    args = ["lint", "--format", "json", "--no-cache", "--now", "2026-11-24T12:00:00+0000"]
+    serial = run_cli([*args, "--jobs", "1"], cwd=root)
+    both = run_cli([*args, "--jobs", "2"], cwd=root)
+    assert serial.exit_code == both.exit_code == 1
+    assert serial.stdout == both.stdout
+    assert '"rule": "yaml-syntax"' in both.stdout and '"line": 4' in both.stdout
