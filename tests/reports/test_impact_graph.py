@@ -319,3 +319,24 @@ def test_a_broken_service_file_does_not_stop_the_map(tmp_path: Path) -> None:
         "path": ["odd", "db"],
         "hard": True,
     }
+
+
+def test_the_cached_map_follows_every_edit(tmp_path: Path) -> None:
+    """Run twice (the second from the lint cache), then edit, add and delete service
+    files: each answer is the one a run without the cache gives."""
+    root = small(tmp_path / "repo")
+
+    def dependents(*extra: str) -> list[str]:
+        result = run_cli(["impact", "db", "--repo", str(root), "--format", "json", *extra])
+        assert result.exit_code == 0, result.output
+        return [d["service"] for d in json.loads(result.output)["dependents"]]
+
+    assert dependents() == dependents() == ["web", "api", "worker"]
+    (root / "catalog/services/worker.yaml").write_text(service("worker", tier=4))
+    assert dependents() == dependents("--no-cache") == ["web", "api"]
+    (root / "catalog/services/batch.yaml").write_text(
+        service("batch", tier=3, extra="dependsOn: [{service: worker}, {service: db}]")
+    )
+    assert dependents() == dependents("--no-cache") == ["web", "api", "batch"]
+    (root / "catalog/services/api.yaml").unlink()
+    assert dependents() == dependents("--no-cache") == ["batch"]

@@ -13,6 +13,10 @@ from itsmcode.errors import ConfigError
 from itsmcode.reporters.graph import GRAPH_REPORTERS
 from itsmcode.reporters.impact import IMPACT_REPORTERS
 
+_no_cache = click.option(
+    "--no-cache", is_flag=True, help="Neither read nor write the map in the lint cache."
+)
+
 
 @click.command()
 @click.argument("service")
@@ -26,14 +30,15 @@ from itsmcode.reporters.impact import IMPACT_REPORTERS
     show_default=True,
     help="text, json, mermaid or dot.",
 )
-def impact(service: str, repo: Path | None, at: str | None, fmt: str) -> None:
+@_no_cache
+def impact(service: str, repo: Path | None, at: str | None, fmt: str, no_cache: bool) -> None:
     """What breaks if SERVICE is down (its dependents) and what it needs (dependencies).
 
     Exit status: 0; 2 when SERVICE is not in the catalog, or another usage error.
     """
     from itsmcode.reports.impact import impact as compute
 
-    services = load_services(resolve_root(repo), at)
+    services = load_services(resolve_root(repo), at, use_cache=not no_cache)
     IMPACT_REPORTERS[fmt](compute(services, service), sys.stdout)
 
 
@@ -55,8 +60,14 @@ def impact(service: str, repo: Path | None, at: str | None, fmt: str) -> None:
     show_default=True,
     help="mermaid or dot (Graphviz).",
 )
+@_no_cache
 def graph(
-    repo: Path | None, at: str | None, service: str | None, depth: int | None, fmt: str
+    repo: Path | None,
+    at: str | None,
+    service: str | None,
+    depth: int | None,
+    fmt: str,
+    no_cache: bool,
 ) -> None:
     """The catalog's dependency graph, coloured by tier; soft dependencies dashed.
 
@@ -68,6 +79,6 @@ def graph(
         raise ConfigError("--depth needs --service")
     if depth is not None and depth < 0:
         raise ConfigError(f"--depth {depth}: give 0 or more steps")
-    services = load_services(resolve_root(repo), at)
+    services = load_services(resolve_root(repo), at, use_cache=not no_cache)
     picture = drawing(services) if service is None else neighbourhood(services, service, depth)
     GRAPH_REPORTERS[fmt](picture, sys.stdout)

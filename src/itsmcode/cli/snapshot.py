@@ -46,26 +46,53 @@ def load_catalog(root: Path, at: str | None) -> Catalog:
     return catalog
 
 
-def load_services(root: Path, at: str | None) -> ServiceMap:
+def load_services(root: Path, at: str | None, *, use_cache: bool = True) -> ServiceMap:
     """Tier, owner and dependencies of every service: at ``at`` from the loaded catalog;
     in the work tree from the diff's light read of the services folder only (what
-    ``impact`` and ``graph`` need, at little more than the cost of parsing those files).
+    ``impact`` and ``graph`` need).
+
+    The map is kept in the lint cache (``lint/cache.py``: per code version, checksummed),
+    keyed by every service file's path and content: a second run over unchanged files
+    reads and hashes them, as a warm ``itsm lint`` does, and parses nothing.
     """
     from itsmcode.reports.graph import ServiceMap
 
     if at is not None:
         return ServiceMap.from_catalog(load_catalog(root, at))
-    from itsmcode.diff.graph import build
+    from itsmcode.lint.cache import LintCache, file_key, result_key
     from itsmcode.load.config import load_config
-    from itsmcode.load.snapshot import paused_gc
     from itsmcode.load.source import read, yaml_files_under
 
     config = load_config(root)
     limit = config.spec.lint.max_file_size
+    # read() refuses what lint refuses (links out of the repository, FIFOs, size).
+    sources = [read(root, p, limit) for p in yaml_files_under(root, config.spec.paths.services)]
+    parts = [_MAP_KEY]
+    for source in sources:
+        parts.append(source.path.encode())
+        parts.append(file_key(source.data, (limit,)) if source.data is not None else b"-")
+    key = result_key(parts)
+    cache = LintCache() if use_cache else None
+    try:
+        found = ServiceMap.from_json(cache.value(key)) if cache else None
+        if found is None:
+            found = _light_map({s.path: s.data for s in sources})
+            if cache is not None:
+                cache.put_value(key, found.to_json())
+    finally:
+        if cache is not None:
+            cache.close()
+    return found
+
+
+#: Versions the cached map's shape (the cache file itself is per code version).
+_MAP_KEY = b"service-map-v1"
+
+
+def _light_map(blobs: dict[str, bytes | None]) -> ServiceMap:
+    from itsmcode.diff.graph import build
+    from itsmcode.load.snapshot import paused_gc
+    from itsmcode.reports.graph import ServiceMap
+
     with paused_gc():
-        # read() refuses what lint refuses (links out of the repository, FIFOs, size).
-        blobs = {
-            path: read(root, path, limit).data
-            for path in yaml_files_under(root, config.spec.paths.services)
-        }
         return ServiceMap.from_graph(build(blobs))

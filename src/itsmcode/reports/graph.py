@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from itsmcode.diff.graph import Graph, Reach, dependents_closure
 from itsmcode.errors import ConfigError
@@ -41,6 +42,27 @@ class ServiceMap:
             {n: services[n].spec.owner if n in services else None for n in names},
             catalog.dependencies,
         )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tiers": dict(self.tiers),
+            "owners": dict(self.owners),
+            "dependencies": {n: [list(d) for d in deps] for n, deps in self.dependencies.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> ServiceMap | None:
+        """Back from ``to_json`` (a cache entry); None for anything else."""
+        try:
+            tiers = {str(n): t if isinstance(t, int) else None for n, t in data["tiers"].items()}
+            owners = {str(n): o if isinstance(o, str) else None for n, o in data["owners"].items()}
+            deps = {
+                str(n): [(str(d), str(k)) for d, k in items]
+                for n, items in data["dependencies"].items()
+            }
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+        return cls(tiers, owners, deps)
 
     @classmethod
     def from_graph(cls, graph: Graph) -> ServiceMap:
