@@ -61,6 +61,13 @@ def main(argv: list[str] | None = None) -> int:
         "itsm graph --format mermaid": ["graph"],
         "itsm graph --no-cache": ["graph", "--no-cache"],
         "itsm calendar --format ics (3 years)": ["calendar", *period, "--format", "ics"],
+        "itsm calendar --format ics --no-cache": [
+            "calendar",
+            *period,
+            "--format",
+            "ics",
+            "--no-cache",
+        ],
         "itsm calendar (text, 3 years)": ["calendar", *period],
     }
     timings: list[Timing] = [

@@ -44,6 +44,7 @@ from itsmcode.reporters.calendar import CALENDAR_REPORTERS
     default="",
     help="Exit 1 when a finding of these types exists: change-overlap, change-in-freeze.",
 )
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the lint cache.")
 def calendar(
     repo: Path | None,
     since: str | None,
@@ -51,6 +52,7 @@ def calendar(
     at: str | None,
     fmt: str,
     fail_on: str,
+    no_cache: bool,
 ) -> None:
     """Upcoming and in-progress changes by window, the freezes in force, and conflicts.
 
@@ -75,7 +77,7 @@ def calendar(
             f"{', '.join(FINDING_TYPES)}"
         )
     root = resolve_root(repo)
-    catalog = load_catalog(root, at)
+    catalog = load_catalog(root, at, use_cache=not no_cache)
     zone = ZoneInfo(catalog.config.spec.timezone)
     now = datetime.now(timezone.utc)
     start = parse_moment(since, zone, "--since") if since else now

@@ -28,22 +28,37 @@ def at_option(func: F) -> F:
     )(func)
 
 
-def load_catalog(root: Path, at: str | None) -> Catalog:
-    """The catalog of the work tree, or as it stood at ``at`` (as ``itsm lint --at``)."""
+def load_catalog(root: Path, at: str | None, *, use_cache: bool = True) -> Catalog:
+    """The catalog of the work tree, or as it stood at ``at`` (as ``itsm lint --at``).
+
+    The work tree is loaded as ``itsm lint`` loads it (lint/loading.py): files the lint
+    cache holds are not parsed again, the others are parsed on every core and cached.
+    """
     from itsmcode.load.config import load_config
 
-    if at is None:
-        from itsmcode.load.snapshot import load_worktree
+    if at is not None:
+        from itsmcode.audit.at import catalog_at
 
-        return load_worktree(root, load_config(root))
-    from itsmcode.audit.at import catalog_at
+        try:
+            fallback = load_config(root)
+        except ConfigError:
+            fallback = None
+        catalog, _ = catalog_at(root, at, fallback)
+        return catalog
+    from itsmcode.lint.cache import LintCache
+    from itsmcode.lint.loading import build_catalog, read_tree
+    from itsmcode.load.layout import Layout
+    from itsmcode.load.yamlio import Limits
 
+    config = load_config(root)
+    limits = Limits(max_file_size=config.spec.lint.max_file_size)
+    tree = read_tree(root, Layout.from_config(config), (), limits)
+    cache = LintCache() if use_cache else None
     try:
-        fallback = load_config(root)
-    except ConfigError:
-        fallback = None
-    catalog, _ = catalog_at(root, at, fallback)
-    return catalog
+        return build_catalog(tree, config, limits, cache, 0)
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def load_services(root: Path, at: str | None, *, use_cache: bool = True) -> ServiceMap:
