@@ -64,6 +64,7 @@ def test_graph_node_is_what_the_validated_entity_says(data: bytes) -> None:
             spec.tier,
             spec.sla,
             tuple((d.service, d.type) for d in spec.depends_on),
+            spec.owner,
         )
     if node is None:
         assert record.entity is None

@@ -105,6 +105,19 @@ def active_freeze(calendar: Calendar, instant: datetime) -> str | None:
     return found[0].name if found else None
 
 
+def first_local_start(text: str) -> datetime | None:
+    """The first wall-clock start of a freeze rrule (naive, in the calendar's zone), or
+    None when it never occurs or is not a single plain RRULE (its DTSTART is then its own).
+
+    An iCalendar feed needs it: RFC 5545 counts COUNT from DTSTART, so a feed that is to
+    show the same occurrences must start the rule where data-model.md does.
+    """
+    parsed = _parse(text)
+    if parsed is None or parsed.dead or parsed.fields is None:
+        return None
+    return next(iter(parsed.rule), None)
+
+
 def rrule_never_occurs(text: str) -> bool:
     """True when a (valid) freeze rrule can produce no occurrence at all."""
     parsed = _parse(text)

@@ -33,6 +33,8 @@ class Node(NamedTuple):
     tier: int | None
     sla: str | None
     depends_on: tuple[tuple[str, str], ...]
+    #: Read for ``itsm impact``/``graph``; not stored in the cache (the diff needs none).
+    owner: str | None = None
 
 
 @dataclass
@@ -78,6 +80,7 @@ def node_from_data(data: Any) -> Node | None:
     spec = spec if isinstance(spec, dict) else {}
     tier = spec.get("tier")
     sla = spec.get("sla")
+    owner = spec.get("owner")
     deps: list[tuple[str, str]] = []
     raw = spec.get("dependsOn")
     for item in raw if isinstance(raw, list) else []:
@@ -89,6 +92,7 @@ def node_from_data(data: Any) -> Node | None:
         tier if isinstance(tier, int) and not isinstance(tier, bool) else None,
         sla if isinstance(sla, str) else None,
         tuple(deps),
+        owner if isinstance(owner, str) else None,
     )
 
 
@@ -316,11 +320,18 @@ class Reach:
     via: tuple[str, ...]
 
 
-def dependents_closure(start: Iterable[str], graph: Overlay) -> dict[str, Reach]:
+class Dependents(Protocol):
+    """Who depends directly on each of ``names`` (the Overlay, or any edge map)."""
+
+    def dependents_of(self, names: Iterable[str]) -> Mapping[str, Iterable[str]]: ...
+
+
+def dependents_closure(start: Iterable[str], graph: Dependents) -> dict[str, Reach]:
     """Every service depending on one in ``start``, transitively.
 
     Breadth first, one level per query, so each service gets its shortest chain
-    (``via``: from the affected service to the one it depends on directly).
+    (``via``: from the affected service to the one it depends on directly). Given the
+    edges the other way round it walks dependencies instead (``itsm impact``).
     """
     seen: dict[str, Reach] = {}
     frontier = sorted(set(start))

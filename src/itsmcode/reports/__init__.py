@@ -1,5 +1,7 @@
-"""The proactive reports (``itsm report sla|changes|problems``): typed results per report.
+"""The proactive reports: typed results computed from a Catalog, rendered by reporters/.
 
-Each module computes one report from a Catalog and a Period; reporters/report/ renders
-them. The semantics and the JSON are described in docs/reports.md.
+``sla``, ``changes`` and ``problems`` (``itsm report``, docs/reports.md) measure service
+against what was promised; ``calendar`` (the forward schedule of change), ``impact`` and
+``graph`` (the service graph) answer what is about to change and what breaks if a service
+goes down (docs/calendar.md).
 """

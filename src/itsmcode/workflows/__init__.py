@@ -10,7 +10,9 @@ docs/ci.md and docs/security.md.
 - ``approval.yml``: the approval gate, sets the ``itsm/approval/<base branch>`` commit
   status (re-evaluated every 30 minutes for open pull requests into protected branches);
 - ``approval-review.yml``: the review trigger that re-runs the gate via ``workflow_run``;
-- ``record.yml``: the approval record as a git note when a pull request merges.
+- ``record.yml``: the approval record as a git note when a pull request merges;
+- ``calendar-feed.yml``: the schedule of change as an iCalendar feed on GitHub Pages
+  (opt-in: it needs Pages enabled, so ``itsm init`` does not write it).
 
 Each installs itsmcode from a git repository pinned to a commit in its ``env:``
 (pin.py), never from the repository it runs in or from a package index.
@@ -29,11 +31,14 @@ STATUS_CONTEXT_PREFIX = "itsm/approval"
 VALIDATE: tuple[str, ...] = ("validate.yml",)
 #: Only with an approval policy (the change practice): without one the gate fails closed.
 APPROVAL: tuple[str, ...] = ("approval.yml", "approval-review.yml", "record.yml")
+#: Opt-in: publishing needs GitHub Pages enabled on the repository (docs/calendar.md).
+FEED: tuple[str, ...] = ("calendar-feed.yml",)
 
 
-def workflow_paths(*, approval: bool = True) -> list[str]:
+def workflow_paths(*, approval: bool = True, feed: bool = False) -> list[str]:
     """Repository-relative POSIX paths of the workflows a repository gets."""
-    return [f"{WORKFLOW_DIR}/{name}" for name in (VALIDATE + APPROVAL if approval else VALIDATE)]
+    names = (VALIDATE + APPROVAL if approval else VALIDATE) + (FEED if feed else ())
+    return [f"{WORKFLOW_DIR}/{name}" for name in names]
 
 
 def templates() -> dict[str, str]:
@@ -45,18 +50,22 @@ def templates() -> dict[str, str]:
     package = resources.files(__name__)
     return {
         f"{WORKFLOW_DIR}/{name}": package.joinpath(name).read_text(encoding="utf-8")
-        for name in VALIDATE + APPROVAL
+        for name in VALIDATE + APPROVAL + FEED
     }
 
 
-def workflow_files(gate: GateSource, *, approval: bool = True) -> dict[str, str]:
+def workflow_files(
+    gate: GateSource, *, approval: bool = True, feed: bool = False
+) -> dict[str, str]:
     """Repository-relative POSIX path -> text of the workflows a repository gets.
 
     Each installs itsmcode from ``gate`` (pin.py). ``approval=False`` leaves out the
-    approval gate and the record, for a repository without an approval policy.
+    approval gate and the record, for a repository without an approval policy;
+    ``feed=True`` adds the calendar feed.
     """
     shipped = templates()
-    return {path: render(shipped[path], gate) for path in workflow_paths(approval=approval)}
+    paths = workflow_paths(approval=approval, feed=feed)
+    return {path: render(shipped[path], gate) for path in paths}
 
 
 def status_context(base_ref: str) -> str:

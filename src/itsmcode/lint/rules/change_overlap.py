@@ -31,109 +31,35 @@ Failing::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from itsmcode.clock.schedule import Scheduled, neighbours, overlapping_pairs, relation, schedulable
 from itsmcode.diagnostics import Diagnostic, Severity
 from itsmcode.lint.rules.base import LintContext
 from itsmcode.load.catalog import Catalog, Record
 from itsmcode.models import ChangeRequest
-from itsmcode.models.change import CLOSED_STATUSES
 
 ID = "change-overlap"
 SEVERITY = Severity.ERROR
 
 
-@dataclass(frozen=True)
-class _Planned:
-    record: Record
-    change: ChangeRequest
-
-    @property
-    def closed(self) -> bool:
-        return self.change.spec.status in CLOSED_STATUSES
-
-
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
-    changes = [
-        _Planned(record, change)
-        for record, change in catalog.each(ChangeRequest)
-        if change.spec.status != "cancelled" and change.spec.window.start < change.spec.window.end
-    ]
-    neighbours = _neighbours(catalog)
+    changes = schedulable((r, r.path, c) for r, c in catalog.each(ChangeRequest))
+    related = neighbours(catalog.dependencies)
     depends_on = {service: {d for d, _ in deps} for service, deps in catalog.dependencies.items()}
-    for first, second in _overlapping_pairs(changes, neighbours):
+    for first, second in overlapping_pairs(changes, related):
         yield _report(first, second, depends_on)
         yield _report(second, first, depends_on)
 
 
-def _neighbours(catalog: Catalog) -> dict[str, set[str]]:
-    """Service -> the services it depends on directly, and those depending on it."""
-    related: dict[str, set[str]] = {}
-    for service, deps in catalog.dependencies.items():
-        for dep, _ in deps:
-            if dep != service:
-                related.setdefault(service, set()).add(dep)
-                related.setdefault(dep, set()).add(service)
-    return related
-
-
-def _overlapping_pairs(
-    changes: list[_Planned], neighbours: dict[str, set[str]]
-) -> Iterator[tuple[_Planned, _Planned]]:
-    """Pairs of related changes whose windows overlap: a sweep in start order.
-
-    Each service keeps the changes on it whose window is still open at the sweep's
-    current start; a new change only meets the open changes of its own services and
-    their direct neighbours, so the work grows with the real overlaps, not with n^2.
-    """
-    ordered = sorted(changes, key=lambda c: (c.change.spec.window.start, c.record.path))
-    open_on: dict[str, list[_Planned]] = {}
-    for current in ordered:
-        window_start = current.change.spec.window.start
-        own = set(current.change.spec.services)
-        touched = set(own)
-        for service in own:
-            touched |= neighbours.get(service, set())
-        met: dict[int, _Planned] = {}
-        for service in sorted(touched):
-            still_open = [
-                other
-                for other in open_on.get(service, [])
-                if other.change.spec.window.end > window_start
-            ]
-            if service in open_on:
-                open_on[service] = still_open
-            for other in still_open:
-                if not (other.closed and current.closed):
-                    met.setdefault(id(other), other)
-        yield from ((other, current) for other in met.values())
-        for service in own:
-            open_on.setdefault(service, []).append(current)
-
-
-def _report(this: _Planned, other: _Planned, depends_on: dict[str, set[str]]) -> Diagnostic:
+def _report(
+    this: Scheduled[Record], other: Scheduled[Record], depends_on: dict[str, set[str]]
+) -> Diagnostic:
     window = other.change.spec.window
-    return this.record.diagnostic(
+    return this.key.diagnostic(
         ID,
         ("spec", "window"),
-        f"the window overlaps change '{other.change.name}' ({other.record.path}, "
+        f"the window overlaps change '{other.change.name}' ({other.key.path}, "
         f"{window.start.isoformat()} to {window.end.isoformat()}), "
-        f"{_why(this, other, depends_on)}; "
+        f"{relation(this.change, other.change, depends_on)}; "
         "move one of the windows, or merge the two changes into one",
     )
-
-
-def _why(this: _Planned, other: _Planned, depends_on: dict[str, set[str]]) -> str:
-    """How the other change relates to this one, in this change's terms."""
-    mine = this.change.spec.services
-    theirs = other.change.spec.services
-    shared = [service for service in mine if service in theirs]
-    if shared:
-        return f"which also changes service '{shared[0]}'"
-    for service in mine:
-        for related in theirs:
-            if related in depends_on.get(service, set()):
-                return f"which changes '{related}', a service that '{service}' depends on"
-            if service in depends_on.get(related, set()):
-                return f"which changes '{related}', a service that depends on '{service}'"
-    return "which changes a related service"  # pragma: no cover - pairs come from relations

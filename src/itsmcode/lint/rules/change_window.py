@@ -31,28 +31,20 @@ Failing::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 
-from itsmcode.clock.freezes import FreezeInterval, freeze_intervals
+from itsmcode.clock.freezes import FreezeInterval
+from itsmcode.clock.schedule import freeze_rules, freezes_hit
 from itsmcode.diagnostics import Diagnostic, Severity
 from itsmcode.lint.rules.base import LintContext
 from itsmcode.load.catalog import Catalog
-from itsmcode.models import Calendar, ChangeRequest
-from itsmcode.models.change import OPEN_STATUSES
+from itsmcode.models import ChangeRequest
 
 ID = "change-window"
 SEVERITY = Severity.ERROR
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
-    policy = catalog.policy
-    calendars: list[Calendar] = []
-    exempt: list[str] = []
-    if policy is not None:
-        # A missing calendar is ref-exists' to report; a broken one calendar-valid's.
-        found = (catalog.calendar(name) for name in policy.spec.freeze.calendars)
-        calendars = [calendar for calendar in found if calendar is not None]
-        exempt = list(policy.spec.freeze.exempt_types)
+    rules = freeze_rules(catalog.policy, catalog.calendar)
     for record, change in catalog.each(ChangeRequest):
         window = change.spec.window
         if window.end <= window.start:
@@ -63,27 +55,17 @@ def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
                 f"{window.start.isoformat()}; set end after start",
             )
             continue
-        if change.spec.status not in OPEN_STATUSES or change.spec.type in exempt:
+        if not rules.applies_to(change):
             continue
-        hits = _freezes_hit(calendars, window.start, window.end)
+        hits = freezes_hit(rules.calendars, window.start, window.end)
         if hits:
-            yield record.diagnostic(ID, ("spec", "window"), _message(change, hits, exempt))
+            yield record.diagnostic(ID, ("spec", "window"), message(change, hits, rules.exempt))
 
 
-def _freezes_hit(
-    calendars: list[Calendar], start: datetime, end: datetime
-) -> list[tuple[str, FreezeInterval]]:
-    """(calendar name, earliest occurrence) of every freeze the window overlaps."""
-    hits: list[tuple[str, FreezeInterval]] = []
-    for calendar in calendars:
-        for interval in freeze_intervals(calendar, start, end, first_per_freeze=True):
-            hits.append((calendar.name, interval))
-    return sorted(hits, key=lambda hit: (hit[1].start, hit[0], hit[1].name))
-
-
-def _message(
-    change: ChangeRequest, hits: list[tuple[str, FreezeInterval]], exempt: list[str]
+def message(
+    change: ChangeRequest, hits: list[tuple[str, FreezeInterval]], exempt: tuple[str, ...]
 ) -> str:
+    """What is wrong with a window in a freeze, and the way out."""
     calendar, first = hits[0]
     more = len(hits) - 1
     others = f" (and {more} more freeze{'s' if more > 1 else ''})" if more else ""

@@ -63,6 +63,7 @@ def report(changeset: ChangeSet, stream: TextIO, options: DiffReportOptions) -> 
             out.append(f"| {cell(item.name)} | {item.tier or '?'} | {cell(why)} |")
         if len(changeset.impact) > MAX_ROWS:
             out.append(f"| … {len(changeset.impact) - MAX_ROWS} more | | |")
+        out += ["", *per_service(changeset)]
         out += [
             "",
             "<details><summary>Impact graph</summary>",
@@ -81,6 +82,35 @@ def report(changeset: ChangeSet, stream: TextIO, options: DiffReportOptions) -> 
         out += details(entity)
     out += ["</details>", ""]
     stream.write("\n".join(out))
+
+
+def per_service(changeset: ChangeSet) -> list[str]:
+    """One line per changed service: how many services depend on it and how critical
+    the most critical is, with the command that lists them (``itsm impact``).
+
+    Every dependent of a changed service is in the impact, and each impacted service
+    lists its dependencies within it, so walking those edges back from one changed
+    service finds all its dependents (the same walk as the diff's blast radius).
+    """
+    from itsmcode.diff.graph import dependents_closure
+    from itsmcode.reports.graph import EdgeMap
+
+    reverse: dict[str, list[str]] = {}
+    for item in changeset.impact:
+        for dep in item.depends_on:
+            reverse.setdefault(dep, []).append(item.name)
+    tiers = {item.name: item.tier for item in changeset.impact}
+    lines = []
+    for item in [i for i in changeset.impact if i.affected][:MAX_ROWS]:
+        found = dependents_closure([item.name], EdgeMap(reverse))
+        found.pop(item.name, None)
+        worst = min((t for n in found if (t := tiers.get(n)) is not None), default=None)
+        count = f"{len(found)} dependent{'s' * (len(found) != 1)}"
+        highest = f", highest tier {worst}" if worst is not None else ""
+        lines.append(
+            f"- `{cell(item.name)}` impact: {count}{highest}; run `itsm impact {cell(item.name)}`"
+        )
+    return lines
 
 
 def details(entity: EntityChange) -> list[str]:
