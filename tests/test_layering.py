@@ -21,6 +21,7 @@ RANK = {
     "diff": 3,
     "policy": 4,
     "audit": 5,
+    "interop": 5,
     "reporters": 6,
     "scaffold": 6,
     "workflows": 6,

@@ -75,6 +75,9 @@ def _register() -> None:
 
     cli.add_command(audit_cmd.audit)
     cli.add_command(audit_cmd.history)
+    from itsmcode.cli import import_cmd
+
+    cli.add_command(import_cmd.import_group)
 
 
 _register()
