@@ -61,6 +61,67 @@ def backstage(
     _finish(plan, repo, write=write, force=force, fmt=fmt)
 
 
+@import_group.command(name="csv")
+@click.option(
+    "--kind",
+    type=click.Choice(["service", "team"]),
+    required=True,
+    help="What each row is.",
+)
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Map a column to a field (repeatable); default: columns named like fields.",
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_common
+def csv_command(
+    kind: str,
+    mappings: tuple[str, ...],
+    file: Path,
+    write: bool,
+    force: bool,
+    fmt: str,
+    repo: Path | None,
+) -> None:
+    """Import Services or Teams from a spreadsheet export (CSV, first row the header).
+
+    Service fields: name, title, description, type, tier, lifecycle, owner, support, sla,
+    dependsOn, reviewBy. Team fields: name, title, description, members, parent, email,
+    chat, oncall. Lists (dependsOn, members) split on commas, semicolons or spaces. Bad
+    rows are reported with their line number and skipped.
+    """
+    from itsmcode.interop.csv_import import plan_rows
+    from itsmcode.interop.plan import ImportPlan
+    from itsmcode.load.source import read
+
+    explicit: dict[str, str] = {}
+    for item in mappings:
+        column, sep, field = item.partition("=")
+        if not sep or not column or not field:
+            raise click.BadParameter(f"'{item}': write COLUMN=FIELD", param_hint="--map")
+        explicit[column] = field
+    source = read(file.parent, file.name, MAX_CSV)
+    if source.problem:
+        raise ConfigError(f"{file}: {source.problem.message}")
+    try:
+        text = (source.data or b"").decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{file}: not UTF-8 (byte {exc.start}); export the sheet as CSV UTF-8"
+        ) from None
+    plan = ImportPlan()
+    problems = plan_rows(text, file.as_posix(), kind, explicit, plan)
+    if problems:
+        raise ConfigError("; ".join(problems))
+    _finish(plan, repo, write=write, force=force, fmt=fmt)
+
+
+MAX_CSV = 16 * 1024 * 1024
+
+
 def _finish(
     plan: Any, repo: Path | None, *, write: bool, force: bool, fmt: str, failed: int = 0
 ) -> None:
@@ -83,5 +144,5 @@ def _finish(
     outcomes = apply(root, layout, catalog, plan, write=write, force=force)
     render = as_json if fmt == "json" else as_text
     click.echo(render(plan, outcomes, write=write), nl=False)
-    refused = sum(o.status in REFUSED for o in outcomes) + failed
+    refused = sum(o.status in REFUSED for o in outcomes) + len(plan.rejected)
     raise SystemExit(1 if refused else 0)

@@ -59,6 +59,10 @@ class ImportPlan:
     unmapped: list[Unmapped] = field(default_factory=list)
     renamed: dict[str, str] = field(default_factory=dict)
     decisions: list[Decision] = field(default_factory=list)
+    rejected: list[Unmapped] = field(default_factory=list)  # input rows not imported
+
+    def reject(self, source: str, where: str, reason: str) -> None:
+        self.rejected.append(Unmapped(source, where, reason))
 
     def lost(self, source: str, where: str, reason: str) -> None:
         self.unmapped.append(Unmapped(source, where, reason))

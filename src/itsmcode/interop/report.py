@@ -26,6 +26,9 @@ def as_data(plan: ImportPlan, outcomes: list[Outcome], *, write: bool) -> dict[s
         "unmapped": [
             {"source": u.source, "field": u.field, "reason": u.reason} for u in plan.unmapped
         ],
+        "rejected": [
+            {"source": u.source, "field": u.field, "reason": u.reason} for u in plan.rejected
+        ],
         "renamed": dict(sorted(plan.renamed.items())),
         "decisions": [
             {"source": d.source, "field": d.field, "value": d.value, "reason": d.reason}
@@ -45,6 +48,8 @@ def as_text(plan: ImportPlan, outcomes: list[Outcome], *, write: bool) -> str:
             lines.append(f"skipped  {o.path}  ({o.entity.source}): {o.reason}")
         else:
             lines.append(f"{o.status}  {o.path}  ({o.entity.source})")
+    for r in plan.rejected:
+        lines.append(f"rejected {r.source} {r.field}: {r.reason}")
     for source, name in sorted(plan.renamed.items()):
         lines.append(f"renamed  {source} -> {name}")
     for u in plan.unmapped:
@@ -56,7 +61,8 @@ def as_text(plan: ImportPlan, outcomes: list[Outcome], *, write: bool) -> str:
     skipped = len(outcomes) - done
     verb = "written" if write else "to write"
     summary = (
-        f"{done} {verb}, {skipped} skipped, {len(plan.unmapped)} unmapped, "
+        f"{done} {verb}, {skipped} skipped, {len(plan.rejected)} rows rejected, "
+        f"{len(plan.unmapped)} unmapped, "
         f"{len(plan.renamed)} renamed, {len(plan.decisions)} to decide"
     )
     if not write:
