@@ -365,6 +365,7 @@ def test_lifecycle_mapping() -> None:
         "experimental": "planned",
         "production": "live",
         "deprecated": "deprecated",
+        "retired": "retired",
     }
 
 

@@ -78,6 +78,9 @@ def _register() -> None:
     from itsmcode.cli import import_cmd
 
     cli.add_command(import_cmd.import_group)
+    from itsmcode.cli import export_cmd
+
+    cli.add_command(export_cmd.export_group)
 
 
 _register()

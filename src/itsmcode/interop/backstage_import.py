@@ -18,13 +18,22 @@ from itsmcode.models.types import LOGIN_PATTERN
 
 _LOGIN = re.compile(LOGIN_PATTERN)
 SERVICE_KINDS = ("component", "system", "api", "resource")  # order: who keeps a contested name
-LIFECYCLES = {"experimental": "planned", "production": "live", "deprecated": "deprecated"}
+LIFECYCLES = {
+    "experimental": "planned",
+    "production": "live",
+    "deprecated": "deprecated",
+    "retired": "retired",  # not one of Backstage's three, but what `itsm export` writes
+}
+#: Written by ``itsm export backstage`` so that a round trip keeps what Backstage lacks.
+TIER_ANNOTATION = "itsmcode.dev/tier"
+LIFECYCLE_ANNOTATION = "itsmcode.dev/lifecycle"
 DEFAULT_TIER = 3
+_OURS = ("planned", "live", "deprecated", "retired")
 LOGIN_ANNOTATION = "github.com/user-login"
 _META_KEYS = {"name", "namespace", "title", "description", "labels", "annotations", "tags", "links"}
 _SERVICE_SPEC = {
     "component": {"type", "lifecycle", "owner", "system", "dependsOn", "consumesApis"},
-    "system": {"owner"},
+    "system": {"owner", "dependsOn"},
     "api": {"type", "lifecycle", "owner", "system", "dependsOn"},
     "resource": {"type", "owner", "system", "dependsOn"},
 }
@@ -292,19 +301,25 @@ class _Importer:
         business = ref.kind == "system" or (ref.kind == "component" and kind_type == "website")
         if isinstance(kind_type, str):
             metadata.setdefault("labels", {})["backstage-type"] = kind_type
+        annotations = metadata.get("annotations", {})
+        tier = annotations.pop(TIER_ANNOTATION, None)
+        lifecycle = annotations.pop(LIFECYCLE_ANNOTATION, None)
+        if not annotations:
+            metadata.pop("annotations", None)
         out: dict[str, Any] = {
             "type": "business" if business else "technical",
-            "tier": DEFAULT_TIER,
-            "lifecycle": self.lifecycle(ref, spec),
+            "tier": int(tier) if tier in ("1", "2", "3", "4") else DEFAULT_TIER,
+            "lifecycle": lifecycle if lifecycle in _OURS else self.lifecycle(ref, spec),
             "owner": owner,
         }
-        self.plan.decide(
-            str(ref),
-            "spec.tier",
-            DEFAULT_TIER,
-            "Backstage has no criticality; "
-            "set 1 or 2 for critical services (they then need an SLA)",
-        )
+        if tier not in ("1", "2", "3", "4"):
+            self.plan.decide(
+                str(ref),
+                "spec.tier",
+                DEFAULT_TIER,
+                "Backstage has no criticality; set 1 or 2 for critical services "
+                "(they then need an SLA)",
+            )
         deps: list[dict[str, str]] = []
         for field, default_kind in (("dependsOn", "component"), ("consumesApis", "api")):
             for text in _list(spec.get(field)):

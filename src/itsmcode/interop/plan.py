@@ -171,12 +171,12 @@ def apply(
         if write:
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(target, render(root, path, planned.data))
+            write_atomically(target, render(root, path, planned.data))
         outcomes.append(Outcome(planned, path, "written" if write else "would write"))
     return outcomes
 
 
-def _write_atomically(target: Path, text: str) -> None:
+def write_atomically(target: Path, text: str) -> None:
     # Private until the shared files.write_atomic helper lands (lead unifies): a new
     # file beside the target, O_EXCL, fsync, then rename, so no reader sees half a file.
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
