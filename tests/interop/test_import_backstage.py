@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from itsmcode.interop.backstage_import import LIFECYCLES, parse_ref, plan_import
+from itsmcode.interop.backstage_import import parse_ref, plan_import
 from itsmcode.interop.backstage_read import Found
 from itsmcode.interop.plan import ImportPlan
 from itsmcode.load.validate import validate
@@ -360,13 +360,39 @@ def test_hostile_files_are_reported_never_a_traceback(
     assert "Traceback" not in result.output
 
 
-def test_lifecycle_mapping() -> None:
-    assert LIFECYCLES == {
-        "experimental": "planned",
-        "production": "live",
-        "deprecated": "deprecated",
-        "retired": "retired",
-    }
+@pytest.mark.parametrize(
+    ("kind", "lifecycle", "written", "how"),
+    [
+        ("Component", "experimental", "planned", None),
+        ("Component", "production", "live", None),
+        ("Component", "deprecated", "deprecated", None),
+        ("Component", "retired", "retired", None),
+        ("Component", "beta", "planned", "unmapped"),
+        ("Resource", None, "live", "decision"),
+    ],
+)
+def test_lifecycles(
+    tmp_path: Path, kind: str, lifecycle: str | None, written: str, how: str | None
+) -> None:
+    spec = f"lifecycle: {lifecycle}, " if lifecycle else ""
+    write(
+        tmp_path,
+        {
+            "c.yaml": f"""
+            apiVersion: backstage.io/v1alpha1
+            kind: {kind}
+            metadata: {{name: x}}
+            spec: {{type: service, {spec}owner: web}}
+            """
+        },
+    )
+    root = empty_repo(tmp_path / "repo")
+    _, report = import_json(root, "backstage", str(tmp_path / "c.yaml"), "--write")
+    service = yaml.safe_load((root / "catalog/services/x.yaml").read_text(encoding="utf-8"))
+    assert service["spec"]["lifecycle"] == written
+    lost = [u for u in report["unmapped"] if u["field"] == "spec.lifecycle"]
+    decided = [d for d in report["decisions"] if d["field"] == "spec.lifecycle"]
+    assert (len(lost), len(decided)) == (how == "unmapped", how == "decision")
 
 
 @pytest.mark.parametrize(

@@ -60,9 +60,9 @@ def as_text(plan: ImportPlan, outcomes: list[Outcome], *, write: bool) -> str:
     done = sum(o.status not in REFUSED for o in outcomes)
     skipped = len(outcomes) - done
     verb = "written" if write else "to write"
+    rejected = f", {len(plan.rejected)} rows rejected" if plan.rejected else ""
     summary = (
-        f"{done} {verb}, {skipped} skipped, {len(plan.rejected)} rows rejected, "
-        f"{len(plan.unmapped)} unmapped, "
+        f"{done} {verb}, {skipped} skipped{rejected}, {len(plan.unmapped)} unmapped, "
         f"{len(plan.renamed)} renamed, {len(plan.decisions)} to decide"
     )
     if not write:
