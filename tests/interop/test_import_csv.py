@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from itsmcode.interop.csv_import import plan_rows
+from itsmcode.interop.plan import ImportPlan
+from itsmcode.load.validate import validate
 from tests.helpers import run_cli
 from tests.interop.common import empty_repo, files, import_json, lint_json
 
@@ -131,3 +138,30 @@ def test_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli(["import", "csv", "--kind", "team", str(sheet), "--repo", str(root)])
     assert result.exit_code == 2
     assert "not UTF-8 (byte 6); export the sheet as CSV UTF-8" in result.output
+
+
+_CELL = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x00"),
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_CELL, _CELL, _CELL), min_size=1, max_size=8))
+def test_every_row_is_imported_or_rejected_with_its_line(rows: list[tuple[str, str, str]]) -> None:
+    """Whatever the cells, no exception; each row with a name is either planned (and
+    valid for the loader) or rejected, located at the line a spreadsheet shows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["name", "members", "parent"])
+    writer.writerows(rows)
+    plan = ImportPlan()
+    assert plan_rows(buffer.getvalue(), "t.csv", "team", {}, plan) == []
+    planned = {p.source for p in plan.entities}
+    rejected = {r.source for r in plan.rejected}
+    assert planned.isdisjoint(rejected)
+    for line, (name, _, _) in enumerate(rows, start=2):
+        if name.strip():
+            assert (f"t.csv:{line}" in planned) != (f"t.csv:{line}" in rejected)
+    for p in plan.entities:
+        assert validate(p.data)[1] == []
