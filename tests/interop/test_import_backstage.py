@@ -478,3 +478,16 @@ def test_any_catalog_maps_to_valid_entities_or_a_report(entities: list[dict[str,
         assert validate(planned.data)[1] == [], planned.data
     names = [(p.kind, p.name) for p in plan.entities]
     assert len(names) == len(set(names))
+
+
+def test_a_file_over_the_size_limit_is_reported_not_read(tmp_path: Path) -> None:
+    src = tmp_path / "org.yaml"
+    with src.open("w", encoding="utf-8") as handle:
+        handle.write("apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: g}\n")
+        handle.write("# padding\n" * 900_000)  # 9 MB: over the 8 MiB limit
+    root = empty_repo(tmp_path / "repo")
+    _, report = import_json(root, "backstage", str(src))
+    assert written(report) == {}
+    [(source, _, reason)] = unmapped(report)
+    assert source.endswith("org.yaml:1:1") and reason.startswith("not read: ")
+    assert "8.0 MiB" in reason or "8 MiB" in reason, reason

@@ -22,6 +22,9 @@ from itsmcode.load.yamlio import Limits, YamlProblem, decode
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _GLOB = re.compile(r"[*?\[]")
+#: A whole organisation's Users and Groups often sit in one file, larger than itsmcode's
+#: own 1 MiB; depth, alias and node limits still apply per document.
+MAX_FILE_SIZE = 8 * 1024 * 1024
 #: At most this many files are read in one import, Location targets included.
 MAX_FILES = 10_000
 
@@ -35,7 +38,7 @@ class Found:
 
 
 def read_catalog(paths: list[Path], plan: ImportPlan, limits: Limits | None = None) -> list[Found]:
-    limits = limits or Limits()
+    limits = limits or Limits(max_file_size=MAX_FILE_SIZE)
     queue: deque[tuple[Path, str]] = deque()  # (tree, tree-relative path)
     for given in paths:
         if given.is_dir():
