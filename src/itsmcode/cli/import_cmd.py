@@ -7,6 +7,7 @@ already exists without --force, a bad row), 2 usage, configuration or unreadable
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +16,7 @@ import click
 
 from itsmcode.cli.options import repo_option, resolve_root
 from itsmcode.errors import ConfigError
+from itsmcode.reporters.imports import IMPORT_REPORTERS, REFUSED
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,7 +26,7 @@ def _common(func: F) -> F:
     func = click.option(
         "--format",
         "fmt",
-        type=click.Choice(["text", "json"]),
+        type=click.Choice(IMPORT_REPORTERS.names),
         default="text",
         help="Report format.",
     )(func)
@@ -126,7 +128,6 @@ def _finish(
     plan: Any, repo: Path | None, *, write: bool, force: bool, fmt: str, failed: int = 0
 ) -> None:
     from itsmcode.interop.plan import apply
-    from itsmcode.interop.report import REFUSED, as_json, as_text
     from itsmcode.load.config import load_config
     from itsmcode.load.layout import Layout
     from itsmcode.load.snapshot import load_worktree
@@ -142,7 +143,6 @@ def _finish(
             )
     catalog = load_worktree(root, config)
     outcomes = apply(root, layout, catalog, plan, write=write, force=force)
-    render = as_json if fmt == "json" else as_text
-    click.echo(render(plan, outcomes, write=write), nl=False)
+    IMPORT_REPORTERS[fmt](plan, outcomes, write, sys.stdout)
     refused = sum(o.status in REFUSED for o in outcomes) + len(plan.rejected)
     raise SystemExit(1 if refused else 0)
