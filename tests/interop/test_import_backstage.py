@@ -491,3 +491,53 @@ def test_a_file_over_the_size_limit_is_reported_not_read(tmp_path: Path) -> None
     [(source, _, reason)] = unmapped(report)
     assert source.endswith("org.yaml:1:1") and reason.startswith("not read: ")
     assert "8.0 MiB" in reason or "8 MiB" in reason, reason
+
+
+def test_refs_compare_case_insensitively_and_users_are_judged_once(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "org.yaml": """
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: Payments}
+            spec: {type: team, children: [], members: [User:default/Dana]}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: ops}
+            spec: {type: team, children: []}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: User
+            metadata: {name: dana}
+            spec: {memberOf: [payments, group:default/OPS]}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: User
+            metadata: {name: lonely}
+            spec: {memberOf: []}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: api}
+            spec: {type: service, lifecycle: production, owner: group:PAYMENTS}
+            """
+        },
+    )
+    root = empty_repo(tmp_path / "repo")
+    code, report = import_json(root, "backstage", str(tmp_path / "org.yaml"), "--write")
+    assert code == 0
+    assert report["renamed"] == {"group:default/Payments": "payments"}
+    api = yaml.safe_load((root / "catalog/services/api.yaml").read_text(encoding="utf-8"))
+    assert api["spec"]["owner"] == "payments"  # not a second, empty 'PAYMENTS' team
+    for team in ("payments", "ops"):
+        spec = yaml.safe_load((root / f"catalog/teams/{team}.yaml").read_text(encoding="utf-8"))
+        assert spec["spec"]["members"] == [{"github": "dana"}]
+    assert [d["source"] for d in report["decisions"] if d["field"] == "github"] == [
+        "user:default/dana"
+    ]
+    assert ("user:default/lonely", "spec.memberOf", "in no imported group; not imported") in (
+        unmapped(report)
+    )
+    assert lint_json(root)[0] == 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from itsmcode.interop.backstage_read import Found
@@ -44,9 +44,17 @@ _PROFILE = {"displayName", "email"}
 
 @dataclass(frozen=True)
 class Ref:
+    """An entity reference. Backstage compares references case-insensitively, so equality
+    is on the lowercased parts; ``name`` keeps the spelling for messages and naming."""
+
     kind: str  # lowercase
-    namespace: str
-    name: str
+    namespace: str  # lowercase
+    key: str  # the name, lowercase
+    name: str = field(compare=False)
+
+    @classmethod
+    def of(cls, kind: str, namespace: str, name: str) -> Ref:
+        return cls(kind.lower(), namespace.lower(), name.lower(), name)
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.namespace}/{self.name}"
@@ -64,7 +72,7 @@ def parse_ref(text: object, default_kind: str, namespace: str = "default") -> Re
         ns, name = namespace, rest
     if not kind or not ns or not name:
         return None
-    return Ref(kind.lower(), ns.lower(), name)
+    return Ref.of(kind, ns, name)
 
 
 class _Importer:
@@ -72,10 +80,13 @@ class _Importer:
         self.plan = plan
         self.names = Names(self.plan)
         self.entities: dict[Ref, Found] = {}
+        self.spelled: dict[Ref, Ref] = {}  # any spelling -> the entity's own
         self.team_of: dict[Ref, str] = {}  # group or user ref -> Team name
         self.service_of: dict[Ref, str] = {}
         self.teams: dict[str, dict[str, Any]] = {}  # Team name -> spec being built
         self.team_meta: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.members: dict[Ref, dict[str, Any] | None] = {}  # each User judged once
+        self.placed: set[Ref] = set()  # Users that became a member somewhere
         for item in found:
             self.index(item)
 
@@ -88,12 +99,13 @@ class _Importer:
             self.plan.lost(item.where, "metadata.name", "no kind or metadata.name; not imported")
             return
         ns = meta.get("namespace", "default") if isinstance(meta, dict) else "default"
-        ref = Ref(kind.lower(), str(ns).lower(), name)
+        ref = Ref.of(kind, str(ns), name)
         if ref in self.entities:
             first = self.entities[ref].where
             self.plan.lost(item.where, "", f"{ref} is defined twice; the one at {first} is used")
             return
         self.entities[ref] = item
+        self.spelled[ref] = ref
 
     def of_kind(self, *kinds: str) -> list[tuple[Ref, Found]]:
         return sorted(
@@ -137,9 +149,17 @@ class _Importer:
 
     # -- users --------------------------------------------------------------------------
     def member(self, ref: Ref) -> dict[str, Any] | None:
+        """The team member a User becomes (None, reported, without a usable login)."""
+        if ref not in self.members:
+            self.members[ref] = self._member(ref)
+        self.placed.add(ref)
+        return self.members[ref]
+
+    def _member(self, ref: Ref) -> dict[str, Any] | None:
         user = self.entities[ref].data
         meta, spec = _mapping(user.get("metadata")), _mapping(user.get("spec"))
         annotated = _mapping(meta.get("annotations")).get(LOGIN_ANNOTATION)
+        ref = self.spelled[ref]  # as the User spells its own name, not as a reference did
         if isinstance(annotated, str) and _LOGIN.match(annotated):
             login = annotated
         elif annotated is not None:
@@ -189,6 +209,9 @@ class _Importer:
             self.user(ref, found)
         parts = self.system_parts(services)
         planned_services = [self.service(ref, found, parts) for ref, found in services]
+        for ref, _ in self.of_kind("user"):
+            if ref not in self.placed:
+                self.plan.lost(str(ref), "spec.memberOf", "in no imported group; not imported")
         for ref, found in self.entities.items():
             if ref.kind not in (*SERVICE_KINDS, "group", "user", "location"):
                 self.plan.lost(
@@ -321,13 +344,13 @@ class _Importer:
                 "(they then need an SLA)",
             )
         deps: list[dict[str, str]] = []
-        for field, default_kind in (("dependsOn", "component"), ("consumesApis", "api")):
-            for text in _list(spec.get(field)):
+        for key, default_kind in (("dependsOn", "component"), ("consumesApis", "api")):
+            for text in _list(spec.get(key)):
                 target = parse_ref(text, default_kind, ref.namespace)
                 if target is None or target not in self.service_of:
                     self.plan.lost(
                         str(ref),
-                        f"spec.{field}",
+                        f"spec.{key}",
                         f"{text} is not a Component, System, "
                         "Resource or API among the imported files; dependency left out",
                     )
