@@ -24,6 +24,7 @@ RANK = {
     "policy": 4,
     "reports": 4,
     "audit": 5,
+    "interop": 5,
     "reporters": 6,
     "scaffold": 6,
     "workflows": 5,  # below scaffold: init writes the workflows and their pin

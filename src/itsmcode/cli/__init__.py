@@ -151,6 +151,8 @@ COMMANDS: dict[str, str] = {
     "calendar": "itsmcode.cli.calendar_cmd:calendar",
     "impact": "itsmcode.cli.impact_cmd:impact",
     "graph": "itsmcode.cli.impact_cmd:graph",
+    "import": "itsmcode.cli.import_cmd:import_group",
+    "export": "itsmcode.cli.export_cmd:export_group",
 }
 
 

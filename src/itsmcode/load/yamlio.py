@@ -754,6 +754,46 @@ class _Constructor:
         return YamlProblem(rule, message, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+# -- streams of several documents (foreign files: Backstage catalogs) -----------------
+
+#: More documents than this in one file is not a catalog someone wrote by hand.
+MAX_DOCUMENTS = 10_000
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document of a stream: its 1-based first line and its value."""
+
+    line: int
+    data: Any
+
+
+def load_documents(text: str, limits: Limits | None = None) -> list[Document]:
+    """Every document of ``text``, in order; an empty text has none."""
+    limits = limits or Limits()
+    if not text.strip():
+        return []
+    _check_depth(text, limits)
+    if _TIGHT_COMMENT.search(text):
+        _check_comments(text)
+    composer = _Composer(_terminated(text))
+    nodes: list[Node] = []
+    try:
+        while composer.check_node():
+            node = composer.get_node()
+            if node is not None:
+                nodes.append(node)
+            if len(nodes) > MAX_DOCUMENTS:
+                raise YamlProblem("yaml-limits", f"more than {MAX_DOCUMENTS} documents in one file")
+    except yaml.YAMLError as exc:
+        raise _yaml_problem(exc, text) from None
+    finally:
+        composer.dispose()
+    return [
+        Document(node.start_mark.line + 1, _Constructor(limits, text).build(node)) for node in nodes
+    ]
+
+
 # -- writing -------------------------------------------------------------------------------
 
 

@@ -24,12 +24,28 @@ class Contact(Strict):
     oncall: str | None = Field(None, description="On-call page or rota.")
 
 
+GITHUB_TEAM_PATTERN = (
+    r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?/[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+)
+
+
+class GitHubTeam(Strict):
+    team: str = Field(
+        pattern=GITHUB_TEAM_PATTERN,
+        description="The team on GitHub as organisation/team-slug, e.g. acme/payments; "
+        "itsm export codeowners names it @acme/payments.",
+    )
+
+
 class TeamSpec(Strict):
     members: list[Member] = Field(
         default_factory=list, description="People in the team; a login appears once."
     )
     parent: Name | None = Field(None, description="Team this one belongs to.")
     contact: Contact | None = Field(None, description="How to reach the team.")
+    github: GitHubTeam | None = Field(
+        None, description="The team's GitHub team (for CODEOWNERS); default: its members."
+    )
 
 
 class Team(Entity):
