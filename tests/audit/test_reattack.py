@@ -8,7 +8,9 @@ import os
 from pathlib import Path
 
 from tests.audit.scripted import History, Merged, controls, row, service
+from tests.audit.test_dates import approved_by, at, change_request_pr, frozen_files, reasons
 from tests.audit.test_evil_merge import GOLD, LEDGER, approved_merge, evil, start
+from tests.audit.test_rewrites import audited, rewritten, run
 
 
 def local_merge(h: History, number: int, files: dict[str, str | None]) -> tuple[str, str]:
@@ -134,3 +136,81 @@ def test_a_note_on_another_commit_with_the_same_tree(tmp_path: Path) -> None:
     assert (
         f"the note records merge commit {merged.merge[:12]} but is attached to {again[:12]}"
     ) in reasons
+
+
+# -- dates -----------------------------------------------------------------------------
+
+
+def test_a_merge_dated_exactly_at_the_skew_bound_is_still_judged_when_it_landed(
+    tmp_path: Path,
+) -> None:
+    """PR #2 merges at 13:10, inside the noon freeze, dated 11:55: exactly SKEW before its
+    parent landed (12:10), before the freeze. Within the tolerance there is no
+    implausible-date, yet the merge is judged at its parent's time, in the freeze."""
+    h = History(tmp_path / "repo")
+    h.commit("initial catalog", frozen_files())  # 10:00
+    _, head = change_request_pr(h)  # 11:00
+    inside = h.pull_request(
+        1, "alice", {"catalog/services/cache.yaml": service("cache", 2)}, hours=1 / 6
+    )
+    h.approve(inside, "alice", ["bob"])  # merged 12:10, in the freeze (a service: allowed)
+    h.tick()
+    merged = h.merge(2, h.rev("main"), head, dated=at("2026-10-01T11:55:00"))
+    approved_by(h, merged, "bob", at("2026-10-01T11:10:00"))
+    doc = h.audit_json()
+    assert controls(doc, merged.merge) == ["approval-not-valid"]
+    (invalid,) = reasons(doc, merged.merge, "approval-not-valid")
+    assert "freeze change-freezes/noon-freeze: ChangeRequest chg-1" in invalid
+    assert "  landed at: 2026-10-01T12:10:00+00:00 (not its committer date)\n" in (
+        h.itsm("audit").stdout
+    )
+
+
+def test_a_notes_commit_dated_before_the_merge_is_named(tmp_path: Path) -> None:
+    """PR #2 merges honestly at 12:00, in the freeze; the record is written by a notes
+    commit dated 11:30 so the merge would be judged before the freeze. The notes date
+    does bound the merge (it is the trace of a forward-dated one), so the merge's own
+    date is named implausible: the audit does not pass it silently."""
+    h = History(tmp_path / "repo")
+    h.commit("initial catalog", frozen_files())  # 10:00
+    base, head = change_request_pr(h)  # 11:00
+    h.tick()  # 12:00
+    merged = h.merge(2, base, head)
+    record = h.record(merged, "alice", ["bob"]).to_json()
+    h.git(
+        "notes", "--ref=itsmcode", "add", "-m", record, merged.merge, when=at("2026-10-01T11:30:00")
+    )
+    doc = h.audit_json()
+    assert reasons(doc, merged.merge, "implausible-date") == [
+        "committed at 2026-10-01T12:00:00+00:00, after the notes commit that wrote its "
+        "approval record (2026-10-01T11:30:00+00:00): dated in the future, judged as landed "
+        "at 2026-10-01T11:30:00+00:00"
+    ]
+
+
+# -- the ledger ------------------------------------------------------------------------
+
+
+def test_a_head_pushed_back_and_rewritten_again_is_reported_again(tmp_path: Path) -> None:
+    """The audited head is force-pushed away and the rewrite acknowledged; later main is
+    reset to that very head, audited again, and force-pushed away a second time. The
+    acknowledgement explained the first rewrite, not this one."""
+    h, ledger, _, head = audited(tmp_path)
+    h.git("reset", "-q", "--hard", "HEAD~1")
+    stray = h.commit("bad push", {"catalog/services/cache.yaml": service("cache", 4)})
+    (first,) = rewritten(run(h, ledger))
+    assert first.startswith(f"the head {head[:12]} audited at")
+    assert rewritten(run(h, ledger, "--acknowledge-rewrite", head, "--reason", "INC-1")) == []
+    h.git("reset", "-q", "--hard", head)  # pushed back: the stray head leaves the line
+    (back,) = rewritten(run(h, ledger))
+    assert back.startswith(f"the head {stray[:12]} audited at")
+    assert rewritten(run(h, ledger, "--acknowledge-rewrite", stray, "--reason", "INC-2")) == []
+    assert rewritten(run(h, ledger)) == []  # head is audited again, on the line
+    h.git("reset", "-q", "--hard", "HEAD~1")
+    h.commit("second bad push", {"catalog/services/cache.yaml": service("cache", 2)})
+    (again,) = rewritten(run(h, ledger, "--fail-on-violation"))
+    assert again.startswith(f"the head {head[:12]} audited at")
+    assert "is not an ancestor of main" in again
+    # Acknowledged again, it is explained again.
+    assert rewritten(run(h, ledger, "--acknowledge-rewrite", head, "--reason", "INC-3")) == []
+    assert rewritten(run(h, ledger)) == []
