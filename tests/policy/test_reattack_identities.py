@@ -162,3 +162,18 @@ def test_githubs_list_missing_a_commit_git_has_still_reads_it_from_git(tmp_path:
         e.startswith(f"Bobby Tables <{BOBBY_WORK}> (author of {repo.head[:12]})")
         for e in data["decisions"][0]["errors"]
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="git identities are claims: a commit made under the PR author's noreply address "
+    "is tied to the author, by git and by GitHub alike. Barring its real writer needs "
+    "verified signatures (the commit list's commit.verification) or the pusher of each "
+    "head (the synchronize event's sender), a policy option; see docs/security.md",
+)
+def test_an_approver_committing_under_the_authors_identity_is_excluded(tmp_path: Path) -> None:
+    repo = opened(tmp_path)
+    bobby_commits(repo, email=ALICE)
+    code, data = check(repo, "--commits", str(repo.commits({ALICE: "alice"})))
+    assert code == 1
+    assert rule(data, "owners")["status"] == "pending"
