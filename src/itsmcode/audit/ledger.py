@@ -8,7 +8,9 @@ checks that **each** head the ledger ever recorded for the branch is still on th
 branch's first-parent line. A head that is not is reported (``history-rewritten``, on
 stderr and in the export) on every run, until someone acknowledges it in a recorded
 way: ``itsm audit --ledger L --acknowledge-rewrite SHA --reason WHY`` appends an
-acknowledgement (head, reason, time) to the ledger. Every run appends one entry, so
+acknowledgement (head, reason, time, and how many runs the ledger held) to the ledger.
+It explains the runs it saw: a head pushed back and audited again after it is checked
+again, so a second rewrite of the same head is reported too. Every run appends one entry, so
 the ledger file itself is the list of audited heads an auditor keeps with the exports.
 """
 
@@ -56,6 +58,7 @@ class Acknowledgement:
     head: str
     reason: str
     acknowledged_at: str
+    runs: int  # the ledger entries it explains: entries[:runs]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +66,7 @@ class Acknowledgement:
             "head": self.head,
             "reason": self.reason,
             "acknowledgedAt": self.acknowledged_at,
+            "runs": self.runs,
             "tool": __version__,
         }
 
@@ -91,7 +95,19 @@ class Ledger:
         return list(found.items())
 
     def acknowledged(self, branch: str) -> set[str]:
-        return {str(a["head"]) for a in self.acknowledgements if a.get("branch") == branch}
+        """Heads whose every run on ``branch`` an acknowledgement explains. An
+        acknowledgement without ``runs`` (written before it was kept) explains all."""
+        covered: dict[str, int] = {}
+        for ack in self.acknowledgements:
+            if ack.get("branch") == branch:
+                runs = ack.get("runs")
+                upto = runs if isinstance(runs, int) else len(self.entries)
+                covered[str(ack["head"])] = max(covered.get(str(ack["head"]), 0), upto)
+        last: dict[str, int] = {}
+        for i, entry in enumerate(self.entries):
+            if entry.get("branch") == branch:
+                last[str(entry["head"])] = i
+        return {head for head, upto in covered.items() if last.get(head, -1) < upto}
 
 
 def _time(text: Any) -> datetime | None:
@@ -167,7 +183,12 @@ def rewrites(repo: AuditGit, ledger: Ledger, branch: str, head: str) -> dict[str
 
 
 def acknowledge(
-    rewritten: dict[str, Violation], branch: str, heads: list[str], reason: str, now: str
+    rewritten: dict[str, Violation],
+    branch: str,
+    heads: list[str],
+    reason: str,
+    now: str,
+    runs: int,
 ) -> list[Acknowledgement]:
     """The acknowledgements for ``heads`` (full or abbreviated ids), each of which must
     be a rewrite this run reports: a head still on the line cannot be waved through in
@@ -182,7 +203,7 @@ def acknowledge(
                 + f" rewritten head of {branch} in this ledger (give an id a "
                 "history-rewritten warning names)"
             )
-        made.append(Acknowledgement(branch, matches[0], reason, now))
+        made.append(Acknowledgement(branch, matches[0], reason, now, runs))
     return made
 
 

@@ -148,6 +148,7 @@ def _audit(
             list(options.acknowledge),
             options.acknowledge_reason,
             now.isoformat(),
+            len(ledger.entries),
         )
         ledger.acknowledgements.extend(a.to_json() for a in made)
         for acknowledged in made:

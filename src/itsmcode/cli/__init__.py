@@ -83,6 +83,11 @@ class ItsmGroup(click.Group):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
+        # A file name that is not UTF-8 is read back with lone surrogates (surrogateescape):
+        # shown escaped (\udcff), never an encoding error halfway through a report.
+        for stream in (sys.stdout, sys.stderr):
+            if isinstance(stream, io.TextIOWrapper):
+                stream.reconfigure(errors="backslashreplace")
         # click's standalone mode prints its own "Usage: ... Error: ..." block and exits 1
         # on a broken pipe; run it non-standalone and report in one style instead.
         try:

@@ -32,17 +32,24 @@ class PathChange:
 
 
 def control_character_paths(paths: Iterable[PathChange]) -> list[str]:
-    """Why each changed path holding a control character (a newline, ESC, DEL...) fails
-    the check: such a name shows as something else to reviewers and to tools reading
-    lines, so nobody can be said to have approved what it is."""
+    """Why each changed path holding a control character (a newline, ESC, DEL...) or a
+    byte that is not UTF-8 fails the check: such a name shows as something else to
+    reviewers and to tools reading lines, so nobody can be said to have approved what it
+    is."""
     problems = []
     for change in paths:
-        bad = next((c for c in change.path if unicodedata.category(c) == "Cc"), None)
-        if bad is not None:
-            problems.append(
-                f"changed path {change.path!r} holds a control character (U+{ord(bad):04X}); "
-                "the check fails closed: rename the file"
-            )
+        bad = next((c for c in change.path if unicodedata.category(c) in ("Cc", "Cs")), None)
+        if bad is None:
+            continue
+        if unicodedata.category(bad) == "Cs":
+            # A byte that is not UTF-8 (read back as a lone surrogate): GitHub shows it as
+            # U+FFFD, so the name reviewers saw is not the file's name either.
+            what = f"is not valid UTF-8 (byte 0x{ord(bad) - 0xDC00:02X})"
+        else:
+            what = f"holds a control character (U+{ord(bad):04X})"
+        problems.append(
+            f"changed path {change.path!r} {what}; the check fails closed: rename the file"
+        )
     return problems
 
 

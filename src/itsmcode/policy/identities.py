@@ -152,14 +152,19 @@ def _ties(writer: Writer, emails: dict[str, str]) -> set[str] | None:
 def _all_writers(
     git_commits: Iterable[GitCommit], github_commits: Sequence[PullCommit]
 ) -> Iterator[Writer]:
-    listed = {c.sha: c for c in github_commits}
+    # A sha GitHub lists twice (pages fetched across a force-push, an edited file) keeps
+    # every listing: each login tied to it counts, none overrides another.
+    listed: dict[str, list[PullCommit]] = {}
+    for gh in github_commits:
+        listed.setdefault(gh.sha, []).append(gh)
     seen: set[str] = set()
     for commit in git_commits:
         seen.add(commit.sha)
-        gh = listed.get(commit.sha)
-        author, committer = (gh.author.login, gh.committer.login) if gh else (None, None)
-        yield Writer("author", *_fields(commit.author), commit.sha, author)
-        yield Writer("committer", *_fields(commit.committer), commit.sha, committer)
+        for author, committer in [
+            (g.author.login, g.committer.login) for g in listed.get(commit.sha, ())
+        ] or [(None, None)]:
+            yield Writer("author", *_fields(commit.author), commit.sha, author)
+            yield Writer("committer", *_fields(commit.committer), commit.sha, committer)
         yield from _co_writers(commit.message, commit.sha)
     # GitHub may list commits git's range does not hold (the head moved since): theirs too.
     for gh in github_commits:
