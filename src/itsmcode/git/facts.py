@@ -73,17 +73,8 @@ class PolicyGit(GitRepo):
     def changed_paths(self, old: str, new: str) -> list[PathChange]:
         """Every file of the whole git tree that differs, not only the ITSM folders."""
         _, out, _ = self._run("diff-tree", "-r", "-z", "--no-renames", "--raw", old, new)
-        fields = out.split(b"\0")
         found: list[PathChange] = []
-        i = 0
-        while i + 1 < len(fields):
-            meta = fields[i].decode()
-            if not meta.startswith(":"):
-                i += 1
-                continue
-            _, new_mode, _, _, code = meta[1:].split()
-            path = self._relative(fields[i + 1])
-            i += 2
+        for _, new_mode, _, _, code, path in self._raw_entries(out):
             status = {"A": "added", "D": "removed"}.get(code[0], "modified")
             found.append(PathChange(path, status, "" if status == "removed" else new_mode))
         return found

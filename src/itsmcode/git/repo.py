@@ -14,7 +14,7 @@ import os
 import re
 import subprocess
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -273,9 +273,10 @@ class GitRepo:
         untracked = [self._relative(p) for p in listed.split(b"\0") if p]
         return changes, untracked
 
-    def _parse_raw(self, out: bytes, *, worktree: bool = False) -> list[TreeChange]:
+    def _raw_entries(self, out: bytes) -> Iterator[tuple[str, str, str, str, str, str]]:
+        """The one reader of ``--raw -z`` output: (old mode, new mode, old sha, new sha,
+        status, path relative to the ITSM root) per entry."""
         fields = out.split(b"\0")
-        changes: list[TreeChange] = []
         i = 0
         while i + 1 < len(fields):
             meta = fields[i].decode()
@@ -283,8 +284,12 @@ class GitRepo:
                 i += 1
                 continue
             old_mode, new_mode, old_sha, new_sha, status = meta[1:].split()
-            path = self._relative(fields[i + 1])
+            yield old_mode, new_mode, old_sha, new_sha, status, self._relative(fields[i + 1])
             i += 2
+
+    def _parse_raw(self, out: bytes, *, worktree: bool = False) -> list[TreeChange]:
+        changes: list[TreeChange] = []
+        for old_mode, new_mode, old_sha, new_sha, status, path in self._raw_entries(out):
             if status.startswith("T") and SYMLINK_MODE not in (old_mode, new_mode):
                 continue
             absent_old = status.startswith("A")
