@@ -22,7 +22,9 @@ def test_problems_surfaces_the_card_network_recurrence() -> None:
     entities = recurring[0]["entities"]
     assert entities[0] == {"kind": "Service", "name": "payments-api"}
     assert len(entities) >= 4
-    assert "> problems/prb-payments-api-vendor.yaml" in recurring[0]["suggestion"]
+    assert recurring[0]["suggestion"].startswith(
+        "itsm new problem prb-payments-api-vendor --from-incidents inc-2026-0118,"
+    )
 
 
 def test_sla_finds_breaches_and_the_availability_breach() -> None:

@@ -118,8 +118,9 @@ def _run(name: str, **options: Any) -> None:
     broken = sum(1 for record in catalog.records if record.entity is None)
     if broken:
         click.echo(
-            f"itsm: warning: {broken} file{'s' if broken != 1 else ''} did not load and "
-            "are left out of this report; run 'itsm lint' to see why",
+            f"itsm: warning: {broken} file{' did' if broken == 1 else 's did'} not load and "
+            f"{'is' if broken == 1 else 'are'} left out of this report; run 'itsm lint' to "
+            "see why",
             err=True,
         )
     from itsmcode.load.snapshot import paused_gc

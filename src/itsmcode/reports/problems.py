@@ -107,31 +107,20 @@ def problem_name(service: str, category: str) -> str:
     return f"prb-{slug}"[:63].rstrip("-")
 
 
-def open_command(recurrence: Recurrence, layout: Layout) -> str:
-    """A shell command that writes the problem record for a recurrence.
+def open_command(recurrence: Recurrence) -> str:
+    """The ``itsm new`` command that opens the problem record for a recurrence and links
+    its incidents to it both ways.
 
-    Safe to paste whatever the incidents say: names are validated entity names, the
-    free-text cause category only appears as a JSON-quoted YAML string, and every line
-    is shell-quoted. It refuses to overwrite an existing file.
+    Safe to paste whatever the incidents say: the problem and incident names are
+    validated entity names, and the free-text cause category only reaches the title, as
+    a JSON (so YAML) string inside one shell-quoted argument. ``itsm new`` refuses a
+    name that exists and writes nothing that does not lint clean.
     """
     name = problem_name(recurrence.service, recurrence.category)
     title = json.dumps(f"Recurring {recurrence.category} incidents on {recurrence.service}")
-    lines = [
-        "apiVersion: itsmcode/v1",
-        "kind: Problem",
-        f"metadata: {{name: {name}, title: {title}}}",
-        "spec:",
-        f"  services: [{recurrence.service}]",
-        "  status: open",
-        f"  incidents: [{', '.join(recurrence.incidents)}]",
-    ]
-    folder = shlex.quote(layout.folders["Problem"])
-    # A subshell with noclobber (set -C): never overwrites an existing problem file,
-    # and leaves the user's shell options alone.
     return (
-        f"(set -C; mkdir -p {folder} && printf '%s\\n' "
-        + " ".join(shlex.quote(line) for line in lines)
-        + f" > {folder}/{name}.yaml)"
+        f"itsm new problem {name} --from-incidents {','.join(recurrence.incidents)} "
+        f"--set {shlex.quote('title=' + title)}"
     )
 
 
@@ -145,7 +134,7 @@ def _recurrence_finding(recurrence: Recurrence, catalog: Catalog, layout: Layout
         f"{len(recurrence.incidents)} incidents on {recurrence.service} with cause "
         f"'{recurrence.category}' within {format_duration(settings.window)} and no problem "
         f"record: open problem {name} and set spec.problem: {name} in each incident",
-        suggestion=open_command(recurrence, layout) if layout.enabled("Problem") else None,
+        suggestion=open_command(recurrence) if layout.enabled("Problem") else None,
     )
 
 
