@@ -34,19 +34,19 @@ from itsmcode.audit.merges import evil_merge
 from itsmcode.audit.reevaluate import decide, late_approvals, reviews_of, too_late
 from itsmcode.audit.replay import Replay, Step
 from itsmcode.errors import ConfigError, GitError
-from itsmcode.git.facts import Identity
+from itsmcode.git.facts import GitCommit
 from itsmcode.git.log import AuditGit, LogCommit
 from itsmcode.load.globs import matches
 from itsmcode.models import Config
 from itsmcode.policy.approval_record import NOTES_REF, ApprovalRecord, RecordError
 from itsmcode.policy.evaluate import Decision, Ignored
-from itsmcode.policy.facts import PullFacts
+from itsmcode.policy.facts import PullFacts, with_writers
 
 _MERGE_PR = re.compile(r"^Merge pull request #(\d+)\b")
 _SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
 MAX_NOTE_SIZE = 1024 * 1024
 
-Side = dict[str, tuple[tuple[str, ...], Identity, Identity]]
+Side = dict[str, tuple[tuple[str, ...], GitCommit]]
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ def _audit(
     head_trees = repo.trees_of(heads)
     side: Side = {}
     if any(len(c.parents) > 1 for c in commits if isinstance(records.get(c.sha), ApprovalRecord)):
-        side = repo.side_identities(population.revisions)
+        side = repo.side_commits(population.revisions)
 
     rows: list[EvidenceRow] = []
     clocks: list[EmergencyClock] = []
@@ -306,9 +306,8 @@ def _row(
     pr, source = (valid.pull_request.number, "note") if valid else pr_from_message(commit)
     base = step.before.catalog()
     decisions: list[Decision] | None = None
-    identities = _pr_identities(commit, side, mainline)
+    written = _pr_commits(commit, side, mainline)
     if valid is not None:
-        committers = base.logins_of(identities) if base else frozenset()
         facts = PullFacts(
             valid.pull_request.author,
             valid.commits.head,
@@ -316,8 +315,11 @@ def _row(
             tuple(valid.pull_request.labels),
             valid.pull_request.number,
             valid.pull_request.base_ref,
-            committers,
         )
+        # Who wrote it, and which identities nothing ties to a login: the same rule as
+        # ``itsm policy check`` (git holds no GitHub commit list, so e-mails tie).
+        if base is not None:
+            facts = with_writers(facts, written, base)
         # Authorized before it went in: approvals submitted after the change landed (or
         # without a time) do not count (control approved-after-merge).
         merged = landing.at
@@ -325,10 +327,9 @@ def _row(
         late = late_approvals(valid, merged)
         for decision in decisions:
             decision.ignored.extend(Ignored(a.login, too_late(a, merged)) for a in late)
-    # Who wrote the change: the authors of the pull request's commits (every other
-    # identity listed is a committer). A merge commit's own author is whoever pressed
-    # "merge", often an approver, so it is not one of them.
-    authors = identities[0::2] if len(commit.parents) > 1 else [commit.author]
+    # Who wrote the change: the authors of the pull request's commits. A merge commit's
+    # own author is whoever pressed "merge", often an approver, so it is not one of them.
+    authors = [c.author for c in written]
     author_logins = base.logins_of(authors) if base else frozenset()
     facts_row = RowFacts(
         step,
@@ -390,12 +391,12 @@ def _policy_label(decisions: list[Decision] | None) -> str | None:
     return f"{first.policy_path or '(none)'}@{first.policy_commit[:12]}"
 
 
-def _pr_identities(commit: LogCommit, side: Side, mainline: set[str]) -> list[Identity]:
-    """Author, committer, author, committer... of the commits a merge brought in (the
-    pull request's commits); of the commit itself when it is not a merge."""
+def _pr_commits(commit: LogCommit, side: Side, mainline: set[str]) -> list[GitCommit]:
+    """The pull request's commits: those a merge brought in (its side parents' history
+    off the mainline), or the commit itself when it is not a merge (a squash)."""
     if len(commit.parents) < 2:
-        return [commit.author, commit.committer]
-    found: list[Identity] = []
+        return [GitCommit(commit.sha, commit.author, commit.committer, commit.message)]
+    found: list[GitCommit] = []
     todo = list(commit.parents[1:])
     seen: set[str] = set()
     while todo:
@@ -403,8 +404,8 @@ def _pr_identities(commit: LogCommit, side: Side, mainline: set[str]) -> list[Id
         if sha in seen or sha in mainline or sha not in side:
             continue
         seen.add(sha)
-        parents, author, committer = side[sha]
-        found.extend((author, committer))
+        parents, written = side[sha]
+        found.append(written)
         todo.extend(parents)
     return found
 
