@@ -315,6 +315,7 @@ def _row(
             tuple(valid.pull_request.labels),
             valid.pull_request.number,
             valid.pull_request.base_ref,
+            judge_verification=False,
         )
         # Who wrote it, and which identities nothing ties to a login: the same rule as
         # ``itsm policy check`` (git holds no GitHub commit list, so e-mails tie).

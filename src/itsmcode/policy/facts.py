@@ -50,6 +50,11 @@ class PullFacts:
     unknown_committers: tuple[str, ...] = ()
     #: GitHub's list of the PR's commits (``--commits``); None: not given, git only.
     github_commits: tuple[PullCommit, ...] | None = None
+    #: Commits of git's ``base..head`` missing from ``github_commits`` (past its 250).
+    unlisted_commits: tuple[str, ...] = ()
+    #: Whether ``requireVerifiedCommits`` is judged: by check and record, which have
+    #: GitHub's word; not by the audit, which cannot re-check it offline (security.md).
+    judge_verification: bool = True
 
 
 @dataclass
@@ -139,6 +144,7 @@ def with_writers(pr: PullFacts, git_commits: Sequence[GitCommit], base: Catalog)
         pr,
         committers=pr.committers | found.logins,
         unknown_committers=pr.unknown_committers + found.unknown,
+        unlisted_commits=pr.unlisted_commits + found.unlisted,
     )
 
 
