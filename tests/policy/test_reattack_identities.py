@@ -31,6 +31,7 @@ from tests.policy.test_commit_identities import (
     ignored,
     opened,
 )
+from tests.policy.test_record_merge_time import merge, note, record, reviews
 
 EXCLUDED = {"bobby": "authored or committed a commit of the PR"}
 
@@ -289,3 +290,28 @@ def test_without_the_option_the_authors_identity_still_hides_the_approver(
     code, data = check(repo, "--commits", str(repo.commits({ALICE: "alice"})))
     assert code == 0
     assert rule(data, "owners")["status"] == "satisfied"
+
+
+def test_the_record_refuses_a_merge_with_a_commit_under_the_authors_identity(
+    tmp_path: Path,
+) -> None:
+    """``policy record`` judges the option as the gate does: the note says not-approved."""
+    repo = opened(tmp_path, VERIFIED)
+    alices = repo.head
+    bobbys = bobby_commits(repo, email=ALICE)
+    listed = verified_list(repo, {ALICE: "alice"}, {alices: None, bobbys: "bad_email"})
+    sha = merge(repo, "2026-11-24T12:00:00+01:00")
+    approved = reviews(repo, ("bobby", "APPROVED", "2026-11-24T10:00:00Z"))
+    result = record(repo, sha, approved, "--commits", listed)
+    assert result.exit_code == 0, result.output
+    assert note(repo, sha).decision == "not-approved"
+
+
+def test_the_record_of_verified_commits_by_the_author_is_approved(tmp_path: Path) -> None:
+    repo = opened(tmp_path, VERIFIED)
+    listed = verified_list(repo, {ALICE: "alice"}, {repo.head: None})
+    sha = merge(repo, "2026-11-24T12:00:00+01:00")
+    approved = reviews(repo, ("bobby", "APPROVED", "2026-11-24T10:00:00Z"))
+    result = record(repo, sha, approved, "--commits", listed)
+    assert result.exit_code == 0, result.output
+    assert note(repo, sha).decision == "approved"
