@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.policy.prrepo import (
+    POLICY,
     PRRepo,
     github_commits,
     paginated,
@@ -29,6 +31,7 @@ from tests.policy.test_commit_identities import (
     ignored,
     opened,
 )
+from tests.policy.test_record_merge_time import merge, note, record, reviews
 
 EXCLUDED = {"bobby": "authored or committed a commit of the PR"}
 
@@ -164,16 +167,151 @@ def test_githubs_list_missing_a_commit_git_has_still_reads_it_from_git(tmp_path:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="git identities are claims: a commit made under the PR author's noreply address "
-    "is tied to the author, by git and by GitHub alike. Barring its real writer needs "
-    "verified signatures (the commit list's commit.verification) or the pusher of each "
-    "head (the synchronize event's sender), a policy option; see docs/security.md",
+VERIFIED = POLICY.replace(
+    "invalidateOnPush: true", "invalidateOnPush: true, requireVerifiedCommits: true"
 )
+
+
+def verified_list(repo: PRRepo, accounts: dict[str, str], verdicts: dict[str, str | None]) -> str:
+    """GitHub's commit list with ``commit.verification`` as GitHub states it: sha ->
+    None (verified) or the reason it is not; commits not named stay ``unsigned``."""
+    items = github_commits(repo.root, repo.base, repo.head, accounts)
+    for item in items:
+        if item["sha"] in verdicts:
+            reason = verdicts[item["sha"]]
+            item["commit"]["verification"].update(
+                verified=reason is None, reason=reason or "valid", signature="-----BEGIN PGP"
+            )
+    path = repo.root.parent / "verified.json"
+    path.write_text(paginated(items), encoding="utf-8")
+    return str(path)
+
+
+def errors(data: Any) -> list[str]:
+    found: list[str] = data["decisions"][0]["errors"]
+    return found
+
+
 def test_an_approver_committing_under_the_authors_identity_is_excluded(tmp_path: Path) -> None:
+    """bobby commits under alice's noreply address and signs it with his own key: GitHub
+    cannot tie that signature to alice's account (``bad_email``), so with
+    ``requireVerifiedCommits`` the change does not pass on bobby's approval."""
+    repo = opened(tmp_path, VERIFIED)
+    alices = repo.head
+    bobbys = bobby_commits(repo, email=ALICE)
+    listed = verified_list(repo, {ALICE: "alice"}, {alices: None, bobbys: "bad_email"})
+    code, data = check(repo, "--commits", listed)
+    assert code == 1
+    assert errors(data) == [
+        f"commit {bobbys[:12]} is not verified by GitHub (bad_email); requireVerifiedCommits "
+        "is set, so the policy fails closed (sign the commit with a key GitHub ties to the "
+        "committer's account)"
+    ]
+
+
+def test_an_approver_signing_as_himself_is_a_committer(tmp_path: Path) -> None:
+    """The only verified way for bobby to write part of it names him: he is barred."""
+    repo = opened(tmp_path, VERIFIED)
+    alices = repo.head
+    bobbys = bobby_commits(repo)
+    listed = verified_list(
+        repo, {ALICE: "alice", BOBBY_WORK: "bobby"}, {alices: None, bobbys: None}
+    )
+    code, data = check(repo, "--commits", listed)
+    assert code == 1
+    assert errors(data) == []
+    assert ignored(data) == EXCLUDED
+    assert rule(data, "owners")["status"] == "pending"
+
+
+def test_verified_commits_by_the_author_alone_pass(tmp_path: Path) -> None:
+    repo = opened(tmp_path, VERIFIED)
+    listed = verified_list(repo, {ALICE: "alice"}, {repo.head: None})
+    code, data = check(repo, "--commits", listed)
+    assert code == 0, errors(data)
+
+
+def test_an_unsigned_commit_fails_closed_naming_it(tmp_path: Path) -> None:
+    repo = opened(tmp_path, VERIFIED)
+    code, data = check(repo, "--commits", str(repo.commits({ALICE: "alice"})))
+    assert code == 1
+    assert errors(data) == [
+        f"commit {repo.head[:12]} is not verified by GitHub (unsigned); requireVerifiedCommits "
+        "is set, so the policy fails closed (sign the commit with a key GitHub ties to the "
+        "committer's account)"
+    ]
+
+
+def test_a_list_without_verification_fields_is_not_verified(tmp_path: Path) -> None:
+    repo = opened(tmp_path, VERIFIED)
+    items = github_commits(repo.root, repo.base, repo.head, {ALICE: "alice"})
+    for item in items:
+        del item["commit"]["verification"]
+    path = tmp_path / "bare.json"
+    path.write_text(paginated(items), encoding="utf-8")
+    code, data = check(repo, "--commits", str(path))
+    assert code == 1
+    assert errors(data)[0].startswith(
+        f"commit {repo.head[:12]} is not verified by GitHub (no verification given)"
+    )
+
+
+def test_a_commit_the_list_lacks_fails_closed(tmp_path: Path) -> None:
+    """bobby pushes after the workflow fetched the list: git has a commit GitHub's list
+    does not vouch for, even though he committed it under alice's identity."""
+    repo = opened(tmp_path, VERIFIED)
+    listed = verified_list(repo, {ALICE: "alice"}, {repo.head: None})
+    later = bobby_commits(repo, email=ALICE)
+    code, data = check(repo, "--commits", listed)
+    assert code == 1
+    assert errors(data) == [
+        f"commit {later[:12]} is not in GitHub's list of the pull request's commits, so "
+        "nothing shows it is verified; the policy fails closed"
+    ]
+
+
+def test_verified_commits_without_the_commit_list_fail_closed(tmp_path: Path) -> None:
+    repo = opened(tmp_path, VERIFIED)
+    code, data = check(repo)
+    assert code == 1
+    assert errors(data) == [
+        "requireVerifiedCommits needs GitHub's list of the pull request's commits "
+        "(--commits FILE) to see which are verified; the policy fails closed"
+    ]
+
+
+def test_without_the_option_the_authors_identity_still_hides_the_approver(
+    tmp_path: Path,
+) -> None:
+    """The documented residual risk (docs/security.md): git identities are claims, so
+    without requireVerifiedCommits bobby's commit under alice's address counts as hers."""
     repo = opened(tmp_path)
     bobby_commits(repo, email=ALICE)
     code, data = check(repo, "--commits", str(repo.commits({ALICE: "alice"})))
-    assert code == 1
-    assert rule(data, "owners")["status"] == "pending"
+    assert code == 0
+    assert rule(data, "owners")["status"] == "satisfied"
+
+
+def test_the_record_refuses_a_merge_with_a_commit_under_the_authors_identity(
+    tmp_path: Path,
+) -> None:
+    """``policy record`` judges the option as the gate does: the note says not-approved."""
+    repo = opened(tmp_path, VERIFIED)
+    alices = repo.head
+    bobbys = bobby_commits(repo, email=ALICE)
+    listed = verified_list(repo, {ALICE: "alice"}, {alices: None, bobbys: "bad_email"})
+    sha = merge(repo, "2026-11-24T12:00:00+01:00")
+    approved = reviews(repo, ("bobby", "APPROVED", "2026-11-24T10:00:00Z"))
+    result = record(repo, sha, approved, "--commits", listed)
+    assert result.exit_code == 0, result.output
+    assert note(repo, sha).decision == "not-approved"
+
+
+def test_the_record_of_verified_commits_by_the_author_is_approved(tmp_path: Path) -> None:
+    repo = opened(tmp_path, VERIFIED)
+    listed = verified_list(repo, {ALICE: "alice"}, {repo.head: None})
+    sha = merge(repo, "2026-11-24T12:00:00+01:00")
+    approved = reviews(repo, ("bobby", "APPROVED", "2026-11-24T10:00:00Z"))
+    result = record(repo, sha, approved, "--commits", listed)
+    assert result.exit_code == 0, result.output
+    assert note(repo, sha).decision == "approved"

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from itsmcode.audit.replay import Replay
-from itsmcode.audit.run import AuditOptions, parse_note, pr_from_message, resolve_population
+from itsmcode.audit.rows import parse_note, pr_from_message
+from itsmcode.audit.run import AuditOptions, resolve_population
 from itsmcode.diff.model import FieldChange
 from itsmcode.git.log import AuditGit
 from itsmcode.models import Config

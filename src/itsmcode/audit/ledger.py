@@ -17,6 +17,7 @@ the ledger file itself is the list of audited heads an auditor keeps with the ex
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -217,3 +218,43 @@ def append(path: Path, ledger: Ledger, entry: LedgerEntry) -> None:
         write_atomic(path, json.dumps(data, indent=2) + "\n")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write the audit ledger: {exc.strerror or exc}") from None
+
+
+def open_for_run(
+    repo: AuditGit,
+    path: Path | None,
+    branch: str,
+    tip: str,
+    heads: Sequence[str],
+    reason: str | None,
+    now: datetime,
+) -> tuple[Ledger, dict[str, Violation]]:
+    """The ledger at ``path`` (an empty one without a path) and the rewrites it shows,
+    less the ``heads`` acknowledged now with ``reason`` (recorded in the ledger)."""
+    ledger = read(path) if path is not None else Ledger()
+    found = rewrites(repo, ledger, branch, tip) if path is not None else {}
+    if heads:
+        if path is None or not reason:
+            raise ConfigError("--acknowledge-rewrite needs --ledger and a --reason")
+        made = acknowledge(found, branch, list(heads), reason, now.isoformat(), len(ledger.entries))
+        ledger.acknowledgements.extend(a.to_json() for a in made)
+        for acknowledged in made:
+            found.pop(acknowledged.head)
+    return ledger, found
+
+
+def record_run(
+    path: Path, ledger: Ledger, branch: str, tip: str, now: datetime, rewritten: bool
+) -> None:
+    """Append this run's head; when it found a rewrite, say which head it followed."""
+    previous = ledger.heads(branch)
+    append(
+        path,
+        ledger,
+        LedgerEntry(
+            branch,
+            tip,
+            now.isoformat(),
+            rewritten_from=previous[-1][0] if rewritten and previous else None,
+        ),
+    )

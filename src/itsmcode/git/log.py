@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from itsmcode.errors import GitError
-from itsmcode.git.facts import Identity
+from itsmcode.git.facts import GitCommit, Identity
 from itsmcode.git.repo import GitRepo, TreeEntry
 
 _MARK = "\x01"
@@ -231,19 +231,28 @@ class AuditGit(GitRepo):
             None if _ZERO.match(new_sha) else TreeEntry(new_mode, new_sha),
         )
 
-    def side_identities(
+    def side_commits(
         self, revisions: Iterable[str]
-    ) -> dict[str, tuple[tuple[str, ...], Identity, Identity]]:
-        """sha -> (parents, author, committer) of every commit ``revisions`` reach."""
+    ) -> dict[str, tuple[tuple[str, ...], GitCommit]]:
+        """sha -> (parents, commit with its identities and message) of every commit
+        ``revisions`` reach: a merged pull request's commits, for ``identities.writers``."""
         _, out, _ = self._run(
-            "log", "--format=%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00", "-z", *revisions, "--"
+            "-c",
+            "log.showSignature=false",
+            "log",
+            "-z",
+            "--format=%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B",
+            *revisions,
+            "--",
         )
-        found: dict[str, tuple[tuple[str, ...], Identity, Identity]] = {}
+        found: dict[str, tuple[tuple[str, ...], GitCommit]] = {}
+        # -z ends each commit with a NUL, so every commit is seven NUL-separated fields.
         fields = out.decode("utf-8", "replace").split("\0")
         for k in range(0, len(fields) - 6, 7):
             sha, parents, an, ae, cn, ce = (f.strip("\n") for f in fields[k : k + 6])
             if sha:
-                found[sha] = (tuple(parents.split()), Identity(an, ae), Identity(cn, ce))
+                commit = GitCommit(sha, Identity(an, ae), Identity(cn, ce), fields[k + 6])
+                found[sha] = (tuple(parents.split()), commit)
         return found
 
     def all_files(self, commit: str) -> dict[str, TreeEntry]:

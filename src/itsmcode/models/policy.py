@@ -43,6 +43,13 @@ class Options(Strict):
             "policy fail closed."
         ),
     )
+    require_verified_commits: bool = Field(
+        False,
+        description=(
+            "Every commit of the pull request must be verified by GitHub (a signature "
+            "GitHub ties to the committer's account); needs --commits."
+        ),
+    )
     invalidate_on_push: bool = Field(
         True, description="An approval counts only for the head commit it was given on."
     )

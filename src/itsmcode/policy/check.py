@@ -26,9 +26,8 @@ from itsmcode.load.catalog import Catalog
 from itsmcode.load.layout import CONFIG_FILE, Layout
 from itsmcode.models import ApprovalPolicy
 from itsmcode.policy.evaluate import Decision, evaluate, failed_closed
-from itsmcode.policy.facts import Facts, Item, PullFacts
+from itsmcode.policy.facts import Facts, Item, PullFacts, with_writers
 from itsmcode.policy.github import Review
-from itsmcode.policy.identities import writers
 from itsmcode.policy.integrity import gather
 
 
@@ -158,12 +157,7 @@ def run_check(
     paths = repo.changed_paths(base, landed)
     # base..head, not merge-base..head: commits the branch merged in from the target
     # are the target's, and their authors may well approve.
-    found = writers(repo.commits(base, head), pr.github_commits, base_catalog)
-    pr = replace(
-        pr,
-        committers=pr.committers | found.logins,
-        unknown_committers=pr.unknown_committers + found.unknown,
-    )
+    pr = with_writers(pr, repo.commits(base, head), base_catalog)
     layouts = [Layout.from_config(base_config), Layout.from_config(head_catalog.config)]
     facts = gather(pr, changeset, paths, base_catalog, head_catalog, layouts)
     items = facts.items

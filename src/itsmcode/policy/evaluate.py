@@ -177,6 +177,7 @@ def evaluate(
             "the author's own approval cannot be told apart; the policy fails closed"
         )
     decision.errors.extend(unknown_writers(policy, facts))
+    decision.errors.extend(unverified_commits(policy, facts))
     decision.approved = (
         not decision.errors
         and not decision.freeze.blocked
@@ -199,6 +200,38 @@ def unknown_writers(policy: ApprovalPolicy, facts: Facts) -> list[str]:
         "allowUnknownCommitters: true)"
         for label in facts.pr.unknown_committers
     ]
+
+
+def unverified_commits(policy: ApprovalPolicy, facts: Facts) -> list[str]:
+    """With ``requireVerifiedCommits``, every commit must carry GitHub's verification.
+
+    git identities are claims: an approver can commit under the author's e-mail and be
+    taken for her. A verified signature is tied by GitHub to the signer's account, so
+    such a commit is not verified (``bad_email``), and one the approver signs as
+    herself names her as committer (barred). Fails closed on anything unverified or
+    unknown: no commit list, or commits git holds that the list lacks.
+    """
+    if not policy.spec.options.require_verified_commits or not facts.pr.judge_verification:
+        return []
+    listed = facts.pr.github_commits
+    if listed is None:
+        return [
+            "requireVerifiedCommits needs GitHub's list of the pull request's commits "
+            "(--commits FILE) to see which are verified; the policy fails closed"
+        ]
+    problems = [
+        f"commit {sha[:12]} is not in GitHub's list of the pull request's commits, so "
+        "nothing shows it is verified; the policy fails closed"
+        for sha in facts.pr.unlisted_commits
+    ]
+    unverified = {c.sha: c.reason or "not verified" for c in listed if not c.verified}
+    problems.extend(
+        f"commit {sha[:12]} is not verified by GitHub ({reason}); requireVerifiedCommits "
+        "is set, so the policy fails closed (sign the commit with a key GitHub ties to "
+        "the committer's account)"
+        for sha, reason in unverified.items()
+    )
+    return problems
 
 
 def ambiguous_authority(base: Catalog) -> list[str]:

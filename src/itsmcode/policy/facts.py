@@ -12,16 +12,16 @@ item with the entity's old facts, so it triggers the same rules as editing it
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from itsmcode.diff.model import ChangeSet, EntityChange
-from itsmcode.git.facts import Identity, PathChange
+from itsmcode.git.facts import GitCommit, Identity, PathChange
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import SLA, ChangeRequest, Service
 from itsmcode.policy.github import PullCommit
-from itsmcode.policy.identities import email_login, member_emails
+from itsmcode.policy.identities import email_login, member_emails, writers
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,11 @@ class PullFacts:
     unknown_committers: tuple[str, ...] = ()
     #: GitHub's list of the PR's commits (``--commits``); None: not given, git only.
     github_commits: tuple[PullCommit, ...] | None = None
+    #: Commits of git's ``base..head`` missing from ``github_commits`` (past its 250).
+    unlisted_commits: tuple[str, ...] = ()
+    #: Whether ``requireVerifiedCommits`` is judged: by check and record, which have
+    #: GitHub's word; not by the audit, which cannot re-check it offline (security.md).
+    judge_verification: bool = True
 
 
 @dataclass
@@ -126,6 +131,21 @@ class Facts:
                     seen.add(user)
                     todo.append(user)
         return seen
+
+
+def with_writers(pr: PullFacts, git_commits: Sequence[GitCommit], base: Catalog) -> PullFacts:
+    """``pr`` with everyone who wrote its commits barred and every untied identity listed
+    (``identities.writers``, policy.md property 10). The one way ``policy check``,
+    ``policy record`` and the audit learn who wrote a pull request, so they cannot
+    disagree: ``git_commits`` are the pull request's commits as git holds them, GitHub's
+    list (``pr.github_commits``) is read when the workflow passed it."""
+    found = writers(git_commits, pr.github_commits, base)
+    return replace(
+        pr,
+        committers=pr.committers | found.logins,
+        unknown_committers=pr.unknown_committers + found.unknown,
+        unlisted_commits=pr.unlisted_commits + found.unlisted,
+    )
 
 
 def committer_logins(identities: Iterable[Identity], base: Catalog) -> frozenset[str]:

@@ -93,6 +93,10 @@ class PullCommit:
     author: Person
     committer: Person
     message: str
+    #: ``commit.verification.verified``: GitHub checked the signature against the
+    #: committer's account (False when absent); ``reason`` says why not (``bad_email``).
+    verified: bool = False
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -218,11 +222,19 @@ def _pull_commit(data: Any, where: str) -> PullCommit:
     message = commit.get("message")
     if not isinstance(message, str):
         raise PayloadError(f"{where}.commit.message: expected a string")
+    verification = commit.get("verification")
+    verified, reason = False, "no verification given"
+    if isinstance(verification, Mapping):
+        verified = verification.get("verified") is True
+        stated = verification.get("reason")
+        reason = stated if isinstance(stated, str) and stated else "no reason given"
     return PullCommit(
         sha,
         _person(data, commit, "author", where),
         _person(data, commit, "committer", where),
         message,
+        verified,
+        None if verified else reason,
     )
 
 

@@ -61,6 +61,8 @@ class Writers:
 
     logins: frozenset[str]
     unknown: tuple[str, ...]  # one label per untied name and e-mail, first commit named
+    #: Commits of git's range that GitHub's list (when given) does not hold.
+    unlisted: tuple[str, ...] = ()
 
 
 def co_authors(message: str) -> list[Identity]:
@@ -105,7 +107,11 @@ def writers(
             unknown.setdefault((writer.name, writer.email.lower()), writer.label)
         else:
             logins |= tied
-    return Writers(frozenset(logins), tuple(unknown.values()))
+    listed = {gh.sha for gh in github_commits or ()}
+    unlisted = tuple(
+        c.sha for c in git_commits if github_commits is not None and c.sha not in listed
+    )
+    return Writers(frozenset(logins), tuple(unknown.values()), unlisted)
 
 
 def member_emails(base: Catalog) -> dict[str, str]:
