@@ -155,3 +155,42 @@ def test_every_rule_that_reads_the_clock_says_how() -> None:
         text = module.read_text()
         if "context.now" in text:
             assert 'USES_NOW = "date"' in text, module.name
+
+
+def test_an_unchanged_tree_is_answered_without_reading_the_files(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from itsmcode.lint import loading
+
+    monkeypatch.setattr(loading, "RACY_SECONDS", 0.0)  # files written just now count as old
+    root = example(tmp_path)
+    expected = lint_json(root)  # a miss: reads, and records each file's stat
+    assert lint_json(root) == expected
+
+    def no_reading(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the unchanged path read the files")
+
+    monkeypatch.setattr(loading, "read_files", no_reading)
+    assert lint_json(root) == expected
+
+
+def test_a_same_size_edit_with_its_mtime_put_back_is_still_seen(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`touch -d` can restore a file's mtime, never its ctime: the stat still differs."""
+    from itsmcode.lint import loading
+
+    monkeypatch.setattr(loading, "RACY_SECONDS", 0.0)
+    root = example(tmp_path)
+    lint_json(root)
+    lint_json(root)
+    target = root / "catalog/services/search.yaml"
+    before = target.stat()
+    text = target.read_text()
+    edited = text.replace("tier: 2", "tier: 9", 1)
+    assert edited != text and len(edited) == len(text)
+    target.write_text(edited)
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    cached = lint_json(root)
+    assert cached == lint_json(root, "--no-cache")
+    assert '"rule": "schema"' in cached[1]

@@ -70,9 +70,11 @@ def plan_rows(
     text: str, source: str, kind: str, explicit: dict[str, str], plan: ImportPlan
 ) -> list[str]:
     """Add the rows of ``text`` to ``plan``; returns usage problems (bad --map, no name)."""
-    sample = text[:8192]
+    # The delimiter is judged on the header row alone: the cells below are free text,
+    # and a cell full of semicolons must not turn a comma-separated sheet into one column.
+    header_line = text.split("\n", 1)[0]
     try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        dialect: Any = csv.Sniffer().sniff(header_line, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)

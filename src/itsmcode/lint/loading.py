@@ -1,12 +1,16 @@
 """Loading the work tree for lint: through the cache, parsing what it lacks in parallel.
 
-Every file is read (and hashed) on every run: that is cheap, and it is what makes the
-cache trustworthy (content, not mtime, decides). What the cache lacks is parsed on
-every core; every parsed file's values go back into the cache.
+Content decides, never modification times alone: every file a run needs is read and
+hashed, except on the unchanged path, where a file whose size, mtime, ctime and inode
+are those recorded when an earlier run read it (and which was older than that run by
+more than a clock tick) counts as the content it had then. What the cache lacks is
+parsed on every core; every parsed file's values go back into the cache.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from itsmcode.lint.cache import LintCache, file_key
 from itsmcode.load.layout import Layout
-from itsmcode.load.source import SourceFile, outside_files, read_files
+from itsmcode.load.pathsafety import Places, path_problems
+from itsmcode.load.source import SourceFile, discover, outside_files, read_files
 from itsmcode.load.yamlio import Limits, decode
 
 if TYPE_CHECKING:  # imported where used: reading and hashing must stay light (lint.run)
@@ -38,9 +43,91 @@ def read_tree(
 ) -> ReadTree:
     sources = read_files(root, layout, extra_paths, limits.max_file_size)
     outside = outside_files(root, layout, limits.max_file_size) if full else []
-    bounds = (limits.max_file_size, limits.max_depth, limits.max_nodes)
-    keys = {s.path: file_key(s.data, bounds) for s in (*sources, *outside) if s.data is not None}
+    keys = {
+        s.path: file_key(s.data, _bounds(limits))
+        for s in (*sources, *outside)
+        if s.data is not None
+    }
     return ReadTree(sources, keys, outside)
+
+
+def tree_fingerprint(tree: ReadTree) -> list[list[str]]:
+    """What the files are, for a run's cache key: each path with its content key, or
+    the problem that kept it from being read."""
+    return [
+        [s.path, tree.keys[s.path].hex() if s.path in tree.keys else f"problem:{s.problem}"]
+        for s in (*tree.sources, *tree.outside)
+    ]
+
+
+#: A file whose modification time is this close to a run may still change within the
+#: same clock tick unseen (git's "racy" files): its stat is not remembered.
+RACY_SECONDS = 2.0
+
+
+def stat_signatures(root: Path, tree: ReadTree, started: float) -> dict[str, list[Any]]:
+    """For the next run's quick check: path -> [size, mtime_ns, inode, ctime_ns, key]
+    of every regular file read.
+
+    Only files whose mtime and ctime lie before this run started (less a clock tick)
+    are recorded: such a file did not change while it was read, so the stat taken now
+    belongs to the content hashed. A later change moves its ctime (which no tool can
+    set back), so the next run reads it again."""
+    found: dict[str, list[Any]] = {}
+    horizon = (started - RACY_SECONDS) * 1e9
+    for source in tree.sources:
+        key = tree.keys.get(source.path)
+        if key is None:
+            continue
+        signature = _signature(root / source.path)
+        if signature is not None and signature[1] < horizon and signature[3] < horizon:
+            found[source.path] = [*signature, key.hex()]
+    return found
+
+
+def quick_fingerprint(
+    root: Path,
+    layout: Layout,
+    extra_paths: Iterable[str],
+    limits: Limits,
+    signatures: dict[str, list[Any]],
+    *,
+    full: bool,
+) -> list[list[str]] | None:
+    """``tree_fingerprint`` without reading the files whose stat is unchanged since a
+    run that read them; None when a file must be read after all (the caller then reads
+    the whole tree, as a miss needs it)."""
+    paths = sorted(set(discover(root, layout)) | set(extra_paths))
+    if path_problems(paths, Places.of([layout])):
+        return None  # unusual trees take the full path, which reports them
+    fingerprint: list[list[str]] = []
+    for path in paths:
+        known = signatures.get(path)
+        signature = _signature(root / path)
+        if known is None or signature is None or known[:4] != signature:
+            return None
+        fingerprint.append([path, str(known[4])])
+    outside = outside_files(root, layout, limits.max_file_size) if full else []
+    for source in outside:
+        if source.data is None:
+            fingerprint.append([source.path, f"problem:{source.problem}"])
+        else:
+            fingerprint.append([source.path, file_key(source.data, _bounds(limits)).hex()])
+    return fingerprint
+
+
+def _signature(path: Path) -> list[int] | None:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns]
+
+
+def _bounds(limits: Limits) -> tuple[int, int, int]:
+    return (limits.max_file_size, limits.max_depth, limits.max_nodes)
 
 
 def build_catalog(

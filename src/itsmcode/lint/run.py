@@ -8,6 +8,7 @@ the models (``itsm.yaml``'s layout and limits are cached by its bytes, too).
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,7 +17,13 @@ from zoneinfo import ZoneInfo
 
 from itsmcode.diagnostics import LintResult
 from itsmcode.lint.cache import LintCache, code_fingerprint, result_key
-from itsmcode.lint.loading import ReadTree, read_tree
+from itsmcode.lint.loading import (
+    ReadTree,
+    quick_fingerprint,
+    read_tree,
+    stat_signatures,
+    tree_fingerprint,
+)
 from itsmcode.lint.options import LintOptions, named_files
 from itsmcode.load.layout import CONFIG_FILE, Layout
 from itsmcode.load.yamlio import Limits
@@ -63,15 +70,29 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
     facts_key = result_key([b"config", code_fingerprint().encode(), config_bytes or b""])
     tree: ReadTree | None = None
     run: bytes | None = None
+    started = time.time()
+    stats_key = result_key([b"stats", code_fingerprint().encode(), str(root.resolve()).encode()])
     if cache is not None and config_bytes is not None:
         facts = _ConfigFacts.from_json(cache.value(facts_key))
         if facts is not None:
-            tree = read_tree(
-                root, Layout(facts.folders), named, facts.limits, full=not options.paths
+            layout = Layout(facts.folders)
+            signatures = cache.value(stats_key)
+            quick = (
+                quick_fingerprint(
+                    root, layout, named, facts.limits, signatures, full=not options.paths
+                )
+                if isinstance(signatures, dict)
+                else None
             )
-            run = _run_key(config_bytes, tree, named, options, facts.timezone)
+            if quick is not None:
+                hit = cache.result(_run_key(config_bytes, quick, named, options, facts.timezone))
+                if hit is not None:
+                    return LintResult(*hit)
+            tree = read_tree(root, layout, named, facts.limits, full=not options.paths)
+            run = _run_key(config_bytes, tree_fingerprint(tree), named, options, facts.timezone)
             hit = cache.result(run)
             if hit is not None:
+                cache.put_value(stats_key, stat_signatures(root, tree, started))
                 return LintResult(*hit)
     # A miss: the models, the rules and the configuration are needed now.
     from itsmcode.lint.engine import lint_catalog, outside_records
@@ -88,8 +109,10 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
     result = lint_catalog(catalog, named, options, outside_records(config, tree.outside))
     if cache is not None and config_bytes is not None:
         cache.put_value(facts_key, facts.to_json())
-        run = run or _run_key(config_bytes, tree, named, options, facts.timezone)
+        fingerprint = tree_fingerprint(tree)
+        run = run or _run_key(config_bytes, fingerprint, named, options, facts.timezone)
         cache.put_result(run, result.diagnostics, result.files)
+        cache.put_value(stats_key, stat_signatures(root, tree, started))
     return result
 
 
@@ -101,7 +124,7 @@ def _config_bytes(root: Path) -> bytes | None:
 
 
 def _run_key(
-    config: bytes, tree: ReadTree, named: list[str], options: LintOptions, zone: str
+    config: bytes, files: list[list[str]], named: list[str], options: LintOptions, zone: str
 ) -> bytes:
     """Everything a lint result depends on. Rules read the clock as a date in the
     repository's zone only (``rules.USES_NOW``), so the date is part of the key."""
@@ -110,9 +133,5 @@ def _run_key(
         today = now.astimezone(ZoneInfo(zone)).date().isoformat()
     except (KeyError, ValueError):
         today = now.isoformat()
-    files = [
-        [s.path, tree.keys[s.path].hex() if s.path in tree.keys else f"problem:{s.problem}"]
-        for s in (*tree.sources, *tree.outside)
-    ]
     head = [code_fingerprint(), today, sorted(options.paths), named, files]
     return result_key([json.dumps(head).encode("utf-8"), config])
