@@ -240,3 +240,17 @@ def test_score_needs_the_scorecard_practice(tmp_path: Path) -> None:
     result = run_cli(["score", "--repo", str(tmp_path)])
     assert result.exit_code == 2
     assert "needs the scorecard practice" in result.stderr
+
+
+def test_at_scores_the_repository_as_committed(tmp_path: Path) -> None:
+    from tests.diff.gitrepo import GitRepo
+    from tests.score.scored import service
+
+    repo = GitRepo(make_repo(tmp_path)).init()
+    repo.commit("scorecards")
+    # In the work tree only, d-gold loses its runbook link: silver's runbook-link fails.
+    repo.write({"catalog/services/d-gold.yaml": service("d-gold", tier=1, spec="  sla: gold\n")})
+    now = entry(score_json(tmp_path), "d-gold")
+    committed = entry(score_json(tmp_path, "--at", "HEAD"), "d-gold")
+    assert (now["level"], committed["level"]) == ("bronze", "gold")
+    assert now["failing"] == [{"check": "runbook-link", "level": "silver", "message": NO_RUNBOOK}]
