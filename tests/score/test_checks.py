@@ -8,13 +8,20 @@ from typing import get_args
 
 import pytest
 
-from itsmcode.models.scorecard import CheckId
+from itsmcode.models.scorecard import PARAMS, CheckId, FailureRateParams
 from itsmcode.score.checks import CHECKS
 from tests.score.scored import make_repo, score_json, service
 
 
 def test_the_models_list_the_same_check_ids_as_the_registry() -> None:
-    assert list(get_args(CheckId)) == list(CHECKS)
+    assert list(get_args(CheckId)) == list(CHECKS) == list(PARAMS)
+    assert all(CHECKS[i].Params is PARAMS[i] for i in CHECKS)
+
+
+def test_min_deployed_defaults_to_the_reports_threshold() -> None:
+    from itsmcode.reports.changes import MIN_DEPLOYED
+
+    assert FailureRateParams().min_deployed == MIN_DEPLOYED
 
 
 @pytest.mark.parametrize("check_id", list(CHECKS))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -211,15 +212,27 @@ def test_unknown_service_is_a_usage_error(repo: Path) -> None:
     assert "no service 'd-glod' (did you mean 'd-gold'?)" in result.stderr
 
 
-def test_bad_check_parameters_are_located(tmp_path: Path) -> None:
+def test_bad_check_parameters_are_lint_errors_and_the_scorecard_is_left_out(
+    tmp_path: Path,
+) -> None:
     from tests.score.scored import BASICS
 
-    card = BASICS.replace("{min: 90, window: 30d}", "{min: 90, windw: 30d}")
+    card = BASICS.replace("{min: 90, window: 30d}", "{min: 90, windw: 30d}").replace(
+        "{check: description}", "{check: runbook-link, with: {title: 3}}"
+    )
     make_repo(tmp_path, {"processes/scorecards/basics.yaml": card})
-    result = run_cli(["score", "--repo", str(tmp_path)])
-    assert result.exit_code == 2
-    assert result.stderr.startswith("itsm: error: processes/scorecards/basics.yaml:13:27:")
-    assert "check sla-attainment: unknown field 'windw' (did you mean 'window'?)" in result.stderr
+    result = run_cli(["lint", "processes/scorecards/basics.yaml"], cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:2] == [
+        "processes/scorecards/basics.yaml:7:44: error [schema] spec.levels[0].checks[0].with: "
+        "parameter title: Input should be a valid string",
+        "processes/scorecards/basics.yaml:13:17: error [schema] spec.levels[2].checks[0].with: "
+        "unknown parameter 'windw' (did you mean 'window'?); it takes min, window",
+    ]
+    scored = run_cli(["score", "--format", "json", "--repo", str(tmp_path)])
+    assert scored.exit_code == 0
+    assert "1 file did not load and is left out of the scores" in scored.stderr
+    assert {s["scorecard"] for s in json.loads(scored.stdout)["services"]} == {"shop"}
 
 
 def test_unknown_check_id_is_a_lint_error_with_did_you_mean(tmp_path: Path) -> None:

@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from itsmcode.errors import ConfigError
-from itsmcode.load.catalog import Catalog, Record
-from itsmcode.load.validate import model_problems
+from itsmcode.load.catalog import Catalog
 from itsmcode.models import Scorecard, Service
 from itsmcode.models.scorecard import Selector, Target
 from itsmcode.score.checks import CHECKS, ScoreContext
@@ -86,15 +84,12 @@ def selects(selector: Selector, service: Service) -> bool:
 
 
 def score(catalog: Catalog, now: datetime) -> ScoreResult:
-    """Every scorecard against every service it selects (retired services are not scored).
-
-    Raises ConfigError (exit 2) for a check's parameters that do not validate: a level
-    that cannot be judged is not reported as passed or failed."""
+    """Every scorecard against every service it selects (retired services are not scored)."""
     context = ScoreContext(catalog, now)
     result = ScoreResult(now)
     services = [s for s in catalog.all(Service) if s.spec.lifecycle != "retired"]
-    for record, card in catalog.each(Scorecard):
-        levels = _parsed_levels(record, card)
+    for card in catalog.all(Scorecard):
+        levels = _parsed_levels(card)
         chosen = [s for s in services if selects(card.spec.selector, s)]
         scored = [_score_one(card, levels, s, context) for s in chosen]
         result.scored += scored
@@ -108,26 +103,18 @@ def score(catalog: Catalog, now: datetime) -> ScoreResult:
 _Levels = list[tuple[str, list[tuple[str, BaseModel]]]]
 
 
-def _parsed_levels(record: Record, card: Scorecard) -> _Levels:
-    levels: _Levels = []
-    for i, level in enumerate(card.spec.levels):
-        uses: list[tuple[str, BaseModel]] = []
-        for j, use in enumerate(level.checks):
-            module = CHECKS[use.check]
-            try:
-                params = module.Params.model_validate(use.with_)
-            except ValidationError as exc:
-                problem = model_problems(module.Params, exc)[0]
-                where = record.location(
-                    ("spec", "levels", i, "checks", j, "with", *problem.loc), key=problem.at_key
-                )
-                raise ConfigError(
-                    f"{where}: check {use.check}: {problem.message} "
-                    "(docs/reference/checks.md lists its parameters)"
-                ) from None
-            uses.append((use.check, params))
-        levels.append((level.name, uses))
-    return levels
+def _parsed_levels(card: Scorecard) -> _Levels:
+    """Each level's checks with their parameters (validated when the file loaded)."""
+    return [
+        (
+            level.name,
+            [
+                (use.check, CHECKS[use.check].Params.model_validate(use.with_))
+                for use in level.checks
+            ],
+        )
+        for level in card.spec.levels
+    ]
 
 
 def _score_one(card: Scorecard, levels: _Levels, service: Service, context: ScoreContext) -> Scored:

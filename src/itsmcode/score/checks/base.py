@@ -8,24 +8,12 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
-
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import Service
 from itsmcode.models.base import Strict
-from itsmcode.models.types import Duration
+from itsmcode.models.scorecard import NoParams, WindowParams
 from itsmcode.reports import changes, problems, sla
 from itsmcode.reports.common import Period
-
-
-class NoParams(Strict):
-    """A check without parameters."""
-
-
-class WindowParams(Strict):
-    window: Duration = Field(
-        default=timedelta(days=90), description="Span up to now that is looked at."
-    )
 
 
 @dataclass
@@ -70,3 +58,6 @@ class CheckModule(Protocol):
     def check(self, service: Service, params: Any, context: ScoreContext) -> str | None:
         """None when the service passes; otherwise why it fails, in a sentence."""
         ...
+
+
+__all__ = ["CheckModule", "NoParams", "ScoreContext", "WindowParams"]

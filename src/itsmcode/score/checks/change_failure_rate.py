@@ -13,28 +13,12 @@ Failing::
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from pydantic import Field
-
 from itsmcode.models import Service
-from itsmcode.models.base import Strict
-from itsmcode.models.types import Duration
-from itsmcode.reports.changes import MIN_DEPLOYED
+from itsmcode.models.scorecard import FailureRateParams as Params
 from itsmcode.reports.common import human
 from itsmcode.score.checks.base import ScoreContext
 
 ID = "change-failure-rate"
-
-
-class Params(Strict):
-    max: float = Field(0.15, ge=0, le=1, description="Highest failure rate, a fraction.")
-    window: Duration = Field(
-        default=timedelta(days=90), description="Span up to now whose deployments count."
-    )
-    min_deployed: int = Field(
-        MIN_DEPLOYED, ge=1, description="Fewest deployments that say something."
-    )
 
 
 def check(service: Service, params: Params, context: ScoreContext) -> str | None:

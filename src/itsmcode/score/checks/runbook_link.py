@@ -13,17 +13,11 @@ Failing::
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from itsmcode.models import Service
-from itsmcode.models.base import Strict
+from itsmcode.models.scorecard import RunbookParams as Params
 from itsmcode.score.checks.base import ScoreContext
 
 ID = "runbook-link"
-
-
-class Params(Strict):
-    title: str = Field("runbook", min_length=1, description="Text the link's title contains.")
 
 
 def check(service: Service, params: Params, context: ScoreContext) -> str | None:

@@ -13,24 +13,12 @@ Failing::
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from pydantic import Field
-
 from itsmcode.models import Service
-from itsmcode.models.base import Strict
-from itsmcode.models.types import Duration
+from itsmcode.models.scorecard import AttainmentParams as Params
 from itsmcode.reports.common import human
 from itsmcode.score.checks.base import ScoreContext
 
 ID = "sla-attainment"
-
-
-class Params(Strict):
-    min: float = Field(95.0, ge=0, le=100, description="Lowest attainment, in percent.")
-    window: Duration = Field(
-        default=timedelta(days=90), description="Span up to now whose incidents count."
-    )
 
 
 def check(service: Service, params: Params, context: ScoreContext) -> str | None:
