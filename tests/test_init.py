@@ -26,6 +26,7 @@ PRACTICE_PATHS = {
     "change": "processes/approval-policy.yaml",
     "incident": "incidents",
     "problem": "problems",
+    "scorecard": "processes/scorecards/service-basics.yaml",
 }
 
 
@@ -55,6 +56,7 @@ def lint_strict(root: Path) -> dict[str, object]:
         "catalog,sla,change",
         "incident,problem",
         "catalog,sla,change,incident,problem",
+        "scorecard",
         " Problem , sla ,",  # spaces, case and empty items are forgiven
     ],
 )

@@ -24,6 +24,7 @@ RANK = {
     "policy": 4,
     "reports": 4,
     "audit": 5,
+    "score": 5,  # reads the reports, like audit
     "interop": 5,
     "reporters": 6,
     "scaffold": 6,

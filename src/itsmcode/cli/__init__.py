@@ -153,6 +153,7 @@ COMMANDS: dict[str, str] = {
     "history": "itsmcode.cli.audit_cmd:history",
     "cache": "itsmcode.cli.cache_cmd:cache",
     "report": "itsmcode.cli.report_cmd:report",
+    "score": "itsmcode.cli.score_cmd:score",
     "calendar": "itsmcode.cli.calendar_cmd:calendar",
     "impact": "itsmcode.cli.impact_cmd:impact",
     "graph": "itsmcode.cli.impact_cmd:graph",

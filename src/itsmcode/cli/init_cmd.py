@@ -52,8 +52,9 @@ _NAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
     "--practices",
     metavar="LIST",
     default=None,
-    help="Comma-separated ITIL-lite practices: catalog, sla, change, incident, problem "
-    "(catalog is always on). Default: those of an existing itsm.yaml, else catalog,sla,change.",
+    help="Comma-separated ITIL-lite practices: catalog, sla, change, incident, problem, "
+    "scorecard (catalog is always on). Default: those of an existing itsm.yaml, else "
+    "catalog,sla,change.",
 )
 @click.option(
     "--name",

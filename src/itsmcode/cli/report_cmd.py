@@ -106,7 +106,7 @@ def _run(name: str, **options: Any) -> None:
 
     builders = {"sla": sla.build, "changes": changes.build, "problems": problems.build}
     fail_on = _fail_on(name, options["fail_on"])
-    catalog = _catalog(resolve_root(options["repo"]), options["at"])
+    catalog = load_catalog(resolve_root(options["repo"]), options["at"])
     practice = NEEDS_PRACTICE[name]
     if practice not in catalog.config.spec.practices:
         raise ConfigError(
@@ -145,7 +145,8 @@ def _fail_on(name: str, text: str) -> set[str]:
     return wanted
 
 
-def _catalog(root: Path, at: str | None) -> Catalog:
+def load_catalog(root: Path, at: str | None) -> Catalog:
+    """The catalog of the worktree, or of a git revision or date (``--at``)."""
     from itsmcode.load.config import load_config
 
     if at is None:

@@ -27,6 +27,7 @@ KIND_ALIASES = {
     "policy": "ApprovalPolicy",
     "incidents": "Incident",
     "problems": "Problem",
+    "scorecards": "Scorecard",
     "config": "Config",
 }
 

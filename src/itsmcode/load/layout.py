@@ -28,6 +28,7 @@ PRACTICE_KINDS: dict[str, tuple[str, ...]] = {
     "change": ("ChangeRequest", "StandardChange", "ApprovalPolicy", "Calendar"),
     "incident": ("Incident",),
     "problem": ("Problem",),
+    "scorecard": ("Scorecard",),
 }
 
 
@@ -51,6 +52,7 @@ class Layout:
             "ApprovalPolicy": paths.approval_policy,
             "Incident": paths.incidents,
             "Problem": paths.problems,
+            "Scorecard": paths.scorecards,
         }
         enabled = {"Config"} | {
             kind for practice in config.spec.practices for kind in PRACTICE_KINDS[practice]

@@ -9,6 +9,7 @@ from itsmcode.models.config import Config
 from itsmcode.models.incident import Incident
 from itsmcode.models.policy import ApprovalPolicy
 from itsmcode.models.problem import Problem
+from itsmcode.models.scorecard import Scorecard
 from itsmcode.models.service import Service
 from itsmcode.models.sla import SLA
 from itsmcode.models.standard_change import StandardChange
@@ -28,6 +29,7 @@ MODELS: dict[str, type[Entity]] = {
         ApprovalPolicy,
         Incident,
         Problem,
+        Scorecard,
     )
 }
 
@@ -43,6 +45,7 @@ __all__ = [
     "Metadata",
     "Problem",
     "Reference",
+    "Scorecard",
     "Service",
     "StandardChange",
     "Team",

@@ -10,7 +10,7 @@ from pydantic import Field
 from itsmcode.models.base import Entity, Strict
 from itsmcode.models.types import Duration, TimeZone
 
-Practice = Literal["catalog", "sla", "change", "incident", "problem"]
+Practice = Literal["catalog", "sla", "change", "incident", "problem", "scorecard"]
 RuleSeverity = Literal["error", "warning", "off"]
 _DEFAULT_PRACTICES: list[Practice] = ["catalog", "sla", "change"]
 
@@ -31,6 +31,7 @@ class Paths(Strict):
     )
     incidents: str = Field("incidents", description="Folder of Incident files.")
     problems: str = Field("problems", description="Folder of Problem files.")
+    scorecards: str = Field("processes/scorecards", description="Folder of Scorecard files.")
 
 
 class LintSettings(Strict):

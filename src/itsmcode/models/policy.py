@@ -23,6 +23,7 @@ KindName = Literal[
     "ApprovalPolicy",
     "Incident",
     "Problem",
+    "Scorecard",
 ]
 
 

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from itsmcode.workflows.pin import GateSource
 
 #: The practices in the order itsm.yaml lists them; ``catalog`` is always on.
-PRACTICES: tuple[str, ...] = ("catalog", "sla", "change", "incident", "problem")
+PRACTICES: tuple[str, ...] = ("catalog", "sla", "change", "incident", "problem", "scorecard")
 DEFAULT_PRACTICES: tuple[str, ...] = ("catalog", "sla", "change")
 TEMPLATE_SUFFIX = ".tmpl"
 
@@ -89,6 +89,7 @@ _LAYOUT: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "incident": (("`incidents/<year>/`", "incident records"),),
     "problem": (("`problems/`", "problem records: the causes behind recurring incidents"),),
+    "scorecard": (("`processes/scorecards/`", "the standards services are scored against"),),
 }
 _EXAMPLES: dict[str, str] = {
     "catalog": "the website and database services and the business-hours calendar",
@@ -96,6 +97,7 @@ _EXAMPLES: dict[str, str] = {
     "change": "the change request, the standard change, the freeze dates and the policy tests",
     "incident": "the incident",
     "problem": "the problem",
+    "scorecard": "the service-basics scorecard",
 }
 
 

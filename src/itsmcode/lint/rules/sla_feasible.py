@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from itsmcode.diagnostics import Diagnostic, Severity
 from itsmcode.lint.rules.base import LintContext
@@ -46,38 +47,62 @@ def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
     if not context.layout.enabled(SLA.KIND):
         return
     for record, service in catalog.each(Service):
-        spec = service.spec
-        if spec.lifecycle == "retired" or spec.sla is None:
+        found = infeasible(catalog, service)
+        if found is None:
             continue
-        target = _availability(catalog, spec.sla)
-        if target is None:
-            continue
-        factors: list[tuple[str, float]] = []
-        seen: set[str] = set()
-        for dep in spec.depends_on:
-            # A repeated entry is still one dependency; a self-dependency is a cycle.
-            if dep.type != "hard" or dep.service in seen or dep.service == service.name:
-                continue
-            seen.add(dep.service)
-            dependency = catalog.service(dep.service)
-            if dependency is None or dependency.spec.sla is None:
-                continue
-            availability = _availability(catalog, dependency.spec.sla)
-            if availability is not None:
-                factors.append((dep.service, availability))
-        if not factors:
-            continue
-        ceiling = 100.0 * math.prod(a / 100.0 for _, a in factors)
-        if target <= ceiling + TOLERANCE:
-            continue
-        terms = " x ".join(f"{name} {percent(a)}" for name, a in factors)
         yield record.diagnostic(
             ID,
             ("spec", "sla"),
-            f"SLA {spec.sla} promises {percent(target)} but hard dependencies allow at most "
-            f"{at_most(ceiling, target)} ({terms}); choose an SLA with a lower availability "
+            f"{found.summary()}; choose an SLA with a lower availability "
             "target, raise the dependencies' SLAs, or make some dependencies soft",
         )
+
+
+@dataclass(frozen=True)
+class Infeasible:
+    """A service's SLA promising more availability than its hard dependencies allow."""
+
+    sla: str
+    target: float
+    ceiling: float
+    factors: tuple[tuple[str, float], ...]
+
+    def summary(self) -> str:
+        terms = " x ".join(f"{name} {percent(a)}" for name, a in self.factors)
+        return (
+            f"SLA {self.sla} promises {percent(self.target)} but hard dependencies allow at "
+            f"most {at_most(self.ceiling, self.target)} ({terms})"
+        )
+
+
+def infeasible(catalog: Catalog, service: Service) -> Infeasible | None:
+    """Why the service's SLA cannot be kept given its direct hard dependencies' SLAs, or
+    None when it can (or says nothing: retired, no SLA, no availability target)."""
+    spec = service.spec
+    if spec.lifecycle == "retired" or spec.sla is None:
+        return None
+    target = _availability(catalog, spec.sla)
+    if target is None:
+        return None
+    factors: list[tuple[str, float]] = []
+    seen: set[str] = set()
+    for dep in spec.depends_on:
+        # A repeated entry is still one dependency; a self-dependency is a cycle.
+        if dep.type != "hard" or dep.service in seen or dep.service == service.name:
+            continue
+        seen.add(dep.service)
+        dependency = catalog.service(dep.service)
+        if dependency is None or dependency.spec.sla is None:
+            continue
+        availability = _availability(catalog, dependency.spec.sla)
+        if availability is not None:
+            factors.append((dep.service, availability))
+    if not factors:
+        return None
+    ceiling = 100.0 * math.prod(a / 100.0 for _, a in factors)
+    if target <= ceiling + TOLERANCE:
+        return None
+    return Infeasible(spec.sla, target, ceiling, tuple(factors))
 
 
 def _availability(catalog: Catalog, name: str) -> float | None:

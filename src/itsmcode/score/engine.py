@@ -1,0 +1,213 @@
+"""Score every selected service against every scorecard: each service's level, its
+failing checks, and the roll-ups per team, for the organisation and per target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from itsmcode.load.catalog import Catalog
+from itsmcode.models import Scorecard, Service
+from itsmcode.models.scorecard import Selector, Target
+from itsmcode.score.checks import CHECKS, ScoreContext
+
+TargetStatus = Literal["met", "on-track", "late"]
+
+
+@dataclass(frozen=True)
+class Failing:
+    check: str
+    level: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Scored:
+    service: str
+    team: str
+    scorecard: str
+    levels: tuple[str, ...]  # the scorecard's, lowest first
+    level: str | None
+    failing: tuple[Failing, ...]
+
+    def rank(self) -> int:
+        """How many levels the service has reached (0: none)."""
+        return 0 if self.level is None else self.levels.index(self.level) + 1
+
+    def next_level(self) -> str | None:
+        return self.levels[self.rank()] if self.rank() < len(self.levels) else None
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    scorecard: str
+    level: str
+    by: date
+    services: tuple[str, ...]
+    at_level: tuple[str, ...]  # of services, those at or above the level
+    status: TargetStatus
+
+
+@dataclass
+class ScoreResult:
+    at: datetime
+    scored: list[Scored] = field(default_factory=list)
+    targets: list[TargetResult] = field(default_factory=list)
+
+    def teams(self) -> list[tuple[str, str, dict[str | None, int]]]:
+        """(team, scorecard, services per level) with every level (and None) counted."""
+        return self._rollup(lambda s: s.team)
+
+    def organisation(self) -> list[tuple[str, str, dict[str | None, int]]]:
+        return self._rollup(lambda s: "")
+
+    def _rollup(self, key: Any) -> list[tuple[str, str, dict[str | None, int]]]:
+        groups: dict[tuple[str, str], dict[str | None, int]] = {}
+        for s in self.scored:
+            counts = groups.setdefault(
+                (key(s), s.scorecard), {**{name: 0 for name in s.levels}, None: 0}
+            )
+            counts[s.level] += 1
+        return [(k, card, counts) for (k, card), counts in sorted(groups.items())]
+
+
+def selects(selector: Selector, service: Service) -> bool:
+    spec = service.spec
+    return (
+        (selector.tiers is None or spec.tier in selector.tiers)
+        and (selector.types is None or spec.type in selector.types)
+        and all(service.metadata.labels.get(k) == v for k, v in selector.labels.items())
+    )
+
+
+def score(catalog: Catalog, now: datetime) -> ScoreResult:
+    """Every scorecard against every service it selects (retired services are not scored)."""
+    context = ScoreContext(catalog, now)
+    result = ScoreResult(now)
+    services = [s for s in catalog.all(Service) if s.spec.lifecycle != "retired"]
+    for card in catalog.all(Scorecard):
+        levels = _parsed_levels(card)
+        chosen = [s for s in services if selects(card.spec.selector, s)]
+        scored = [_score_one(card, levels, s, context) for s in chosen]
+        result.scored += scored
+        result.targets += [
+            _target(card, t, scored, services, context.today()) for t in card.spec.targets
+        ]
+    result.scored.sort(key=lambda s: (s.service, s.scorecard))
+    return result
+
+
+_Levels = list[tuple[str, list[tuple[str, BaseModel]]]]
+
+
+def _parsed_levels(card: Scorecard) -> _Levels:
+    """Each level's checks with their parameters (validated when the file loaded)."""
+    return [
+        (
+            level.name,
+            [
+                (use.check, CHECKS[use.check].Params.model_validate(use.with_))
+                for use in level.checks
+            ],
+        )
+        for level in card.spec.levels
+    ]
+
+
+def _score_one(card: Scorecard, levels: _Levels, service: Service, context: ScoreContext) -> Scored:
+    failing: list[Failing] = []
+    reached: str | None = None
+    capped = False
+    for name, uses in levels:
+        before = len(failing)
+        for check_id, params in uses:
+            message = CHECKS[check_id].check(service, params, context)
+            if message is not None:
+                failing.append(Failing(check_id, name, message))
+        # A level counts only with every level below it: a failing lower check caps it.
+        capped = capped or len(failing) > before
+        if not capped:
+            reached = name
+    return Scored(
+        service.name,
+        service.spec.owner,
+        card.name,
+        tuple(name for name, _ in levels),
+        reached,
+        tuple(failing),
+    )
+
+
+def _target(
+    card: Scorecard, target: Target, scored: list[Scored], services: list[Service], today: date
+) -> TargetResult:
+    """A target is met when every service it applies to is at or above its level, late
+    when it is not and its date has passed (in the repository's zone), else on track."""
+    by_name = {s.name: s for s in services}
+    mine = [s for s in scored if selects(target, by_name[s.service])]
+    needed = [level.name for level in card.spec.levels].index(target.level) + 1
+    at_level = tuple(s.service for s in mine if s.rank() >= needed)
+    status: TargetStatus
+    if len(at_level) == len(mine):
+        status = "met"
+    elif today > target.by:
+        status = "late"
+    else:
+        status = "on-track"
+    return TargetResult(
+        card.name, target.level, target.by, tuple(s.service for s in mine), at_level, status
+    )
+
+
+def _levels_json(counts: dict[str | None, int]) -> dict[str, int]:
+    return {("none" if name is None else name): n for name, n in counts.items()}
+
+
+def to_json(result: ScoreResult, only: str | None = None) -> dict[str, Any]:
+    """The ``--format json`` document (docs/score.md); ``only`` narrows ``services`` to
+    one service, the roll-ups stay the organisation's."""
+    return {
+        "score": 1,
+        "at": result.at.isoformat(),
+        "services": [
+            {
+                "service": s.service,
+                "scorecard": s.scorecard,
+                "team": s.team,
+                "level": s.level,
+                "next": s.next_level(),
+                "failing": [
+                    {"check": f.check, "level": f.level, "message": f.message} for f in s.failing
+                ],
+            }
+            for s in result.scored
+            if only is None or s.service == only
+        ],
+        "teams": [
+            {
+                "team": team,
+                "scorecard": card,
+                "services": sum(c.values()),
+                "levels": _levels_json(c),
+            }
+            for team, card, c in result.teams()
+        ],
+        "organisation": [
+            {"scorecard": card, "services": sum(c.values()), "levels": _levels_json(c)}
+            for _, card, c in result.organisation()
+        ],
+        "targets": [
+            {
+                "scorecard": t.scorecard,
+                "level": t.level,
+                "by": t.by.isoformat(),
+                "services": list(t.services),
+                "atLevel": len(t.at_level),
+                "status": t.status,
+            }
+            for t in result.targets
+        ],
+    }
