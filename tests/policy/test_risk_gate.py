@@ -160,6 +160,7 @@ ATTACKS: dict[str, dict[str, str | None]] = {
     "raise the thresholds": {
         "itsm.yaml": CONFIG + "  reports: {risk: {medium: 500, high: 1000}}\n",
     },
+}
 
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
