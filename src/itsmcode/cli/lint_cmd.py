@@ -109,7 +109,11 @@ def lint(
         now = now.replace(tzinfo=timezone.utc)
     if changed is not None and (paths or at is not None):
         raise ConfigError("--changed chooses the files itself: drop PATHS and --at")
-    options = LintOptions(paths=relative, now=now, cache=not no_cache, workers=jobs)
+    from itsmcode.reports.risk import level as risk_level
+
+    options = LintOptions(
+        paths=relative, now=now, cache=not no_cache, workers=jobs, risk=risk_level
+    )
     if changed is not None:
         from itsmcode.lint.changed import lint_changed
 

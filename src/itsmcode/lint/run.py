@@ -114,5 +114,6 @@ def _run_key(
         [s.path, tree.keys[s.path].hex() if s.path in tree.keys else f"problem:{s.problem}"]
         for s in (*tree.sources, *tree.outside)
     ]
-    head = [code_fingerprint(), today, sorted(options.paths), named, files]
+    scored = options.risk is not None  # risk-understated runs only then
+    head = [code_fingerprint(), today, sorted(options.paths), named, files, scored]
     return result_key([json.dumps(head).encode("utf-8"), config])

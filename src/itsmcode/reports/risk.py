@@ -120,6 +120,11 @@ def score(evidence: Catalog, change: ChangeRequest) -> RiskScore:
     )
 
 
+def level(evidence: Catalog, change: ChangeRequest) -> str:
+    """Just the level (the lint rule risk-understated's scorer)."""
+    return score(evidence, change).level
+
+
 def _names(change: ChangeRequest) -> list[str]:
     return list(dict.fromkeys(change.spec.services))
 
