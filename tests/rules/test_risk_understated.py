@@ -23,13 +23,17 @@ def lint_json(root: Path, *extra: str) -> list[dict[str, Any]]:
 
 
 def test_low_declared_high_scored_is_a_warning(tmp_path: Path) -> None:
-    # chg-big scores 67 (high); chg-ok the same but declares high; chg-done is completed;
-    # chg-med declares medium (one level below is not reported).
+    # chg-big scores 67 (high: 55 without its 12 for dependents, so the graph decides);
+    # chg-in 72 (high already without them: 30 tier + 30 freeze); chg-ok the same as
+    # chg-big but declares high; chg-med declares medium (one level below: not reported).
     files = {
         **graph_files(),
         "changes/2026/chg-big.yaml": change_request("chg-big", **BIG),
         "changes/2026/chg-ok.yaml": change_request("chg-ok", risk="high", **BIG),
         "changes/2026/chg-med.yaml": change_request("chg-med", risk="medium", **BIG),
+        "changes/2026/chg-in.yaml": change_request(
+            "chg-in", start="2026-12-21T10:00:00+01:00", end="2026-12-21T11:00:00+01:00"
+        ),
     }
     root = write_repo(tmp_path, files)
     found = lint_json(root)
@@ -40,7 +44,14 @@ def test_low_declared_high_scored_is_a_warning(tmp_path: Path) -> None:
             "warning",
             "declared risk low, but the evidence scores it high; run 'itsm risk chg-big' "
             "for the factors, then raise spec.risk or change what drives the score",
-        )
+        ),
+        (
+            "changes/2026/chg-in.yaml",
+            8,
+            "warning",
+            "declared risk low, but the evidence scores it high; run 'itsm risk chg-in' "
+            "for the factors, then raise spec.risk or change what drives the score",
+        ),
     ]
 
 

@@ -115,7 +115,7 @@ def lint(
     if changed is not None and (paths or at is not None):
         raise ConfigError("--changed chooses the files itself: drop PATHS and --at")
     options = LintOptions(
-        paths=relative, now=now, cache=not no_cache, workers=jobs, risk=_risk_level
+        paths=relative, now=now, cache=not no_cache, workers=jobs, risk=_scores_high
     )
     if changed is not None:
         from itsmcode.lint.changed import lint_changed
@@ -153,8 +153,8 @@ def _print_rules() -> None:
         click.echo(f"{rule_id:24} {severity.value if severity else 'off':8} {summary}")
 
 
-def _risk_level(catalog: Catalog, change: ChangeRequest) -> str:
+def _scores_high(catalog: Catalog, change: ChangeRequest) -> bool:
     """risk-understated's scorer, imported only when the rules run (not on a cache hit)."""
-    from itsmcode.reports.risk import level
+    from itsmcode.reports.risk import scores_high
 
-    return level(catalog, change)
+    return scores_high(catalog, change)

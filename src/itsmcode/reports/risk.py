@@ -11,22 +11,25 @@ services' SLA calendars (clock/business.py), the blast radius of the dependency 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from itsmcode.clock.business import BusinessClock
 from itsmcode.clock.freezes import freeze_intervals
 from itsmcode.clock.schedule import freeze_rules
+from itsmcode.diff.graph import dependents_closure
 from itsmcode.lint.rules.standard_change_fit import misfits
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import ChangeRequest, Incident
 from itsmcode.models.change import RISK_ORDER
 from itsmcode.reports import changes
 from itsmcode.reports.common import Period, human
-from itsmcode.reports.graph import ServiceMap, reach
+from itsmcode.reports.graph import EdgeMap, ServiceMap, reverse_edges
 
 #: Points of the most critical affected service, by tier.
 TIER_POINTS = {1: 30, 2: 20, 3: 10, 4: 0}
@@ -100,29 +103,98 @@ def score(evidence: Catalog, change: ChangeRequest) -> RiskScore:
     """The risk of ``change`` (which need not be in ``evidence``) from ``evidence``'s
     services, history and calendars. The gate passes the base catalog as evidence, so
     a pull request cannot rewrite the history it is judged by."""
+    thresholds = evidence.config.spec.reports.risk
+    return RiskScore(
+        change.name,
+        change.spec.risk,
+        _factors(evidence, change, blast=True),
+        thresholds.medium,
+        thresholds.high,
+    )
+
+
+def scores_high(evidence: Catalog, change: ChangeRequest) -> bool:
+    """Whether ``score(evidence, change)`` is high, without walking the dependency graph
+    when the other factors decide it either way (the blast radius adds 0 to 20): lint
+    asks this of every open change, and on a large graph the walk is the cost."""
+    high = evidence.config.spec.reports.risk.high
+    partial = sum(f.points for f in _factors(evidence, change, blast=False))
+    if partial >= high:
+        return True
+    if partial + DEPENDENT_CAP < high:
+        return False
+    return score(evidence, change).level == "high"
+
+
+def _factors(evidence: Catalog, change: ChangeRequest, *, blast: bool) -> tuple[Factor, ...]:
     at = change.spec.window.start
     factors = [
         _tier(evidence, change),
-        _blast_radius(evidence, change),
+        _blast_radius(evidence, change) if blast else None,
         _freeze(evidence, change),
         _out_of_hours(evidence, change),
         *_failure_rates(evidence, change, at),
         _incidents(evidence, change, at),
         _standard(evidence, change),
     ]
-    thresholds = evidence.config.spec.reports.risk
-    return RiskScore(
-        change.name,
-        change.spec.risk,
-        tuple(f for f in factors if f is not None),
-        thresholds.medium,
-        thresholds.high,
+    return tuple(f for f in factors if f is not None)
+
+
+class _Times:
+    """When changes to one service (or by one team) finished, and which failed: a
+    window's tally by bisection, not by a walk over the whole history per change."""
+
+    def __init__(self, deployed: list[tuple[float, bool]]) -> None:
+        deployed.sort()
+        self.times = [t for t, _ in deployed]
+        self.failed_before = [0]
+        for _, failed in deployed:
+            self.failed_before.append(self.failed_before[-1] + failed)
+
+    def tally(self, lo: float, hi: float) -> changes.Tally:
+        i, j = bisect_left(self.times, lo), bisect_left(self.times, hi)
+        return changes.Tally(j - i, self.failed_before[j] - self.failed_before[i])
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What scoring reads of a catalog, indexed once per catalog (lint scores every open
+    change of a repository against the same one)."""
+
+    dependents: EdgeMap
+    by_service: dict[str, _Times]
+    by_team: dict[str, _Times]
+    incidents: dict[str, list[tuple[float, str]]]  # service -> (opened, name), sorted
+
+
+@lru_cache(maxsize=2)
+def _evidence(catalog: Catalog) -> _Evidence:
+    zone = ZoneInfo(catalog.config.spec.timezone)
+    every = Period(datetime(1900, 1, 1, tzinfo=timezone.utc), _END_OF_TIME, zone)
+    services: dict[str, list[tuple[float, bool]]] = {}
+    teams: dict[str, list[tuple[float, bool]]] = {}
+    # Deployed and failed exactly as itsm report changes counts them.
+    for deployed in changes.build(catalog, every).deployed:
+        entry = (deployed.finished.timestamp(), deployed.failed)
+        for name in dict.fromkeys(deployed.change.spec.services):
+            services.setdefault(name, []).append(entry)
+        for team in changes.owner_teams(catalog, deployed.change):
+            teams.setdefault(team, []).append(entry)
+    incidents: dict[str, list[tuple[float, str]]] = {}
+    for _, incident in catalog.each(Incident):
+        for name in set(incident.spec.services):
+            incidents.setdefault(name, []).append(
+                (incident.spec.opened_at.timestamp(), incident.name)
+            )
+    return _Evidence(
+        EdgeMap(reverse_edges(ServiceMap.from_catalog(catalog))),
+        {n: _Times(d) for n, d in services.items()},
+        {n: _Times(d) for n, d in teams.items()},
+        {n: sorted(times) for n, times in incidents.items()},
     )
 
 
-def level(evidence: Catalog, change: ChangeRequest) -> str:
-    """Just the level (the lint rule risk-understated's scorer)."""
-    return score(evidence, change).level
+_END_OF_TIME = datetime(9000, 1, 1, tzinfo=timezone.utc)
 
 
 def _names(change: ChangeRequest) -> list[str]:
@@ -138,12 +210,8 @@ def _tier(evidence: Catalog, change: ChangeRequest) -> Factor:
 
 
 def _blast_radius(evidence: Catalog, change: ChangeRequest) -> Factor:
-    services = ServiceMap.from_catalog(evidence)
     names = set(_names(change))
-    dependents: set[str] = set()
-    for name in names:
-        dependents.update(reach(services, name, upward=True))
-    dependents -= names
+    dependents = set(dependents_closure(names, _evidence(evidence).dependents)) - names
     points = min(DEPENDENT_CAP, DEPENDENT_POINTS * len(dependents))
     if not dependents:
         return Factor("blast-radius", 0, "no service depends on the affected services")
@@ -212,17 +280,17 @@ def _out_of_hours(evidence: Catalog, change: ChangeRequest) -> Factor | None:
 
 
 def _failure_rates(evidence: Catalog, change: ChangeRequest, at: datetime) -> Iterable[Factor]:
-    zone = ZoneInfo(evidence.config.spec.timezone)
-    history = changes.build(evidence, Period(at - FAILURE_WINDOW, at, zone))
     limit = evidence.config.spec.reports.change_failure_rate
     days = FAILURE_WINDOW.days
+    found = _evidence(evidence)
+    lo, hi = (at - FAILURE_WINDOW).timestamp(), at.timestamp()
 
-    def worst(tallies: dict[str, changes.Tally], names: Iterable[str]) -> str | None:
+    def worst(history: dict[str, _Times], names: Iterable[str]) -> str | None:
         over = [
             (rate, name, tally)
             for name in names
-            if (tally := tallies.get(name)) is not None
-            and tally.deployed >= changes.MIN_DEPLOYED
+            if name in history
+            and (tally := history[name].tally(lo, hi)).deployed >= changes.MIN_DEPLOYED
             and (rate := tally.failure_rate) is not None
             and rate > limit
         ]
@@ -235,35 +303,36 @@ def _failure_rates(evidence: Catalog, change: ChangeRequest, at: datetime) -> It
             "(itsm.yaml spec.reports.changeFailureRate)"
         )
 
-    found = worst(history.by_service, _names(change))
-    if found:
-        yield Factor("service-failure-rate", SERVICE_FAILURE_POINTS, found)
+    text = worst(found.by_service, _names(change))
+    if text:
+        yield Factor("service-failure-rate", SERVICE_FAILURE_POINTS, text)
     teams = evidence.member_logins.get(change.spec.requester.lower(), [])
-    found = worst(history.by_team, teams)
-    if found:
+    text = worst(found.by_team, teams)
+    if text:
         requester = change.spec.requester
         yield Factor(
             "team-failure-rate",
             TEAM_FAILURE_POINTS,
-            f"requester {requester}'s team: " + found.replace(" changes to ", " changes by "),
+            f"requester {requester}'s team: " + text.replace(" changes to ", " changes by "),
         )
 
 
 def _incidents(evidence: Catalog, change: ChangeRequest, at: datetime) -> Factor | None:
-    names = set(_names(change))
-    recent = sorted(
-        incident.name
-        for _, incident in evidence.each(Incident)
-        if at - INCIDENT_WINDOW <= incident.spec.opened_at < at
-        and names.intersection(incident.spec.services)
-    )
+    opened = _evidence(evidence).incidents
+    lo, hi = (at - INCIDENT_WINDOW).timestamp(), at.timestamp()
+    recent: set[str] = set()
+    for name in _names(change):
+        times = opened.get(name, [])
+        recent.update(
+            n for _, n in times[bisect_left(times, (lo, "")) : bisect_left(times, (hi, ""))]
+        )
     if not recent:
         return None
     return Factor(
         "recent-incidents",
         min(INCIDENT_CAP, INCIDENT_POINTS * len(recent)),
         f"{len(recent)} incident{'s' * (len(recent) != 1)} on the affected services in the "
-        f"{INCIDENT_WINDOW.days} days before the window: {', '.join(recent)}",
+        f"{INCIDENT_WINDOW.days} days before the window: {', '.join(sorted(recent))}",
     )
 
 

@@ -15,9 +15,9 @@ if TYPE_CHECKING:
     from itsmcode.load.catalog import Catalog, Record
     from itsmcode.models import ChangeRequest
 
-#: The computed risk level of a change from a catalog's evidence (reports/risk.py
-#: ``level``). Lint ranks below reports, so whoever runs the rules passes it in.
-RiskScorer = Callable[["Catalog", "ChangeRequest"], str]
+#: Whether a catalog's evidence scores a change high risk (reports/risk.py
+#: ``scores_high``). Lint ranks below reports, so whoever runs the rules passes it in.
+RiskScorer = Callable[["Catalog", "ChangeRequest"], bool]
 
 
 @dataclass(frozen=True)

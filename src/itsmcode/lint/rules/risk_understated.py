@@ -43,7 +43,7 @@ def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
         spec = change.spec
         if spec.status not in OPEN_STATUSES or spec.risk != "low":
             continue
-        if context.risk(catalog, change) == "high":
+        if context.risk(catalog, change):
             yield record.diagnostic(
                 ID,
                 ("spec", "risk"),
