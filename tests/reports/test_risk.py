@@ -60,8 +60,9 @@ def points(data: dict[str, Any]) -> dict[str, int]:
     return {f["factor"]: f["points"] for f in data["factors"]}
 
 
-def graph_files() -> dict[str, str]:
-    """api (tier 1, office SLA): d1..d5 depend on it, d6 on d1: six dependents."""
+def graph_files(extra: int = 0) -> dict[str, str]:
+    """api (tier 1, office SLA): d1..d5 depend on it, d6 on d1: six dependents; with
+    ``extra`` more that depend on d6."""
     files = {
         "catalog/calendars/office.yaml": OFFICE_CALENDAR,
         "catalog/slas/office.yaml": OFFICE_SLA,
@@ -73,6 +74,10 @@ def graph_files() -> dict[str, str]:
     for i in range(1, 6):
         files[f"catalog/services/d{i}.yaml"] = service(
             f"d{i}", extra="dependsOn: [{service: api}]\n"
+        )
+    for i in range(extra):
+        files[f"catalog/services/e{i}.yaml"] = service(
+            f"e{i}", extra="dependsOn: [{service: d6}]\n"
         )
     return files
 
@@ -295,3 +300,34 @@ def test_unknown_change_is_a_usage_error(tmp_path: Path) -> None:
     assert result.stderr.strip() == (
         "itsm: error: change request 'chg-pya' is not in the catalog (did you mean 'chg-pay'?)"
     )
+
+
+def test_blast_radius_is_capped_and_names_the_first_ten(tmp_path: Path) -> None:
+    # 6 + 6 = 12 dependents: 24 points capped at 20; named d1..d6, e0..e3, then 2 more.
+    change = change_request(
+        "chg-far", start="2026-12-30T10:00:00+01:00", end="2026-12-30T11:00:00+01:00"
+    )
+    root = write_repo(tmp_path, {**graph_files(extra=6), "changes/2026/chg-far.yaml": change})
+    factor = risk_json(root, "chg-far")["factors"][1]
+    assert factor == {
+        "factor": "blast-radius",
+        "points": 20,
+        "evidence": "12 dependent services: d1, d2, d3, d4, d5, d6, e0, e1, e2, e3 "
+        "and 2 more (itsm impact)",
+    }
+
+
+def test_at_scores_the_change_as_the_repository_was(tmp_path: Path) -> None:
+    from tests.diff.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "r").init()
+    change = change_request("chg-pay", services="[pay]", **WINDOW)
+    write_repo(repo.root, {**history_files(), "changes/2026/chg-pay.yaml": change})
+    first = repo.commit("with the incidents")
+    repo.delete(
+        "incidents/2026/inc-1.yaml", "incidents/2026/inc-2.yaml", "incidents/2026/inc-3.yaml"
+    )
+    repo.commit("incidents archived")
+    # Now: 10 + 15 + 10 = 35; at the first commit the three incidents add 15 (50).
+    assert risk_json(repo.root, "chg-pay")["score"] == 35
+    assert risk_json(repo.root, "chg-pay", "--at", first)["score"] == 50

@@ -35,6 +35,7 @@ from itsmcode.reports.graph import EdgeMap, ServiceMap, reverse_edges
 TIER_POINTS = {1: 30, 2: 20, 3: 10, 4: 0}
 #: Points per service that depends on an affected one (transitively), and their cap.
 DEPENDENT_POINTS, DEPENDENT_CAP = 2, 20
+SHOWN = 10
 #: A window overlapping a freeze, and one within SHADOW of a freeze.
 FREEZE_POINTS, SHADOW_POINTS, SHADOW = 30, 15, timedelta(hours=48)
 OUT_OF_HOURS_POINTS = 10
@@ -215,7 +216,10 @@ def _blast_radius(evidence: Catalog, change: ChangeRequest) -> Factor:
     points = min(DEPENDENT_CAP, DEPENDENT_POINTS * len(dependents))
     if not dependents:
         return Factor("blast-radius", 0, "no service depends on the affected services")
-    shown = ", ".join(sorted(dependents))
+    # Named up to SHOWN (a tier-1 service can have thousands); itsm impact lists them all.
+    names_shown = sorted(dependents)[:SHOWN]
+    more = len(dependents) - len(names_shown)
+    shown = ", ".join(names_shown) + (f" and {more} more (itsm impact)" if more else "")
     return Factor(
         "blast-radius",
         points,
