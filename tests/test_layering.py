@@ -21,16 +21,16 @@ RANK = {
     "lint": 3,
     "diff": 3,
     "fmt": 3,
-    "policy": 4,
     "reports": 4,
-    "audit": 5,
-    "score": 5,  # reads the reports, like audit
-    "interop": 5,
-    "reporters": 6,
-    "scaffold": 6,
-    "workflows": 5,  # below scaffold: init writes the workflows and their pin
-    "cli": 7,
-    "__main__": 8,
+    "policy": 5,  # above reports: the gate's computedRisk and errorBudgetSpent reuse them
+    "audit": 6,
+    "score": 6,  # reads the reports, like audit
+    "interop": 6,
+    "reporters": 7,
+    "scaffold": 7,
+    "workflows": 6,  # below scaffold: init writes the workflows and their pin
+    "cli": 8,
+    "__main__": 9,
 }
 
 

@@ -178,6 +178,8 @@ def test_attainment_availability_and_findings(repo: Path) -> None:
             "downtimeSeconds": 5400,
             "achieved": 99.7917,
             "breached": True,
+            # 0.1% of 30 days is 2592 s of budget; 5400 s down overspends it by 2808 s.
+            "remainingBudgetSeconds": -2808,
         }
     ]
     summary = [
@@ -286,3 +288,33 @@ def test_hostile_targets_and_windows_do_not_hang_or_crash(tmp_path: Path) -> Non
     far = run_cli(["report", "sla", "--repo", str(tmp_path), "--until", "9999-12-31"])
     assert far.exit_code == 2
     assert "use a year between 1900 and 9000" in far.stderr
+
+
+def test_remaining_error_budget_per_service(repo: Path) -> None:
+    # A second 99.9% service down 30 min in the window: 2592 s budget - 1800 s = 792 s.
+    (repo / "catalog/services/pay.yaml").write_text(
+        "apiVersion: itsmcode/v1\nkind: Service\nmetadata: {name: pay}\nspec:\n"
+        "  type: technical\n  tier: 2\n  lifecycle: live\n  owner: payments\n  sla: round\n",
+        encoding="utf-8",
+    )
+    (repo / "incidents/2026/inc-pay.yaml").write_text(
+        incident(
+            "inc-pay",
+            "pay",
+            "P1",
+            "2026-11-10T10:00:00+01:00",
+            '  respondedAt: "2026-11-10T10:05:00+01:00"\n'
+            '  resolvedAt: "2026-11-10T10:30:00+01:00"\n'
+            '  downtime: {start: "2026-11-10T10:00:00+01:00", end: "2026-11-10T10:30:00+01:00"}\n',
+        ),
+        encoding="utf-8",
+    )
+    rows = {
+        a["service"]: a["remainingBudgetSeconds"]
+        for a in report_json(repo, "sla", *PERIOD)["availability"]
+    }
+    assert rows == {"api": -2808, "pay": 792}
+    result = run_cli(["report", "sla", *PERIOD, "--repo", str(repo)])
+    lines = [line.split() for line in result.stdout.splitlines()]
+    assert ["api", "round", "99.9%", "99.7917%", "1h", "30m", "overspent", "46m"] in lines
+    assert ["pay", "round", "99.9%", "99.9306%", "30m", "13m"] in lines

@@ -65,7 +65,12 @@ def lint_at(
 
     catalog, _ = catalog_at(root, at, fallback)
     config = catalog.config
+    from itsmcode.reports.risk import scores_high
+
     context = LintContext(
-        config=config, layout=Layout.from_config(config), now=now or datetime.now(timezone.utc)
+        config=config,
+        layout=Layout.from_config(config),
+        now=now or datetime.now(timezone.utc),
+        risk=scores_high,
     )
     return run_rules(catalog, context, configured_severities(config), paths)

@@ -157,6 +157,7 @@ COMMANDS: dict[str, str] = {
     "calendar": "itsmcode.cli.calendar_cmd:calendar",
     "impact": "itsmcode.cli.impact_cmd:impact",
     "graph": "itsmcode.cli.impact_cmd:graph",
+    "risk": "itsmcode.cli.risk_cmd:risk",
     "import": "itsmcode.cli.import_cmd:import_group",
     "export": "itsmcode.cli.export_cmd:export_group",
 }

@@ -6,6 +6,7 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +20,10 @@ from itsmcode.cli.options import (
 )
 from itsmcode.errors import ConfigError
 from itsmcode.reporters.lint import LINT_REPORTERS
+
+if TYPE_CHECKING:
+    from itsmcode.load.catalog import Catalog
+    from itsmcode.models import ChangeRequest
 
 
 @click.command()
@@ -109,7 +114,9 @@ def lint(
         now = now.replace(tzinfo=timezone.utc)
     if changed is not None and (paths or at is not None):
         raise ConfigError("--changed chooses the files itself: drop PATHS and --at")
-    options = LintOptions(paths=relative, now=now, cache=not no_cache, workers=jobs)
+    options = LintOptions(
+        paths=relative, now=now, cache=not no_cache, workers=jobs, risk=_scores_high
+    )
     if changed is not None:
         from itsmcode.lint.changed import lint_changed
 
@@ -144,3 +151,10 @@ def _print_rules() -> None:
         summary = summary.split(": ", 1)[-1] if summary.startswith(rule_id) else summary
         severity = DEFAULT_SEVERITY[rule_id]
         click.echo(f"{rule_id:24} {severity.value if severity else 'off':8} {summary}")
+
+
+def _scores_high(catalog: Catalog, change: ChangeRequest) -> bool:
+    """risk-understated's scorer, imported only when the rules run (not on a cache hit)."""
+    from itsmcode.reports.risk import scores_high
+
+    return scores_high(catalog, change)

@@ -84,6 +84,7 @@ def lint_catalog(
         layout=layout,
         now=options.now or datetime.now(timezone.utc),
         outside=outside,
+        risk=options.risk,
     )
     return run_rules(catalog, context, severities, options.paths)
 

@@ -6,8 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from itsmcode.load.source import yaml_files_under
+
+if TYPE_CHECKING:
+    from itsmcode.lint.rules.base import RiskScorer
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,8 @@ class LintOptions:
     cache: bool = False
     #: Processes for parsing; 0 means one per core (used only for large repositories).
     workers: int = 0
+    #: Scores change risk for risk-understated (``itsm lint`` passes reports/risk.py's).
+    risk: RiskScorer | None = None
 
 
 def named_files(root: Path, paths: Iterable[str]) -> list[str]:

@@ -133,5 +133,6 @@ def _run_key(
         today = now.astimezone(ZoneInfo(zone)).date().isoformat()
     except (KeyError, ValueError):
         today = now.isoformat()
-    head = [code_fingerprint(), today, sorted(options.paths), named, files]
+    scored = options.risk is not None  # risk-understated runs only then
+    head = [code_fingerprint(), today, sorted(options.paths), named, files, scored]
     return result_key([json.dumps(head).encode("utf-8"), config])

@@ -56,6 +56,13 @@ class Recurrence(Strict):
     count: int = Field(3, ge=2, description="Incidents in one span that make a recurrence.")
 
 
+class RiskThresholds(Strict):
+    """Where a computed risk score (``itsm risk``, docs/risk.md) turns medium and high."""
+
+    medium: int = Field(30, ge=0, description="A score at or above this is medium risk.")
+    high: int = Field(60, ge=0, description="A score at or above this is high risk.")
+
+
 class ReportSettings(Strict):
     change_failure_rate: float = Field(
         0.15,
@@ -74,6 +81,10 @@ class ReportSettings(Strict):
     recurrence: Recurrence = Field(
         default_factory=Recurrence,
         description="When incidents without a problem count as recurring (itsm report problems).",
+    )
+    risk: RiskThresholds = Field(
+        default_factory=RiskThresholds,
+        description="Thresholds of the computed change risk (itsm risk, docs/risk.md).",
     )
 
 

@@ -89,6 +89,11 @@ class ServicesPredicate(Strict):
     impacted: bool = Field(
         False, description="Match against impacted services (affected plus dependents)."
     )
+    error_budget_spent: bool | None = Field(
+        None,
+        description="true: a service whose availability over its SLA window, at the base "
+        "commit and now, is below target; false: one within it (docs/risk.md).",
+    )
 
 
 class ChangeRequestPredicate(Strict):
@@ -97,6 +102,10 @@ class ChangeRequestPredicate(Strict):
     )
     risk: list[Risk] = Field(
         default_factory=list, description="Risks of added or edited change requests."
+    )
+    computed_risk: list[Risk] = Field(
+        default_factory=list,
+        description="Risk computed from the base commit's evidence (itsm risk, docs/risk.md).",
     )
     transition: list[str] = Field(
         default_factory=list, description="Status transitions such as 'in-progress->completed'."

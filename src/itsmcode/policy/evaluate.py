@@ -137,7 +137,7 @@ def evaluate(
     barred = _barred(policy, facts)
     covered: set[int] = set()
     for rule in spec.rules:
-        matched = [i for i, item in enumerate(facts.items) if applies(rule.when, item, facts)]
+        matched = [i for i, item in enumerate(facts.items) if applies(rule.when, item, facts, now)]
         covered.update(matched)
         result = RuleDecision(rule.name, rule.description, "skipped")
         if rule.retro_review is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from itsmcode.diff.model import ChangeSet, EntityChange
@@ -22,6 +23,8 @@ from itsmcode.load.catalog import Catalog
 from itsmcode.models import SLA, ChangeRequest, Service
 from itsmcode.policy.github import PullCommit
 from itsmcode.policy.identities import email_login, member_emails, writers
+from itsmcode.reports.risk import score as risk_score
+from itsmcode.reports.sla import availability
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,9 @@ class CRVersion:
     type: str
     risk: str
     status: str
+    #: The risk computed from the base commit's evidence (reports/risk.py): history,
+    #: tiers and calendars the pull request cannot rewrite; only its own file counts.
+    computed_risk: str
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,7 @@ class Facts:
     old: Catalog
     head: Catalog
     problems: list[str] = field(default_factory=list)
+    _spent: tuple[datetime, frozenset[str]] | None = field(default=None, repr=False)
 
     @property
     def catalogs(self) -> tuple[Catalog, Catalog, Catalog]:
@@ -116,6 +123,14 @@ class Facts:
                 if isinstance(record.entity, Service) and record.entity not in found:
                     found.append(record.entity)
         return found
+
+    def budget_spent(self, now: datetime) -> frozenset[str]:
+        """Services whose availability over their SLA window up to ``now`` is below target,
+        from the base catalog only: the pull request cannot mend its own record."""
+        if self._spent is None or self._spent[0] != now:
+            spent = frozenset(a.service for a in availability(self.base, now) if a.breached)
+            self._spent = (now, spent)
+        return self._spent[1]
 
     def impacted(self, names: Iterable[str]) -> set[str]:
         """``names`` plus every service depending on them, transitively, on any side."""
@@ -227,7 +242,9 @@ def _entity_item(entity: EntityChange, before: Catalog, after: Catalog) -> Item:
     elif entity.kind == "ChangeRequest":
         before_cr = old_entity if isinstance(old_entity, ChangeRequest) else None
         after_cr = new_entity if isinstance(new_entity, ChangeRequest) else None
-        item.cr_before, item.cr_after = _version(before_cr), _version(after_cr)
+        # Both versions are scored against ``before`` (the base): a pull request that
+        # deletes incidents or lowers a tier does not lower its own computed risk.
+        item.cr_before, item.cr_after = _version(before_cr, before), _version(after_cr, before)
         for change in (before_cr, after_cr):
             if change is not None:
                 services.extend(change.spec.services)
@@ -236,10 +253,16 @@ def _entity_item(entity: EntityChange, before: Catalog, after: Catalog) -> Item:
     return item
 
 
-def _version(change: ChangeRequest | None) -> CRVersion | None:
+def _version(change: ChangeRequest | None, evidence: Catalog) -> CRVersion | None:
     if change is None:
         return None
-    return CRVersion(change.name, change.spec.type, change.spec.risk, change.spec.status)
+    return CRVersion(
+        change.name,
+        change.spec.type,
+        change.spec.risk,
+        change.spec.status,
+        risk_score(evidence, change).level,
+    )
 
 
 def _transitions(

@@ -8,21 +8,24 @@ item or none. An empty ``when`` matches every item.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from itsmcode.load.globs import matches
 from itsmcode.models.policy import ServicesPredicate, When
 from itsmcode.policy.facts import Facts, Item
 from itsmcode.policy.github import normalize_login
 
 
-def applies(when: When, item: Item, facts: Facts) -> bool:
-    """Whether every predicate of ``when`` holds for ``item``."""
+def applies(when: When, item: Item, facts: Facts, now: datetime) -> bool:
+    """Whether every predicate of ``when`` holds for ``item`` (``now``: the evaluation's
+    time, for error budgets)."""
     checks = (
         not when.paths or any(matches(p, when.paths) for p in item.paths),
         not when.kinds or item.kind in when.kinds,
         not when.change or item.status in when.change,
         not when.fields or _fields(when.fields, item.fields),
         when.sla is None or _sla(when, item),
-        when.services is None or _services(when.services, item, facts),
+        when.services is None or _services(when.services, item, facts, now),
         when.change_request is None or _change_request(when, item),
         not when.labels or _labels(when.labels, facts.pr.labels),
         when.author is None or _author(when.author.teams, facts),
@@ -50,7 +53,7 @@ def _sla(when: When, item: Item) -> bool:
     return bool(wanted & item.sla)
 
 
-def _services(predicate: ServicesPredicate, item: Item, facts: Facts) -> bool:
+def _services(predicate: ServicesPredicate, item: Item, facts: Facts, now: datetime) -> bool:
     names = set(item.services)
     if predicate.impacted:
         names = facts.impacted(names)
@@ -68,6 +71,9 @@ def _services(predicate: ServicesPredicate, item: Item, facts: Facts) -> bool:
             continue
         if predicate.type and not any(v.spec.type in predicate.type for v in versions):
             continue
+        spent = predicate.error_budget_spent
+        if spent is not None and (name in facts.budget_spent(now)) != spent:
+            continue
         return True
     return False
 
@@ -81,6 +87,10 @@ def _change_request(when: When, item: Item) -> bool:
     if predicate.type and not any(v.type in predicate.type for v in versions):
         return False
     if predicate.risk and not any(v.risk in predicate.risk for v in versions):
+        return False
+    if predicate.computed_risk and not any(
+        v.computed_risk in predicate.computed_risk for v in versions
+    ):
         return False
     return not predicate.transition or any(
         _transition(pattern, t) for pattern in predicate.transition for t in item.transitions

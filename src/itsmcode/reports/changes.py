@@ -130,14 +130,16 @@ def _count(report: ChangesReport, catalog: Catalog, deployed: Deployed) -> None:
     report.totals.add(deployed.failed)
     report.emergency += spec.type == "emergency"
     report.by_type.setdefault(spec.type, Tally()).add(deployed.failed)
-    teams: set[str] = set()
     for name in dict.fromkeys(spec.services):
         report.by_service.setdefault(name, Tally()).add(deployed.failed)
-        service = catalog.service(name)
-        if service is not None:
-            teams.add(service.spec.owner)
-    for team in sorted(teams):
+    for team in owner_teams(catalog, deployed.change):
         report.by_team.setdefault(team, Tally()).add(deployed.failed)
+
+
+def owner_teams(catalog: Catalog, change: ChangeRequest) -> list[str]:
+    """The teams a change counts for: the owners of its services, each once, sorted."""
+    teams = {s.spec.owner for n in change.spec.services if (s := catalog.service(n)) is not None}
+    return sorted(teams)
 
 
 def _rate_findings(report: ChangesReport, config: Config) -> Iterable[Finding]:

@@ -105,7 +105,14 @@ class Availability:
 
     @property
     def breached(self) -> bool:
+        """Below target: the error budget is spent (the gate's ``errorBudgetSpent``)."""
         return self.achieved < self.target
+
+    @property
+    def remaining_budget_seconds(self) -> int:
+        """Downtime the target still allows in the window; negative: overspent by that."""
+        window = (self.end - self.start).total_seconds()
+        return round(window * (100 - self.target) / 100) - self.downtime_seconds
 
 
 @dataclass
@@ -141,6 +148,7 @@ class SlaReport(Report):
                     "downtimeSeconds": a.downtime_seconds,
                     "achieved": a.achieved,
                     "breached": a.breached,
+                    "remainingBudgetSeconds": a.remaining_budget_seconds,
                 }
                 for a in self.availability
             ],
@@ -169,7 +177,7 @@ def build(catalog: Catalog, period: Period) -> SlaReport:
     report.measurements.sort(key=lambda m: (m.incident, m.service))
     report.unmeasured.sort(key=lambda u: (u.incident, u.service))
     report.attainment = _attainment(report.measurements)
-    report.availability = _availability(catalog, period)
+    report.availability = availability(catalog, period.until)
     report.findings = [*_breach_findings(report.measurements, period)]
     report.findings += [
         Finding(
@@ -287,13 +295,14 @@ def _breach_findings(measurements: list[Measurement], period: Period) -> list[Fi
     return findings
 
 
-def _availability(catalog: Catalog, period: Period) -> list[Availability]:
+def availability(catalog: Catalog, until: datetime) -> list[Availability]:
+    """Every live service's availability over its SLA's window up to ``until``."""
     downtime: dict[str, list[Span]] = {}
     for _, incident in catalog.each(Incident):
         down = incident.spec.downtime
         if down is None:
             continue
-        end = down.end or period.until
+        end = down.end or until
         for name in set(incident.spec.services):
             downtime.setdefault(name, []).append((down.start.timestamp(), end.timestamp()))
     maintenance: dict[str, list[Span]] = {}
@@ -309,15 +318,15 @@ def _availability(catalog: Catalog, period: Period) -> list[Availability]:
             continue
         if sla.spec.availability.window.total_seconds() <= 0:
             continue  # an empty window measures nothing (sla-sanity's business)
-        start = period.until - sla.spec.availability.window
-        lo, hi = start.timestamp(), period.until.timestamp()
+        start = until - sla.spec.availability.window
+        lo, hi = start.timestamp(), until.timestamp()
         spans = _clip(downtime.get(service.name, []), lo, hi)
         if sla.spec.maintenance_excluded:
             spans = tuple(_subtract(spans, _clip(maintenance.get(service.name, []), lo, hi)))
         seconds = int(sum(b - a for a, b in spans))
         found.append(
             Availability(
-                service.name, sla.name, sla.spec.availability.target, start, period.until, seconds
+                service.name, sla.name, sla.spec.availability.target, start, until, seconds
             )
         )
     return sorted(found, key=lambda a: a.service)

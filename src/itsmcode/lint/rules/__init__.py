@@ -20,6 +20,7 @@ from itsmcode.lint.rules import (
     ref_exists,
     requester_is_member,
     review_due,
+    risk_understated,
     sla_feasible,
     sla_required,
     sla_sanity,
@@ -58,6 +59,7 @@ RULES: dict[str, RuleModule] = {
         problem_links,
         review_due,
         policy_governs_gate,
+        risk_understated,
     )
 }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -13,6 +13,11 @@ from itsmcode.models import Config
 
 if TYPE_CHECKING:
     from itsmcode.load.catalog import Catalog, Record
+    from itsmcode.models import ChangeRequest
+
+#: Whether a catalog's evidence scores a change high risk (reports/risk.py
+#: ``scores_high``). Lint ranks below reports, so whoever runs the rules passes it in.
+RiskScorer = Callable[["Catalog", "ChangeRequest"], bool]
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,8 @@ class LintContext:
     #: ITSM files a full run found outside every kind's folder: not part of the
     #: catalog (no other rule reads them), reported by unknown-location.
     outside: tuple[Record, ...] = ()
+    #: For risk-understated; None (a caller without reports) leaves that rule quiet.
+    risk: RiskScorer | None = None
 
 
 class RuleModule(Protocol):

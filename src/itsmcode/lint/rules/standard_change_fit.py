@@ -35,29 +35,38 @@ SEVERITY = Severity.WARNING
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
     for record, change in catalog.each(ChangeRequest):
         spec = change.spec
-        if spec.type != "standard" or spec.template is None or spec.status not in OPEN_STATUSES:
+        if spec.status not in OPEN_STATUSES:
             continue
-        template = catalog.standard_change(spec.template)
-        if template is None:
+        for path, message in misfits(catalog, change):
+            yield record.diagnostic(ID, path, message)
+
+
+def misfits(catalog: Catalog, change: ChangeRequest) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Where a standard change leaves its template's limits: (field path, message) each.
+    Nothing for a change that is not standard or names no template that loads (also
+    what the risk score calls a fitting standard change, reports/risk.py)."""
+    spec = change.spec
+    if spec.type != "standard" or spec.template is None:
+        return
+    template = catalog.standard_change(spec.template)
+    if template is None:
+        return
+    limit = template.spec.max_risk
+    if RISK_ORDER[spec.risk] > RISK_ORDER[limit]:
+        yield (
+            ("spec", "risk"),
+            f"risk {spec.risk} exceeds maxRisk {limit} of standard change "
+            f"'{template.name}'; make this a normal change",
+        )
+    tiers = template.spec.tiers
+    for i, name in enumerate(spec.services):
+        service = catalog.service(name)
+        if service is None or service.spec.tier in tiers:
             continue
-        limit = template.spec.max_risk
-        if RISK_ORDER[spec.risk] > RISK_ORDER[limit]:
-            yield record.diagnostic(
-                ID,
-                ("spec", "risk"),
-                f"risk {spec.risk} exceeds maxRisk {limit} of standard change "
-                f"'{template.name}'; make this a normal change",
-            )
-        tiers = template.spec.tiers
-        for i, name in enumerate(spec.services):
-            service = catalog.service(name)
-            if service is None or service.spec.tier in tiers:
-                continue
-            allowed = ", ".join(str(t) for t in sorted(tiers))
-            yield record.diagnostic(
-                ID,
-                ("spec", "services", i),
-                f"service '{name}' is tier {service.spec.tier}, but standard change "
-                f"'{template.name}' may only be used on tiers {allowed}; make this a "
-                "normal change",
-            )
+        allowed = ", ".join(str(t) for t in sorted(tiers))
+        yield (
+            ("spec", "services", i),
+            f"service '{name}' is tier {service.spec.tier}, but standard change "
+            f"'{template.name}' may only be used on tiers {allowed}; make this a "
+            "normal change",
+        )

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from itsmcode.policy.check import CheckResult
 from itsmcode.policy.evaluate import Decision, RuleDecision
+from itsmcode.policy.facts import Item
 from itsmcode.reporters.base import ReportOptions
 
 SCHEMA = "itsmcode/policy-decision/v1"
@@ -40,11 +41,19 @@ def to_data(result: CheckResult) -> dict[str, Any]:
                 "oldPath": item.old_path,
                 "oldName": item.old_name,
                 "services": list(item.services),
+                "computedRisk": _computed_risk(item),
             }
             for item in result.items
         ],
         "decisions": [decision_data(d) for d in result.decisions],
     }
+
+
+def _computed_risk(item: Item) -> str | None:
+    """The change request's risk from the base's evidence: the version the pull request
+    leaves, or the last one of a request it deletes; None for anything else."""
+    version = item.cr_before if item.status == "removed" else item.cr_after
+    return version.computed_risk if version is not None else None
 
 
 def decision_data(decision: Decision) -> dict[str, Any]:

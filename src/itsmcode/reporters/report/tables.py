@@ -68,7 +68,7 @@ def _sla(result: SlaReport) -> list[Table]:
         ),
         Table(
             "Availability (worst first)",
-            ("service", "SLA", "target", "achieved", "downtime"),
+            ("service", "SLA", "target", "achieved", "downtime", "budget left"),
             [
                 (
                     a.service,
@@ -76,11 +76,16 @@ def _sla(result: SlaReport) -> list[Table]:
                     f"{a.target}%",
                     f"{a.achieved}%",
                     human(a.downtime_seconds) if a.downtime_seconds else "-",
+                    _budget(a.remaining_budget_seconds),
                 )
                 for a in availability
             ],
         ),
     ]
+
+
+def _budget(seconds: int) -> str:
+    return human(seconds) if seconds >= 0 else f"overspent {human(-seconds)}"
 
 
 def _worst(tallies: dict[str, Tally]) -> list[tuple[str, ...]]:

@@ -1,0 +1,53 @@
+"""risk-understated: a change declared low risk that its evidence scores high.
+
+``spec.risk`` is the requester's word; ``itsm risk CHANGE`` computes a score from the
+catalog (the services' tiers, how many services depend on them, freezes and business
+hours around the window, recent change failure rates and incidents, standard-change
+fit; docs/risk.md). When a change still planned or in progress declares ``low`` and the
+evidence says ``high``, approvers routed by ``risk`` would see the wrong change: raise
+``spec.risk`` or change what drives the score. Only the two-level gap is reported
+(low against medium is a judgement call). The approval policy can route on the computed
+level itself: ``when: {changeRequest: {computedRisk: [high]}}``.
+
+Passing::
+
+    # payments-api: tier 1, three dependents, two failed changes of the last five
+    spec: {type: normal, risk: high, services: [payments-api]}
+
+Failing::
+
+    spec: {type: normal, risk: low, services: [payments-api]}
+    # warning: declared risk low, but the evidence scores it high; run
+    # 'itsm risk chg-2026-0042' for the factors, then raise spec.risk or change
+    # what drives the score
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from itsmcode.diagnostics import Diagnostic, Severity
+from itsmcode.lint.rules.base import LintContext
+from itsmcode.load.catalog import Catalog
+from itsmcode.models import ChangeRequest
+from itsmcode.models.change import OPEN_STATUSES
+
+ID = "risk-understated"
+SEVERITY = Severity.WARNING
+
+
+def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
+    if context.risk is None:
+        return
+    for record, change in catalog.each(ChangeRequest):
+        spec = change.spec
+        if spec.status not in OPEN_STATUSES or spec.risk != "low":
+            continue
+        if context.risk(catalog, change):
+            yield record.diagnostic(
+                ID,
+                ("spec", "risk"),
+                f"declared risk low, but the evidence scores it high; run 'itsm risk "
+                f"{change.name}' for the factors, then raise spec.risk or change what "
+                "drives the score",
+            )
