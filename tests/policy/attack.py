@@ -6,8 +6,6 @@ written it (decision "approved"), which the audit must not believe.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,27 +33,6 @@ def stale_branch(repo: PRRepo, main_files: dict[str, str | None]) -> str:
     repo.base = repo.commit("main moves on", "maintainer@example.com")
     repo.git("checkout", "-q", "pr")
     return repo.base
-
-
-def merge(repo: PRRepo, when: str) -> str:
-    """Merge the PR into main with --no-ff, committed at ``when`` (as GitHub does)."""
-    repo.git("checkout", "-q", "main")
-    env = {
-        **os.environ,
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_DATE": when,
-        "GIT_COMMITTER_DATE": when,
-    }
-    identity = ["-c", "user.name=GitHub", "-c", "user.email=noreply@github.com"]
-    subprocess.run(
-        ["git", *identity, "merge", "-q", "--no-ff", "-m", "Merge pull request #7", "pr"],
-        cwd=repo.root,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    return repo.git("rev-parse", "HEAD")
 
 
 def record(repo: PRRepo, merge_sha: str, reviews: Path) -> ApprovalRecord:

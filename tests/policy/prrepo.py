@@ -417,3 +417,24 @@ def rules(data: Any, source: int = 0) -> dict[str, str]:
 def rule(data: Any, name: str, source: int = 0) -> dict[str, Any]:
     found: dict[str, Any] = next(r for r in data["decisions"][source]["rules"] if r["name"] == name)
     return found
+
+
+def merge(repo: PRRepo, when: str) -> str:
+    """Merge the pull request with --no-ff, committed (as GitHub does) at ``when``."""
+    repo.git("checkout", "-q", "main")
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+    }
+    identity = ["-c", "user.name=GitHub", "-c", "user.email=noreply@github.com"]
+    subprocess.run(
+        ["git", *identity, "merge", "-q", "--no-ff", "-m", "Merge pull request #7", "pr"],
+        cwd=repo.root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return repo.git("rev-parse", "HEAD")

@@ -8,8 +8,6 @@ merge commit's committer date, and judges the freeze at that time unless ``--now
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,7 @@ from click.testing import Result
 
 from itsmcode.policy.approval_record import ApprovalRecord
 from tests.helpers import run_cli
-from tests.policy.prrepo import PRRepo, change, service
+from tests.policy.prrepo import PRRepo, change, merge, service
 
 WIKI = "catalog/services/wiki.yaml"
 MERGED_AT = "2026-11-20T09:30:00+00:00"  # a quiet week: no freeze
@@ -37,27 +35,6 @@ def wiki_pr(tmp_path: Path, files: dict[str, str | None] | None = None) -> PRRep
         }
     )
     return repo
-
-
-def merge(repo: PRRepo, when: str) -> str:
-    """Merge the pull request with --no-ff, committed (as GitHub does) at ``when``."""
-    repo.git("checkout", "-q", "main")
-    env = {
-        **os.environ,
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_DATE": when,
-        "GIT_COMMITTER_DATE": when,
-    }
-    identity = ["-c", "user.name=GitHub", "-c", "user.email=noreply@github.com"]
-    subprocess.run(
-        ["git", *identity, "merge", "-q", "--no-ff", "-m", "Merge pull request #7", "pr"],
-        cwd=repo.root,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    return repo.git("rev-parse", "HEAD")
 
 
 def reviews(repo: PRRepo, *entries: tuple[str, str, str | None]) -> Path:
