@@ -76,3 +76,34 @@ def test_a_control_character_outside_any_rule_still_fails_closed(tmp_path: Path)
         "changed path 'notes/a\\nb.txt' holds a control character (U+000A); the check "
         "fails closed: rename the file"
     ]
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ("deleted", ".github/workflows/gate.yml"),
+        ("renamed away", ".github/workflows/gate.yml"),
+        ("turned into a symlink", ".github/workflows/gate.yml"),
+        ("mode changed", ".github/workflows/gate.yml"),
+    ],
+)
+def test_taking_a_gate_file_away_needs_governance(tmp_path: Path, change: str, path: str) -> None:
+    """Re-attack of the one reader of git's raw diff: a deletion, a rename out of the
+    folder, a type change and a mode change of a gate file are governed changes too."""
+    repo = PRRepo(tmp_path / "r", {path: "name: gate\non: push\n"})
+    if change == "deleted":
+        repo.push({path: None})
+    elif change == "renamed away":
+        repo.rename(path, "gate.yml")
+    elif change == "turned into a symlink":
+        (repo.root / path).unlink()
+        (repo.root / path).symlink_to("../../README.md")
+        repo.push({})
+    else:
+        (repo.root / path).chmod(0o755)
+        repo.push({})
+    code, data, _ = repo.check(reviews=repo.reviews(("pat", "APPROVED")))
+    assert code == 1, change
+    governance = rule(data, "governance")
+    assert governance["status"] == "pending", change
+    assert path in governance["matched"], change
