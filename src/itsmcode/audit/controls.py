@@ -31,6 +31,9 @@ CONTROLS: dict[str, str] = {
     "commit's author).",
     "emergency-review-overdue": "An emergency change has no retrospective review merged "
     "within the policy's retroReview.within.",
+    "break-glass-retrospective-overdue": "A change merged on break-glass has no "
+    "retrospective approval (a later change adding its change request's spec.review, "
+    "approved as the policy's breakGlass.retrospective.require says) within its deadline.",
     "implemented-outside-window": "A change request's outcome.finishedAt lies outside "
     "its spec.window.",
     "note-head-mismatch": "The approval record does not describe the commit it is "

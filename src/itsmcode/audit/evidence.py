@@ -101,6 +101,8 @@ class EvidenceRow:
     #: The re-evaluation rule by rule: {policy, name, status, approvedBy, missing}.
     rules: list[dict[str, Any]] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+    #: The break-glass use the change passed on (audit/breakglass.py), else None.
+    break_glass: dict[str, Any] | None = None
 
     @property
     def kind(self) -> str:
@@ -128,6 +130,7 @@ class EvidenceRow:
             "policy": self.policy,
             "rules": self.rules,
             "violations": [v.to_json() for v in self.violations],
+            "breakGlass": self.break_glass,
         }
 
 

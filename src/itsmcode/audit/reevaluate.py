@@ -21,6 +21,7 @@ from itsmcode.audit.catalogs import ReplayCatalog
 from itsmcode.audit.replay import Step
 from itsmcode.load.layout import CONFIG_FILE, Layout
 from itsmcode.policy.approval_record import Approval, ApprovalRecord
+from itsmcode.policy.breakglass import MARKER
 from itsmcode.policy.evaluate import Decision, evaluate, failed_closed
 from itsmcode.policy.facts import Facts, PullFacts
 from itsmcode.policy.github import Review, submitted_by
@@ -28,12 +29,23 @@ from itsmcode.policy.integrity import gather
 
 
 def reviews_of(record: ApprovalRecord, merged: datetime) -> list[Review]:
-    """The recorded approvals submitted by ``merged`` (the merge commit's committer date)."""
-    return [
+    """The recorded approvals submitted by ``merged`` (the merge commit's committer date),
+    and the recorded break-glass invocation as the review it was: the policy at the
+    parent judges it again (its teams, types, the invoker not a writer)."""
+    reviews = [
         Review(a.login, "APPROVED", a.commit, a.submitted_at, a.review_id)
         for a in record.approvers
         if submitted_by(a.submitted_at, merged)
     ]
+    glass = record.break_glass
+    if glass is not None and submitted_by(glass.submitted_at, merged):
+        body = f"{MARKER} {glass.reason}"
+        reviews.append(
+            Review(
+                glass.invoker, "COMMENTED", glass.commit, glass.submitted_at, glass.review_id, body
+            )
+        )
+    return reviews
 
 
 def late_approvals(record: ApprovalRecord, merged: datetime) -> list[Approval]:

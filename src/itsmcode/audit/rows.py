@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from itsmcode.audit import breakglass
 from itsmcode.audit.controls import (
     EmergencyClock,
     RowFacts,
@@ -63,11 +64,16 @@ def build_rows(
     """The rows of the changes in period and in scope, and how many were out of scope."""
     rows: list[EvidenceRow] = []
     clocks: list[EmergencyClock] = []
+    glass_clocks: list[breakglass.GlassClock] = []
     reviews: dict[str, list[tuple[str, datetime]]] = {}
+    retrospectives: breakglass.Retrospectives = {}
     skipped = 0
     for index, step in enumerate(steps):
         landing = context.landed[step.commit.sha]
         note_reviews(step, reviews, landing.at)
+        breakglass.note_retrospectives(
+            step, context.records.get(step.commit.sha), landing.at, retrospectives
+        )
         if in_period(landing.at, context.since, context.until):
             scoped = in_scope(step, context.scope_all)
             evil = evil_merge(context.repo, step, scoped)
@@ -77,12 +83,18 @@ def build_rows(
                 row, decisions = evidence_row(step, record, context, landing, extra)
                 rows.append(row)
                 clocks.extend(emergency_clocks(step, decisions, landing.at))
+                if isinstance(record, ApprovalRecord) and record.break_glass is not None:
+                    entry, glass = breakglass.evidence(step, record, decisions, landing.at)
+                    row.break_glass = entry
+                    glass_clocks.extend([glass] if glass else [])
             else:
                 skipped += 1
         if progress is not None:
             progress(index + 1)
     by_sha = {row.sha: row for row in rows}
     for sha, violation in emergency_review_overdue(clocks, reviews, now):
+        by_sha[sha].violations.append(violation)
+    for sha, violation in breakglass.overdue(glass_clocks, retrospectives, now):
         by_sha[sha].violations.append(violation)
     return rows, skipped
 

@@ -174,6 +174,34 @@ class Freeze(Strict):
     )
 
 
+class Retrospective(Strict):
+    within: Duration = Field(
+        description="Deadline after the merge for the retrospective approval (72h, 3d)."
+    )
+    require: Require = Field(
+        description="Approvals the retrospective needs, in the syntax of a rule's require; "
+        "neither the invoker, nor the author, nor anyone who wrote the pull request counts."
+    )
+
+
+class BreakGlass(Strict):
+    teams: list[Name] = Field(
+        min_length=1,
+        description="Teams (at the base commit) whose members may invoke break-glass.",
+    )
+    change_types: list[ChangeType] = Field(
+        min_length=1,
+        description="Change types a break-glass pull request's change requests must have "
+        "(at the base and as the pull request leaves them).",
+    )
+    min_reason_length: int = Field(
+        12, ge=1, le=500, description="Fewest characters the stated reason must have."
+    )
+    retrospective: Retrospective = Field(
+        description="The approval owed after the merge; the audit reports it when overdue."
+    )
+
+
 class ApprovalPolicySpec(Strict):
     options: Options = Field(
         default_factory=Options,
@@ -184,6 +212,12 @@ class ApprovalPolicySpec(Strict):
     )
     freeze: Freeze = Field(default_factory=Freeze, description="Change freezes.")
     rules: list[Rule] = Field(default_factory=list, description="Approval rules.")
+    break_glass: BreakGlass | None = Field(
+        None,
+        description="Emergency override: a member of these teams merges without the "
+        "rules' approvals, with a recorded reason and a retrospective approval "
+        "(docs/break-glass.md). Absent: no override.",
+    )
 
 
 class ApprovalPolicy(Entity):
@@ -197,6 +231,12 @@ class ApprovalPolicy(Entity):
             yield ("spec", "freeze", "calendars", i), "Calendar", calendar
         for i, team in enumerate(spec.default_rule.require.teams):
             yield ("spec", "defaultRule", "require", "teams", i), "Team", team
+        if spec.break_glass is not None:
+            where: tuple[str | int, ...] = ("spec", "breakGlass")
+            for i, team in enumerate(spec.break_glass.teams):
+                yield (*where, "teams", i), "Team", team
+            for i, team in enumerate(spec.break_glass.retrospective.require.teams):
+                yield (*where, "retrospective", "require", "teams", i), "Team", team
         for r, rule in enumerate(spec.rules):
             base: tuple[str | int, ...] = ("spec", "rules", r)
             for i, team in enumerate(rule.require.teams):

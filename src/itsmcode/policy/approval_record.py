@@ -78,6 +78,18 @@ class FreezeFacts(_Model):
     exception_used: bool = False  # every change request in the PR was of an exempt type
 
 
+class BreakGlassFacts(_Model):
+    """The break-glass invocation the change passed on (docs/break-glass.md)."""
+
+    invoker: str
+    reason: str
+    submitted_at: datetime | None
+    commit: Sha | None
+    review_id: int | None = None
+    within: str  # the retrospective's deadline after the merge, as the policy says it
+    deadline: datetime  # the merge plus ``within``
+
+
 class ApprovalRecord(_Model):
     schema_: Literal["itsmcode/approval-record/v1"] = Field(default=SCHEMA, alias="schema")
     tool: Tool = Field(default_factory=Tool)
@@ -89,10 +101,14 @@ class ApprovalRecord(_Model):
     rules: list[RuleOutcome]
     freeze: FreezeFacts = Field(default_factory=FreezeFacts)
     evaluated_at: datetime
+    #: Set when the change passed on break-glass; None (absent in older notes) otherwise.
+    break_glass: BreakGlassFacts | None = None
 
     def to_json(self) -> str:
         """Canonical text: stable key order, so the same decision gives the same note."""
         data = self.model_dump(mode="json", by_alias=True)
+        if data.get("breakGlass") is None:
+            data.pop("breakGlass", None)  # notes without break-glass read as before
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
     @classmethod

@@ -25,6 +25,7 @@ from itsmcode.git.facts import PolicyGit
 from itsmcode.load.catalog import Catalog
 from itsmcode.load.layout import CONFIG_FILE, Layout
 from itsmcode.models import ApprovalPolicy
+from itsmcode.policy.breakglass import BreakGlassUse
 from itsmcode.policy.evaluate import Decision, evaluate, failed_closed
 from itsmcode.policy.facts import Facts, Item, PullFacts, with_writers
 from itsmcode.policy.github import Review
@@ -44,6 +45,15 @@ class CheckResult:
     @property
     def approved(self) -> bool:
         return bool(self.decisions) and all(d.approved for d in self.decisions)
+
+    @property
+    def break_glass(self) -> BreakGlassUse | None:
+        """The break-glass use it passes on (the base decision's; None: none needed or
+        it does not pass)."""
+        if not self.approved:
+            return None
+        used = [d.break_glass.used for d in self.decisions if d.by_break_glass and d.break_glass]
+        return used[0] if used else None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ never lets a pull request through (policy.md, properties 2-6).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal, get_args
 
@@ -18,6 +18,7 @@ from itsmcode.load.catalog import Catalog
 from itsmcode.models import ApprovalPolicy, Team
 from itsmcode.models.change import Status as ChangeStatus
 from itsmcode.models.policy import Require
+from itsmcode.policy.breakglass import BreakGlassDecision, Pool, judge
 from itsmcode.policy.facts import Facts, owner_teams
 from itsmcode.policy.github import Review, effective_approvers, normalize_login, valid_author
 from itsmcode.policy.predicates import applies
@@ -108,6 +109,13 @@ class Decision:
     freeze: FreezeDecision = field(default_factory=FreezeDecision)
     approvals: dict[str, Review] = field(default_factory=dict)  # counted approvals
     ignored: list[Ignored] = field(default_factory=list)
+    #: Break-glass attempts and the use that let it pass (policy/breakglass.py).
+    break_glass: BreakGlassDecision | None = None
+
+    @property
+    def by_break_glass(self) -> bool:
+        """Approved only because break-glass was invoked (the rules alone are pending)."""
+        return self.approved and self.break_glass is not None and self.break_glass.used is not None
 
 
 def failed_closed(
@@ -183,7 +191,34 @@ def evaluate(
         and not decision.freeze.blocked
         and all(r.status != "pending" for r in decision.rules)
     )
+    decision.break_glass = _break_glass(policy, facts, reviews, decision)
     return decision
+
+
+def _break_glass(
+    policy: ApprovalPolicy, facts: Facts, reviews: Sequence[Review], decision: Decision
+) -> BreakGlassDecision | None:
+    """Break-glass lets a decision through that only misses approvals: never one that
+    failed closed or that a freeze blocks. Used only when needed (else no retrospective
+    is owed)."""
+    found = judge(policy, facts, reviews, decision.policy_path)
+    if found is None or found.used is None:
+        return found
+    if decision.approved or decision.errors or decision.freeze.blocked or found.problems:
+        found.used = None
+        return found
+    config = policy.spec.break_glass
+    assert config is not None
+    # The retrospective's approvers, frozen now: base teams, never the invoker or a writer.
+    barred = {normalize_login(found.used.invoker) or "", *facts.pr.committers}
+    barred.add(normalize_login(facts.pr.author) or "")
+    pools = tuple(
+        Pool(g.label, g.count, frozenset(g.candidates), g.problem)
+        for g in _groups(config.retrospective.require, facts, {}, barred)
+    )
+    found.used = replace(found.used, retrospective=pools)
+    decision.approved = True
+    return found
 
 
 def unknown_writers(policy: ApprovalPolicy, facts: Facts) -> list[str]:

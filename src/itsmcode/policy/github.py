@@ -1,10 +1,11 @@
 """GitHub facts as typed values: pull request event payloads and review lists.
 
 Inputs are the JSON GitHub actually sends: the ``pull_request``,
-``pull_request_review`` and ``push`` webhook payloads (``$GITHUB_EVENT_PATH`` in
-Actions), the array that ``GET /repos/{owner}/{repo}/pulls/{n}/reviews`` returns and
-the one of ``GET /repos/{owner}/{repo}/pulls/{n}/commits`` (``gh api --paginate``
-concatenates one array per page; that is accepted too).
+``pull_request_review``, ``merge_group`` (``checks_requested``) and ``push`` webhook
+payloads (``$GITHUB_EVENT_PATH`` in Actions), the array that
+``GET /repos/{owner}/{repo}/pulls/{n}/reviews`` returns and the one of
+``GET /repos/{owner}/{repo}/pulls/{n}/commits`` (``gh api --paginate`` concatenates one
+array per page; that is accepted too).
 
 Security-relevant choices live here (policy.md, properties 2-4):
 - the pull request's author is ``pull_request.user.login``, never ``sender`` (in a
@@ -61,6 +62,29 @@ class Review:
     commit_id: str | None
     submitted_at: datetime | None
     review_id: int | None = None
+    #: The review's text (break-glass reads its marker from it); None: not given.
+    body: str | None = None
+
+
+@dataclass(frozen=True)
+class MergeGroup:
+    """A ``merge_group`` payload's group: the queue's temporary branch to be checked.
+
+    ``head_ref`` is ``refs/heads/gh-readonly-queue/<base>/pr-<N>-<sha>``: ``number`` is
+    the pull request whose entry the group ends with, ``ref_sha`` the sha in the name.
+    """
+
+    head_sha: str
+    head_ref: str
+    base_sha: str
+    base_ref: str  # the branch name, without refs/heads/
+    number: int
+    ref_sha: str
+
+
+_QUEUE_REF = re.compile(
+    r"^refs/heads/gh-readonly-queue/(?P<base>.+)/pr-(?P<n>[0-9]+)-(?P<sha>[0-9a-f]{40})$"
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +132,7 @@ class Event:
     pull_request: PullRequest | None
     review: Review | None = None
     push_after: str | None = None  # push: the new tip of the ref
+    merge_group: MergeGroup | None = None
 
 
 class PayloadError(ConfigError):
@@ -154,15 +179,22 @@ def parse_event(payload: Any, name: str | None = None, source: str = "event") ->
     if not isinstance(payload, Mapping):
         raise PayloadError(f"{source}: expected a JSON object (a GitHub webhook payload)")
     if name is None:
-        if "review" in payload and "pull_request" in payload:
+        if "merge_group" in payload:
+            name = "merge_group"
+        elif "review" in payload and "pull_request" in payload:
             name = "pull_request_review"
         elif "pull_request" in payload:
             name = "pull_request"
         elif "after" in payload and "ref" in payload:
             name = "push"
         else:
-            raise PayloadError(f"{source}: not a pull_request, pull_request_review or push payload")
+            raise PayloadError(
+                f"{source}: not a pull_request, pull_request_review, merge_group or push payload"
+            )
     action = payload.get("action") if isinstance(payload.get("action"), str) else None
+    if name == "merge_group":
+        group = parse_merge_group(payload.get("merge_group"), f"{source}: merge_group")
+        return Event(name, action, None, merge_group=group)
     if name == "push":
         after = payload.get("after")
         return Event(name, action, None, push_after=after if isinstance(after, str) else None)
@@ -201,6 +233,33 @@ def parse_pull_request(data: Any, where: str) -> PullRequest:
         merge_commit_sha=merge_sha if isinstance(merge_sha, str) else None,
         merged_at=_time(data.get("merged_at"), f"{where}.merged_at"),
     )
+
+
+def parse_merge_group(data: Any, where: str) -> MergeGroup:
+    """The ``merge_group`` object of a ``checks_requested`` payload."""
+    if not isinstance(data, Mapping):
+        raise PayloadError(f"{where}: missing or not an object")
+    head_sha = _sha_field(data, "head_sha", where)
+    base_sha = _sha_field(data, "base_sha", where)
+    head_ref, base_ref = data.get("head_ref"), data.get("base_ref")
+    if not isinstance(base_ref, str) or not base_ref.startswith("refs/heads/"):
+        raise PayloadError(f"{where}.base_ref: expected refs/heads/<branch>")
+    branch = base_ref.removeprefix("refs/heads/")
+    found = _QUEUE_REF.fullmatch(head_ref) if isinstance(head_ref, str) else None
+    if found is None or found["base"] != branch:
+        raise PayloadError(
+            f"{where}.head_ref: expected refs/heads/gh-readonly-queue/{branch}/pr-<number>-<sha>,"
+            f" got {head_ref!r}"
+        )
+    assert isinstance(head_ref, str)
+    return MergeGroup(head_sha, head_ref, base_sha, branch, int(found["n"]), found["sha"])
+
+
+def _sha_field(data: Mapping[str, Any], key: str, where: str) -> str:
+    sha = data.get(key)
+    if not isinstance(sha, str) or not _SHA.fullmatch(sha):
+        raise PayloadError(f"{where}.{key}: expected a full commit sha")
+    return sha
 
 
 def parse_pull_commits(data: Any, source: str = "commits") -> list[PullCommit]:
@@ -261,12 +320,14 @@ def parse_review(data: Any, where: str) -> Review:
         raise PayloadError(f"{where}.state: unknown review state {state!r}")
     commit = data.get("commit_id")
     review_id = data.get("id")
+    body = data.get("body")
     return Review(
         login=login,
         state=state.upper(),  # webhooks send lower case, the REST API upper case
         commit_id=commit if isinstance(commit, str) else None,
         submitted_at=_time(data.get("submitted_at"), f"{where}.submitted_at"),
         review_id=review_id if isinstance(review_id, int) else None,
+        body=body if isinstance(body, str) else None,
     )
 
 

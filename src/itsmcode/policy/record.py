@@ -26,9 +26,11 @@ from datetime import datetime, timedelta, timezone
 from itsmcode.errors import ConfigError, GitError
 from itsmcode.git.facts import PolicyGit
 from itsmcode.git.log import parse_time
+from itsmcode.models.types import format_duration
 from itsmcode.policy.approval_record import (
     Approval,
     ApprovalRecord,
+    BreakGlassFacts,
     Commits,
     FreezeFacts,
     PolicyRef,
@@ -119,6 +121,20 @@ def build_record(result: CheckResult, merge: str, merge_tree: str, now: datetime
             for r in decision.rules
         )
     freeze = base_decision.freeze
+    used = result.break_glass
+    glass = (
+        None
+        if used is None
+        else BreakGlassFacts(
+            invoker=used.invoker,
+            reason=used.reason,
+            submitted_at=used.submitted_at,
+            commit=used.commit,
+            review_id=used.review_id,
+            within=format_duration(used.within),
+            deadline=now + used.within,
+        )
+    )
     return ApprovalRecord(
         pull_request=PullRequestFacts(
             number=pr.number, author=pr.author, base_ref=pr.base_ref, labels=list(pr.labels)
@@ -140,4 +156,5 @@ def build_record(result: CheckResult, merge: str, merge_tree: str, now: datetime
         rules=rules,
         freeze=FreezeFacts(active=freeze.active, exception_used=freeze.exception_used),
         evaluated_at=now,
+        break_glass=glass,
     )

@@ -39,7 +39,8 @@ def report(result: CheckResult, stream: TextIO, options: ReportOptions) -> None:
             if rule.candidates:
                 message += " (can approve: " + ", ".join(rule.candidates[:10]) + ")"
             stream.write(workflow_command("error", message, {**where, "title": title}) + "\n")
-    stream.write(workflow_command("notice", policy_text.verdict(result)) + "\n")
+    level = "warning" if result.break_glass is not None else "notice"
+    stream.write(workflow_command(level, policy_text.verdict(result)) + "\n")
     summary = options.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         _append_summary(Path(summary), policy_markdown.render(result))

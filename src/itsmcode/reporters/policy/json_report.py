@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
+from itsmcode.models.types import format_duration
+from itsmcode.policy.breakglass import BreakGlassDecision
 from itsmcode.policy.check import CheckResult
 from itsmcode.policy.evaluate import Decision, RuleDecision
 from itsmcode.policy.facts import Item
@@ -22,6 +24,7 @@ def to_data(result: CheckResult) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "approved": result.approved,
+        "approvedBy": _approved_by(result),
         "pullRequest": {
             "number": pr.number,
             "author": pr.author,
@@ -46,6 +49,38 @@ def to_data(result: CheckResult) -> dict[str, Any]:
             for item in result.items
         ],
         "decisions": [decision_data(d) for d in result.decisions],
+    }
+
+
+def _approved_by(result: CheckResult) -> str | None:
+    """rules | break-glass (the rules' approvals overridden) | None: not approved."""
+    if not result.approved:
+        return None
+    return "break-glass" if result.break_glass is not None else "rules"
+
+
+def break_glass_data(found: BreakGlassDecision | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    used = found.used
+    return {
+        "allowed": found.allowed,
+        "used": None
+        if used is None
+        else {
+            "invoker": used.invoker,
+            "reason": used.reason,
+            "commit": used.commit,
+            "submittedAt": used.submitted_at.isoformat() if used.submitted_at else None,
+            "reviewId": used.review_id,
+            "retrospectiveWithin": format_duration(used.within),
+            "retrospectiveRequire": [
+                {"label": p.label, "count": p.count, "problem": p.problem}
+                for p in used.retrospective
+            ],
+        },
+        "problems": list(found.problems),
+        "refused": [{"login": r.login, "reason": r.reason} for r in found.refused],
     }
 
 
@@ -85,6 +120,7 @@ def decision_data(decision: Decision) -> dict[str, Any]:
             for _, review in sorted(decision.approvals.items())
         ],
         "ignoredApprovals": [{"login": i.login, "reason": i.reason} for i in decision.ignored],
+        "breakGlass": break_glass_data(decision.break_glass),
     }
 
 

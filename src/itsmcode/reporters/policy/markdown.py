@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from itsmcode.models.types import format_duration
 from itsmcode.policy.check import CheckResult
 from itsmcode.reporters.base import ReportOptions
 from itsmcode.reporters.lint.github import markdown_text as md
@@ -17,7 +18,17 @@ ICON = {"satisfied": "✅", "pending": "⏳", "skipped": "➖"}
 
 def render(result: CheckResult) -> str:
     verdict = "✅ approved" if result.approved else "❌ not approved"
+    used = result.break_glass
+    if used is not None:
+        verdict = "🚨 approved by break-glass"
     lines = [f"## itsm policy check: {verdict}", ""]
+    if used is not None:
+        lines += [
+            f"Break-glass invoked by {md(used.invoker)}: {md(used.reason)}. The rules' "
+            "approvals are overridden; a retrospective approval is owed within "
+            f"{md(format_duration(used.within))} of the merge.",
+            "",
+        ]
     several = len(result.decisions) > 1
     for decision in result.decisions:
         if several:
@@ -55,6 +66,14 @@ def render(result: CheckResult) -> str:
         for ignored in decision.ignored:
             lines.append(f"- approval by {md(ignored.login)} does not count: {md(ignored.reason)}")
         if decision.ignored:
+            lines.append("")
+        found = decision.break_glass
+        if found is not None and found.used is None:
+            lines.extend(f"- break-glass not possible: {md(p)}" for p in found.problems)
+            lines.extend(
+                f"- break-glass by {md(r.login)} does not count: {md(r.reason)}"
+                for r in found.refused
+            )
             lines.append("")
     return "\n".join(lines) + "\n"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from itsmcode.models.types import format_duration
 from itsmcode.policy.check import CheckResult
 from itsmcode.policy.evaluate import Decision, RuleDecision
 from itsmcode.reporters.base import ReportOptions
@@ -16,6 +17,13 @@ MAX_LISTED = 8
 def verdict(result: CheckResult) -> str:
     pr = result.pr
     what = f"pull request #{pr.number}" if pr.number is not None else "the change"
+    used = result.break_glass
+    if used is not None:
+        return (
+            f"{what} by {pr.author}: APPROVED BY BREAK-GLASS, invoked by {used.invoker}: "
+            f"{used.reason!r} (retrospective approval due within "
+            f"{format_duration(used.within)} of the merge)"
+        )
     return f"{what} by {pr.author}: " + ("APPROVED" if result.approved else "NOT APPROVED")
 
 
@@ -66,6 +74,24 @@ def decision_lines(decision: Decision, several: bool) -> list[str]:
         lines.extend(rule_lines(rule))
     for ignored in decision.ignored:
         lines.append(f"  note: approval by {ignored.login} does not count: {ignored.reason}")
+    lines.extend(break_glass_lines(decision))
+    return lines
+
+
+def break_glass_lines(decision: Decision) -> list[str]:
+    found = decision.break_glass
+    if found is None:
+        return []
+    lines: list[str] = []
+    if found.used is not None:
+        lines.append(
+            f"  ! break-glass invoked by {found.used.invoker}: {found.used.reason!r}; the rules' "
+            "approvals are overridden, a retrospective approval is owed"
+        )
+    for problem in found.problems:
+        lines.append(f"  ✗ break-glass not possible: {problem}")
+    for refused in found.refused:
+        lines.append(f"  note: break-glass by {refused.login} does not count: {refused.reason}")
     return lines
 
 
