@@ -35,7 +35,9 @@ def stale_branch(repo: PRRepo, main_files: dict[str, str | None]) -> str:
     return repo.base
 
 
-def record(repo: PRRepo, merge_sha: str, reviews: Path) -> ApprovalRecord:
+def record(
+    repo: PRRepo, merge_sha: str, reviews: Path, event: Path | None = None
+) -> ApprovalRecord:
     """``itsm policy record`` on the merge, as the record workflow runs it."""
     result = run_cli(
         [
@@ -46,7 +48,7 @@ def record(repo: PRRepo, merge_sha: str, reviews: Path) -> ApprovalRecord:
             "--merge",
             merge_sha,
             "--event",
-            str(repo.event()),
+            str(event or repo.event()),
             "--reviews",
             str(reviews),
         ]
@@ -79,11 +81,9 @@ def forge_note(repo: PRRepo, merge_sha: str, approvers: list[str]) -> None:
     repo.git(*identity, "notes", "--ref=itsmcode", "add", "-f", "-m", note.to_json(), merge_sha)
 
 
-def audit_row(repo: PRRepo, merge_sha: str) -> dict[str, Any]:
+def audit_row(repo: PRRepo, merge_sha: str, now: str = "2027-01-31T00:00:00Z") -> dict[str, Any]:
     """``itsm audit --format json``'s row of the merge commit."""
-    result: Result = run_cli(
-        ["audit", "--format", "json", "--now", "2027-01-31T00:00:00Z"], cwd=repo.root
-    )
+    result: Result = run_cli(["audit", "--format", "json", "--now", now], cwd=repo.root)
     assert result.exit_code == 0, result.output
     rows = [r for r in json.loads(result.stdout)["rows"] if r["sha"] == merge_sha]
     assert len(rows) == 1

@@ -357,18 +357,22 @@ class PRRepo:
         path.write_text(json.dumps(payload), encoding="utf-8")
         return path
 
-    def reviews(self, *entries: tuple[str, str] | tuple[str, str, str]) -> Path:
-        """(login, STATE[, commit]) in submission order, as the REST API lists them."""
+    def reviews(
+        self, *entries: tuple[str, str] | tuple[str, str, str] | tuple[str, str, str | None, str]
+    ) -> Path:
+        """(login, STATE[, commit[, body]]) in submission order, as the REST API lists
+        them; a commit of None is the head."""
         items = []
         for i, entry in enumerate(entries):
             login, state = entry[0], entry[1]
-            commit = entry[2] if len(entry) > 2 else self.head
+            commit = (entry[2] if len(entry) > 2 else None) or self.head
+            body = entry[3] if len(entry) > 3 else ""
             items.append(
                 {
                     "id": 100 + i,
                     "node_id": f"PRR_{i}",
                     "user": {"login": login, "id": 10 + i, "type": "User"},
-                    "body": "",
+                    "body": body,
                     "state": state,
                     "html_url": f"https://github.com/acme/itsm/pull/7#pullrequestreview-{100 + i}",
                     "pull_request_url": "https://api.github.com/repos/acme/itsm/pulls/7",

@@ -119,4 +119,10 @@ def why_not(decisions: Sequence[Decision]) -> str:
             parts.append(f"{where}: freeze {decision.freeze.active}: {blocking}")
         for ignored in decision.ignored:
             parts.append(f"{ignored.login} not counted ({ignored.reason})")
+        glass = decision.break_glass
+        if glass is not None and not decision.approved:
+            parts.extend(f"{where}: break-glass not possible: {p}" for p in glass.problems)
+            parts.extend(
+                f"{where}: break-glass by {r.login} not counted ({r.reason})" for r in glass.refused
+            )
     return "; ".join(dict.fromkeys(parts)) or "not approved"

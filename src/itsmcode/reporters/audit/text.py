@@ -39,6 +39,14 @@ def _row(row: EvidenceRow, out: TextIO) -> None:
             f"  recorded decision: {row.recorded_decision}; re-evaluated with "
             f"{row.policy}: {row.reevaluated}\n"
         )
+    glass = row.break_glass
+    if glass is not None:
+        retro = glass["retrospective"]
+        due = f", due {glass['deadline']}" if glass["deadline"] else ""
+        out.write(
+            f"  break-glass by {glass['invoker']}: {glass['reason']!r}; retrospective "
+            f"{retro['status']}{due}\n"
+        )
     for violation in row.violations:
         out.write(f"  VIOLATION {violation.control}: {violation.reason}\n")
     out.write("\n")
