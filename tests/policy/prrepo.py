@@ -239,6 +239,36 @@ def paginated(items: list[dict[str, Any]], page: int = 2) -> str:
     return "".join(json.dumps(chunk) for chunk in pages)
 
 
+def review_list(
+    entries: tuple[tuple[str, str] | tuple[str, str, str] | tuple[str, str, str | None, str], ...],
+    head: str,
+    number: int = 7,
+) -> list[dict[str, Any]]:
+    """GitHub's REST list of reviews of pull request ``number``: (login, STATE[, commit[,
+    body]]) in submission order; a commit of None (or none given) is ``head``."""
+    items = []
+    page = f"https://github.com/acme/itsm/pull/{number}"
+    for i, entry in enumerate(entries):
+        login, state = entry[0], entry[1]
+        commit = (entry[2] if len(entry) > 2 else None) or head
+        body = entry[3] if len(entry) > 3 else ""
+        items.append(
+            {
+                "id": 100 + i,
+                "node_id": f"PRR_{i}",
+                "user": {"login": login, "id": 10 + i, "type": "User"},
+                "body": body,
+                "state": state,
+                "html_url": f"{page}#pullrequestreview-{100 + i}",
+                "pull_request_url": f"https://api.github.com/repos/acme/itsm/pulls/{number}",
+                "author_association": "MEMBER",
+                "submitted_at": f"2026-11-20T10:{i:02d}:00Z",
+                "commit_id": commit,
+            }
+        )
+    return items
+
+
 class PRRepo:
     """A repository with ``main`` (the base) and a ``pr`` branch (the pull request)."""
 
@@ -362,27 +392,8 @@ class PRRepo:
     ) -> Path:
         """(login, STATE[, commit[, body]]) in submission order, as the REST API lists
         them; a commit of None is the head."""
-        items = []
-        for i, entry in enumerate(entries):
-            login, state = entry[0], entry[1]
-            commit = (entry[2] if len(entry) > 2 else None) or self.head
-            body = entry[3] if len(entry) > 3 else ""
-            items.append(
-                {
-                    "id": 100 + i,
-                    "node_id": f"PRR_{i}",
-                    "user": {"login": login, "id": 10 + i, "type": "User"},
-                    "body": body,
-                    "state": state,
-                    "html_url": f"https://github.com/acme/itsm/pull/7#pullrequestreview-{100 + i}",
-                    "pull_request_url": "https://api.github.com/repos/acme/itsm/pulls/7",
-                    "author_association": "MEMBER",
-                    "submitted_at": f"2026-11-20T10:{i:02d}:00Z",
-                    "commit_id": commit,
-                }
-            )
         path = self.root.parent / f"reviews-{len(list(self.root.parent.glob('reviews-*')))}.json"
-        path.write_text(json.dumps(items), encoding="utf-8")
+        path.write_text(json.dumps(review_list(entries, self.head)), encoding="utf-8")
         return path
 
     def check(

@@ -36,11 +36,25 @@ def policy() -> None:
 @click.option(
     "--head", metavar="REV", help="Head commit (default: pull_request.head.sha of --event)."
 )
-@click.option("--event", type=_FILE, help="GitHub pull_request or pull_request_review payload.")
+@click.option(
+    "--event",
+    type=_FILE,
+    help="GitHub pull_request, pull_request_review or merge_group payload.",
+)
 @click.option(
     "--reviews",
     type=_FILE,
     help="JSON array of GitHub REST reviews (paginated arrays concatenated).",
+)
+@click.option(
+    "--queued",
+    "queued",
+    type=_FILE,
+    multiple=True,
+    metavar="FILE",
+    help="With a merge_group --event: one pull request of the group, as "
+    '{"pull_request": ..., "reviews": [...], "commits": [...]} from the REST API '
+    "(repeatable, one per pull request in the group).",
 )
 @click.option("--commits", type=_FILE, metavar="FILE", help=_COMMITS_HELP)
 @click.option(
@@ -67,6 +81,7 @@ def check(
     head: str | None,
     event: Path | None,
     reviews: Path | None,
+    queued: tuple[Path, ...],
     commits: Path | None,
     author: str | None,
     labels: tuple[str, ...],
@@ -77,12 +92,15 @@ def check(
 
     The policy, teams and calendars are read from the base commit; the changes are
     what merging the head lands on the base (the head's own changes when the branch
-    is up to date). Exit status: 0 approved, 1 not approved, 2 usage or configuration
-    error.
+    is up to date). With a merge_group --event, every pull request given with
+    --queued is judged at the group's base (merge_group.base_sha), and the group's
+    history must be exactly those pull requests (docs/ci.md, "Merge queue"). Exit
+    status: 0 approved, 1 not approved, 2 usage or configuration error.
     """
     from itsmcode.policy.check import run_check
     from itsmcode.policy.inputs import (
         load_commits,
+        load_merge_group,
         load_pull_request,
         load_reviews,
         parse_now,
@@ -91,13 +109,41 @@ def check(
     from itsmcode.reporters.base import ReportOptions
 
     root = resolve_root(repo)
+    fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    options = ReportOptions(root=root, environ=dict(os.environ))
+    group = load_merge_group(event) if event is not None else None
+    if group is not None:
+        given = [
+            name
+            for name, v in (
+                ("--base", base),
+                ("--head", head),
+                ("--author", author),
+                ("--reviews", reviews),
+                ("--commits", commits),
+                ("--label", labels),
+            )
+            if v
+        ]
+        if given or not queued:
+            raise click.UsageError(
+                "a merge_group --event takes its pull requests from --queued FILE (one per "
+                "pull request in the group)"
+                + (f", not {', '.join(given)}" if given else "; none given")
+            )
+        from itsmcode.policy.queue import load_queued, run_group
+        from itsmcode.reporters.policy import queue as queue_report
+
+        outcome = run_group(root, group, [load_queued(p) for p in queued], parse_now(now))
+        queue_report.report(outcome, sys.stdout, options, fmt)
+        sys.exit(0 if outcome.approved else 1)
+    if queued:
+        raise click.UsageError("--queued needs a merge_group payload as --event")
     pr, review = load_pull_request(event) if event is not None else (None, None)
     facts = pull_facts(
         pr, base=base, head=head, author=author, labels=labels, commits=load_commits(commits)
     )
     result = run_check(root, facts, load_reviews(reviews, review), parse_now(now))
-    fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    options = ReportOptions(root=root, environ=dict(os.environ))
     POLICY_REPORTERS[fmt](result, sys.stdout, options)
     sys.exit(0 if result.approved else 1)
 

@@ -132,6 +132,11 @@ class PolicyGit(GitRepo):
             for i in range(0, len(fields) - 5, 6)
         ]
 
+    def first_parent_chain(self, base: str, head: str) -> list[str]:
+        """The commits of ``base..head`` along first parents, oldest first."""
+        _, out, _ = self._run("rev-list", "--first-parent", "--reverse", f"{base}..{head}", "--")
+        return out.decode().split()
+
     def has_commit(self, sha: str) -> bool:
         """Whether the commit object is in this clone (no ref needs to name it)."""
         code, _, _ = self._run("cat-file", "-e", f"{sha}^{{commit}}", ok=(0, 1, 128))

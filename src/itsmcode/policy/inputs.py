@@ -10,6 +10,7 @@ from typing import Any
 from itsmcode.errors import ConfigError
 from itsmcode.policy.facts import PullFacts
 from itsmcode.policy.github import (
+    MergeGroup,
     PayloadError,
     PullCommit,
     PullRequest,
@@ -34,6 +35,15 @@ def parse_now(value: str | None) -> datetime:
             f"--now {value!r}: expected an ISO 8601 time such as 2026-12-20T10:00:00Z"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def load_merge_group(path: Path) -> MergeGroup | None:
+    """The group of a ``merge_group`` payload, or None for any other payload."""
+    data: Any = load_json(path)
+    if not isinstance(data, dict) or "merge_group" not in data:
+        return None
+    event = parse_event(data, "merge_group", source=str(path))
+    return event.merge_group
 
 
 def load_pull_request(path: Path) -> tuple[PullRequest, Review | None]:

@@ -17,11 +17,12 @@ from itsmcode.reporters.policy import markdown as policy_markdown
 from itsmcode.reporters.policy import text as policy_text
 
 
-def report(result: CheckResult, stream: TextIO, options: ReportOptions) -> None:
-    prefix = checkout_prefix(options)
+def write_annotations(result: CheckResult, stream: TextIO, prefix: str, label: str = "") -> None:
+    """The ``::error`` lines of one pull request's decisions and its verdict line;
+    ``label`` heads each title (a merge group names the pull request)."""
     for decision in result.decisions:
         where = {"file": prefix + decision.policy_path} if decision.policy_path else {}
-        title = f"approval policy ({decision.source})"
+        title = f"{label}approval policy ({decision.source})"
         for error in decision.errors:
             stream.write(workflow_command("error", error, {**where, "title": title}) + "\n")
         for problem in decision.freeze.problems:
@@ -41,6 +42,10 @@ def report(result: CheckResult, stream: TextIO, options: ReportOptions) -> None:
             stream.write(workflow_command("error", message, {**where, "title": title}) + "\n")
     level = "warning" if result.break_glass is not None else "notice"
     stream.write(workflow_command(level, policy_text.verdict(result)) + "\n")
+
+
+def report(result: CheckResult, stream: TextIO, options: ReportOptions) -> None:
+    write_annotations(result, stream, checkout_prefix(options))
     summary = options.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         _append_summary(Path(summary), policy_markdown.render(result))
