@@ -115,7 +115,7 @@ def test_a_freeze_starting_between_approval_and_group_build(tmp_path: Path) -> N
     head = build_group(repo, [pull])
     code, _, _ = check_group(repo, [pull], head)  # approved before the freeze
     assert code == 0
-    code, data, result = check_group(repo, [pull], head, now=FROZEN, fmt="text")
+    code, _, result = check_group(repo, [pull], head, now=FROZEN, fmt="text")
     assert code == 1
     assert "✗ freeze change-freezes/year-end is in force: refused for ChangeRequest chg-5" in (
         result.output
