@@ -409,13 +409,18 @@ def test_init_writes_its_pin_into_every_workflow_and_the_hook(tmp_path: Path) ->
 
 
 def test_the_gate_runs_only_the_base_branch_definition() -> None:
+    """Every trigger but merge_group runs the base or default branch's definition;
+    merge_group runs the group head's, whose pull requests each passed the gate (and the
+    governance rule for a workflow edit) to be queued (docs/security.md)."""
     gate = load("approval.yml")
     assert set(gate["on"]) == {
         "pull_request_target",
         "workflow_run",
         "schedule",
         "workflow_dispatch",
+        "merge_group",
     }
+    assert gate["on"]["merge_group"] == {"types": ["checks_requested"]}
     assert set(gate["on"]["pull_request_target"]["types"]) >= {
         "opened",
         "synchronize",
@@ -441,12 +446,17 @@ def test_the_review_trigger_can_do_nothing_of_consequence() -> None:
 
 def test_the_gate_never_checks_out_the_pull_request() -> None:
     text = (WORKFLOWS / "approval.yml").read_text(encoding="utf-8")
-    for job in load("approval.yml")["jobs"].values():
+    for name, job in load("approval.yml")["jobs"].items():
         for s in steps(job):
             if s.get("uses", "").startswith("actions/checkout@"):
                 # The default ref: the base branch (pull_request_target) or the default
-                # branch (workflow_run); a `ref:` could name the pull request's head.
-                assert "ref" not in s["with"] and "repository" not in s["with"]
+                # branch (workflow_run); a `ref:` could name the pull request's head. A
+                # merge group's default ref is its head: the queue job checks out its base.
+                assert "repository" not in s["with"]
+                if name == "queue":
+                    assert s["with"]["ref"] == "${{ github.event.merge_group.base_sha }}"
+                else:
+                    assert "ref" not in s["with"]
     # The head's commits arrive as data in a remote-tracking ref, never in the work tree.
     assert '"+refs/pull/${NUMBER}/head:refs/remotes/itsm/head"' in text
     assert "git checkout" not in text and "git switch" not in text
@@ -473,6 +483,9 @@ def test_the_gate_token_is_split_by_job() -> None:
     assert jobs["resolve"]["permissions"] == {"pull-requests": "read", "statuses": "write"}
     assert jobs["evaluate"]["permissions"] == {"contents": "read", "pull-requests": "read"}
     assert jobs["report"]["permissions"] == {"statuses": "write"}
+    assert jobs["queue"]["permissions"] == {"contents": "read", "pull-requests": "read"}
+    assert jobs["queue"]["if"] == "github.event_name == 'merge_group'"
+    assert "merge_group" in jobs["resolve"]["if"]  # resolve (statuses: write) skips it
     assert jobs["sweep"]["permissions"] == {
         "actions": "write",
         "contents": "read",
@@ -488,7 +501,9 @@ def test_the_gate_re_evaluates_open_pull_requests_on_a_schedule() -> None:
     assert gate["on"]["workflow_dispatch"]["inputs"]["number"]["required"] is True
     jobs = gate["jobs"]
     assert jobs["sweep"]["if"] == "github.event_name == 'schedule'"
-    assert jobs["resolve"]["if"] == "github.event_name != 'schedule'"
+    assert jobs["resolve"]["if"] == (
+        "github.event_name != 'schedule' && github.event_name != 'merge_group'"
+    )
     sweep = step("approval.yml", "sweep", jobs["sweep"]["steps"][0]["name"])["run"]
     assert "-f protected=true" in sweep and "select(.draft | not)" in sweep
     assert "/actions/workflows/${workflow}/dispatches" in sweep
@@ -549,7 +564,9 @@ def test_every_status_the_gate_sets_names_the_base_branch() -> None:
     assert posts == 2  # resolve's status() and report
     assert (fields, built, calls) == (2, 2, 3)  # pending x2 and error in resolve
     report = step("approval.yml", "report", "Set the commit status")
-    assert report["env"]["BASE_REF"] == "${{ needs.resolve.outputs.base-ref }}"
+    assert report["env"]["BASE_REF"] == (
+        "${{ needs.resolve.outputs.base-ref || github.event.merge_group.base_ref }}"
+    )
     assert "STATUS_CONTEXT:" not in text
 
 
@@ -830,8 +847,15 @@ class Runner:
         temp = self.tmp / "runner-temp"
         temp.mkdir(exist_ok=True)
 
+        def evaluate(expression: str) -> str:
+            # `a || b`: the first non-empty value, as GitHub's expressions give it.
+            if expression in context or "||" not in expression:
+                return context[expression]
+            parts = [context.get(part.strip(), "") for part in expression.split("||")]
+            return next((part for part in parts if part), "")
+
         def fill(value: object) -> str:
-            return EXPRESSION.sub(lambda m: context[m.group(1)], str(value))
+            return EXPRESSION.sub(lambda m: evaluate(m.group(1)), str(value))
 
         env = {
             "PATH": self.path,
@@ -986,6 +1010,7 @@ def gate_context(**values: str) -> dict[str, str]:
         "github.event.workflow_run.head_branch",
         "inputs.number",
         "inputs.head",
+        "needs.queue.result",
     ]
     context = {name: "" for name in names}
     context.update(
@@ -1332,6 +1357,8 @@ def test_report_maps_anything_but_approved_to_failure_or_error(tmp_path: Path) -
             "needs.resolve.outputs.base-ref": "main",
             "needs.evaluate.outputs.decision": decision,
             "needs.evaluate.result": result,
+            "needs.queue.result": "skipped",
+            "github.event_name": "pull_request_target",
             "github.server_url": "https://github.invalid",
             "github.repository": REPO,
             "github.run_id": "4",
