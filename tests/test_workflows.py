@@ -1466,3 +1466,106 @@ def test_record_of_a_direct_push_records_nothing(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert runner.outputs["pr"] == {}
     assert "pushed directly" in done.stdout
+
+
+# --- the merge queue, its scripts run for real ---------------------------------------------
+
+
+def run_queue(
+    runner: Runner, pr: PullRequestRepo, reviews: list[dict[str, Any]], sneak: bool = False
+) -> tuple[str, str]:
+    """approval.yml on a merge_group event for pull request #7 alone: (status, head)."""
+    # The queue's branch, as GitHub makes it: main plus a merge commit of the pull request
+    # (and, with ``sneak``, a commit of nobody's pull request on top).
+    identity = ["-c", "user.name=GitHub", "-c", "user.email=noreply@github.com"]
+    pr.git("checkout", "-q", "-B", "queue", "main")
+    message = f"Merge pull request #{pr.NUMBER} from acme/feature"
+    pr.git(*identity, "merge", "-q", "--no-ff", "-m", message, "feature")
+    if sneak:
+        (pr.work / "catalog" / "extra.md").write_text("unreviewed\n", encoding="utf-8")
+        pr.git("add", "-A")
+        pr.git(*identity, "commit", "-qm", "one more thing")
+    head = pr.git("rev-parse", "HEAD")
+    ref = f"refs/heads/gh-readonly-queue/main/pr-{pr.NUMBER}-{pr.base}"
+    pr.git("push", "-q", str(pr.origin), f"queue:{ref}")
+    event = pr.tmp / "merge-group.json"
+    group = {"head_sha": head, "head_ref": ref, "base_sha": pr.base, "base_ref": "refs/heads/main"}
+    payload = {
+        "action": "checks_requested",
+        "merge_group": {
+            **group,
+            "head_commit": {
+                "id": head,
+                "tree_id": pr.git("rev-parse", f"{head}^{{tree}}"),
+                "message": message,
+                "timestamp": "2026-11-24T09:00:00Z",
+                "author": {"name": "GitHub", "email": "noreply@github.com"},
+                "committer": {"name": "GitHub", "email": "noreply@github.com"},
+            },
+        },
+        "repository": {"full_name": REPO, "default_branch": "main"},
+        "sender": {"login": "github-merge-queue[bot]", "type": "Bot"},
+    }
+    event.write_text(json.dumps(payload), encoding="utf-8")
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}", pr.pull_request())
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/reviews", reviews)
+    runner.respond(f"repos/{REPO}/pulls/{pr.NUMBER}/commits", pr.commits())
+    context = {
+        **gate_context(),
+        "github.event_name": "merge_group",
+        "event_path": str(event),
+        **{f"github.event.merge_group.{k}": v for k, v in group.items()},
+    }
+    before = len(runner.calls("POST"))
+    for name in ("Fetch the group and each of its pull requests (as data)", "check"):
+        done = runner.run("approval.yml", "queue", name, pr.checkout, context)
+        assert done.returncode == 0, f"{name}: {done.stdout}{done.stderr}"
+    context["needs.queue.outputs.decision"] = runner.outputs["check"]["decision"]
+    context["needs.queue.result"] = "success"
+    context["needs.evaluate.result"] = "skipped"
+    done = runner.run("approval.yml", "report", "Set the commit status", pr.tmp, context)
+    assert done.returncode == 0, done.stdout + done.stderr
+    posts = runner.calls("POST")[before:]
+    # Only the status of the group's head, under the base branch's context.
+    assert [p["endpoint"] for p in posts] == [f"repos/{REPO}/statuses/{head}"]
+    final = dict(posts[0]["fields"])
+    assert final["context"] == status_context("main")
+    # The work tree is still the group's base: no pull request's files were checked out.
+    assert _git(pr.checkout, "rev-parse", "HEAD") == pr.base
+    assert _git(pr.checkout, "status", "--porcelain") == ""
+    return str(final["state"]), head
+
+
+def test_the_merge_queue_job_approves_an_approved_group(tmp_path: Path) -> None:
+    pr = PullRequestRepo(tmp_path, "carol", {"catalog/services/website.yaml": website("Shop")})
+    runner = Runner(tmp_path)
+    state, _ = run_queue(runner, pr, [pr.approval("bob", 1)])
+    assert state == "success"
+    # It looked up exactly the pull request the group holds, through the API.
+    gets = {c["endpoint"] for c in runner.calls("GET")}
+    assert gets == {
+        f"repos/{REPO}/pulls/7",
+        f"repos/{REPO}/pulls/7/reviews",
+        f"repos/{REPO}/pulls/7/commits",
+    }
+    summary = runner.summary.read_text(encoding="utf-8")
+    assert "itsm merge group into main: ✅ approved" in summary
+    assert "bob" in summary  # who approved, pull request by pull request
+
+
+def test_the_merge_queue_job_refuses_a_group_with_a_sneaked_commit(tmp_path: Path) -> None:
+    pr = PullRequestRepo(tmp_path, "carol", {"catalog/services/website.yaml": website("Shop")})
+    runner = Runner(tmp_path)
+    state, head = run_queue(runner, pr, [pr.approval("bob", 1)], sneak=True)
+    assert state == "failure"
+    summary = runner.summary.read_text(encoding="utf-8")
+    assert f"holds commits that land no queued pull request ({head[:12]})" in summary
+
+
+def test_the_merge_queue_job_re_checks_the_reviews(tmp_path: Path) -> None:
+    pr = PullRequestRepo(tmp_path, "carol", {"catalog/services/website.yaml": website("Shop")})
+    runner = Runner(tmp_path)
+    withdrawn = {**pr.approval("bob", 2), "state": "CHANGES_REQUESTED"}
+    withdrawn["submitted_at"] = "2026-11-24T09:00:00Z"
+    state, _ = run_queue(runner, pr, [pr.approval("bob", 1), withdrawn])
+    assert state == "failure"
