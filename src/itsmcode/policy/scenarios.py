@@ -51,6 +51,7 @@ class ReviewSpec(Strict):
     user: str = Field(description="Reviewer login.")
     state: Literal["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED"] = "APPROVED"
     commit: str = Field("head", description="head, base, or a commit id.")
+    body: str = Field("", description="The review's text ('break-glass: <reason>' invokes it).")
 
 
 class ChangeSpec(Strict):
@@ -70,6 +71,7 @@ class Expect(Strict):
     rules: dict[str, RuleStatus] = Field(default_factory=dict)
     fail_closed: bool | None = None
     freeze: Literal["blocked", "exempt", "none"] | None = None
+    break_glass: bool | None = None  # approved by break-glass (docs/break-glass.md)
 
 
 class Scenario(Strict):
@@ -297,6 +299,7 @@ def _check(root: Path, scenario: Scenario, base: str, head: str, now: datetime) 
             commit_id={"head": head, "base": base}.get(r.commit, r.commit),
             submitted_at=REVIEWS_FROM + timedelta(minutes=i),
             review_id=i + 1,
+            body=r.body,
         )
         for i, r in enumerate(scenario.reviews)
     ]
@@ -338,6 +341,13 @@ def compare(result: CheckResult, scenario: Scenario) -> list[str]:
         got_freeze = "blocked" if freeze.blocked else "exempt" if freeze.exception_used else "none"
         if got_freeze != expect.freeze:
             out.append(f"freeze: expected {expect.freeze}, got {got_freeze}")
+    if expect.break_glass is not None and (result.break_glass is not None) != expect.break_glass:
+        glass = decision.break_glass
+        why = "; ".join([*glass.problems, *(r.reason for r in glass.refused)]) if glass else ""
+        out.append(
+            f"breakGlass: expected {expect.break_glass}, got {result.break_glass is not None}"
+            + (f" ({why})" if why else "")
+        )
     return out
 
 
