@@ -188,6 +188,8 @@ def _why_not(
         return "the break-glass review was dismissed"
     if review.state not in INVOKING_STATES:
         return f"a {review.state} review cannot invoke break-glass"
+    if review.submitted_at is None:
+        return "the review has no submission time, so nothing shows when it was given"
     head = facts.pr.head_sha
     if review.commit_id != head:
         commit = (review.commit_id or "unknown commit")[:12]
