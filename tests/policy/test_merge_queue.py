@@ -242,3 +242,40 @@ def test_usage_errors_are_one_line(tmp_path: Path) -> None:
         result.output
     )
     assert "Traceback" not in result.output
+
+
+BUDGET_POLICY = """\
+apiVersion: itsmcode/v1
+kind: ApprovalPolicy
+metadata: {name: approval-policy}
+spec:
+  defaultRule: {require: {count: 1}}
+  rules:
+    - name: budget-spent
+      when: {services: {errorBudgetSpent: true}}
+      require: {teams: [service-management], count: 1}
+    - name: budget-left
+      when: {services: {errorBudgetSpent: false}}
+      require: {teams: [oncall], count: 1}
+"""
+
+
+def test_an_error_budget_spent_between_approval_and_group_build(tmp_path: Path) -> None:
+    from tests.policy.test_risk_gate import CONFIG, INCIDENTS, NEW, new_change
+
+    outage = "incidents/2026/inc-3.yaml"
+    calm = {path: text for path, text in INCIDENTS.items() if path != outage}
+    repo = PRRepo(tmp_path / "r", {"itsm.yaml": CONFIG, POLICY_PATH: BUDGET_POLICY, **calm})
+    pull = open_pull(repo, 11, {NEW: new_change()})
+    pull.reviews = [("olga", "APPROVED")]  # on-call: payments-api is within its budget
+    assert check_group(repo, [pull], build_group(repo, [pull]))[0] == 0
+    # The hour-long outage lands on main; the queue rebuilds the group on it.
+    repo.git("checkout", "-q", "main")
+    repo.apply({outage: INCIDENTS[outage]})
+    repo.commit("record the outage", "maintainer@example.com")
+    code, data, _ = check_group(repo, [pull], build_group(repo, [pull]))
+    assert code == 1 and data["problems"] == []
+    statuses = {r["name"]: r for r in data["pullRequests"][0]["decisions"][0]["rules"]}
+    assert statuses["budget-spent"]["status"] == "pending"
+    assert statuses["budget-spent"]["missing"] == ["1 approval from team service-management"]
+    assert statuses["budget-left"]["status"] == "skipped"
