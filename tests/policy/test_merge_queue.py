@@ -5,8 +5,9 @@ makes it: a merge or a squash commit per pull request on top of the base), write
 ``merge_group`` payload and the per-pull request files the workflow assembles with
 ``gh api``, and runs the real ``itsm policy check``. The attacks: a group whose head
 holds a commit of no pull request, an approval gone stale between enqueue and group
-build, a freeze starting in between, a pull request of the group changing the policy,
-and a head_ref naming a pull request whose head differs from what the group holds.
+build, a freeze or a spent error budget in between, a pull request of the group
+changing the policy, and a head_ref naming a pull request whose head differs from what
+the group holds.
 """
 
 from __future__ import annotations
