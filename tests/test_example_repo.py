@@ -97,6 +97,7 @@ def test_three_slas_and_two_calendars_one_with_freezes(catalog: Catalog) -> None
         "sla-loosened",
         "high-risk",
         "tier-1",
+        "outside-maintenance-window",
         "emergency",
         "teams-and-calendars",
         "governance",

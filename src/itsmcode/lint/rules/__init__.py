@@ -5,6 +5,7 @@ from __future__ import annotations
 from itsmcode.diagnostics import Severity
 from itsmcode.lint.rules import (
     calendar_valid,
+    change_outside_maintenance_window,
     change_overlap,
     change_required_fields,
     change_window,
@@ -47,6 +48,7 @@ RULES: dict[str, RuleModule] = {
         requester_is_member,
         change_window,
         change_overlap,
+        change_outside_maintenance_window,
         change_required_fields,
         no_self_authorization,
         calendar_valid,
