@@ -29,6 +29,7 @@ KIND_FILES = [
     "incident.schema.json",
     "problem.schema.json",
     "scorecard.schema.json",
+    "cabminutes.schema.json",
 ]
 
 CHANGE = """\

@@ -24,6 +24,7 @@ KindName = Literal[
     "Incident",
     "Problem",
     "Scorecard",
+    "CabMinutes",
 ]
 
 

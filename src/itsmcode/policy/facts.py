@@ -199,6 +199,20 @@ def build_items(
     return items
 
 
+def standing_item(path: str, change: ChangeRequest, catalog: Catalog) -> Item:
+    """A change request already in ``catalog`` as the item of a pull request adding it
+    (``itsm cab agenda``: which rules a planned change on the main branch falls under),
+    its facts computed from ``catalog`` like any added request's."""
+    windows = window_index(
+        catalog.all(Service), catalog.sla, catalog.calendar, catalog.config.spec.timezone
+    )
+    item = Item(path, "added", ChangeRequest.KIND, change.name)
+    item.cr_after = _version(change, catalog, windows)
+    item.services = tuple(dict.fromkeys(change.spec.services))
+    item.transitions = (f"new->{change.spec.status}",)
+    return item
+
+
 def _sides(entity: EntityChange, before: Catalog, after: Catalog) -> tuple[Any, Any]:
     """The entity at its old path before and at its path after (None: absent or invalid)."""
     old = before.record_at(entity.old_path or entity.path) if entity.status != "added" else None

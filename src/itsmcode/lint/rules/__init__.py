@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itsmcode.diagnostics import Severity
 from itsmcode.lint.rules import (
+    cab_minutes_valid,
     calendar_valid,
     change_outside_maintenance_window,
     change_overlap,
@@ -62,6 +63,7 @@ RULES: dict[str, RuleModule] = {
         review_due,
         policy_governs_gate,
         risk_understated,
+        cab_minutes_valid,
     )
 }
 
