@@ -40,6 +40,7 @@ def _day(text: str | None, option: str) -> date | None:
 @click.option(
     "--days",
     type=click.IntRange(min=1, max=366),
+    metavar="N",
     default=7,
     show_default=True,
     help="Length of the horizon: changes whose window starts from --date up to this many "
@@ -49,6 +50,7 @@ def _day(text: str | None, option: str) -> date | None:
     "--results",
     "results",
     multiple=True,
+    metavar="FILE",
     type=click.Path(path_type=Path, dir_okay=False),
     help="A stored 'itsm policy check --format json' result of an open pull request (repeatable).",
 )
@@ -144,6 +146,7 @@ def agenda(
 @click.option("--chair", default=None, metavar="LOGIN", help="Who chaired the meeting.")
 @click.option(
     "--out",
+    metavar="FILE",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
     help="Where to write, inside the CabMinutes folder. Default: processes/cab/cab-DATE.yaml.",
