@@ -122,9 +122,7 @@ def test_two_back_to_back_occurrences_are_not_one_window(tmp_path: Path) -> None
             ),
         },
     )
-    assert found(lint_repo(tmp_path), RULE) == [
-        ("changes/2026/chg-1.yaml", 9, WINDOW_COLUMN, RULE)
-    ]
+    assert found(lint_repo(tmp_path), RULE) == [("changes/2026/chg-1.yaml", 9, WINDOW_COLUMN, RULE)]
 
 
 def test_services_without_windows_impose_none(tmp_path: Path) -> None:
