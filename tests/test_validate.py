@@ -50,7 +50,8 @@ def test_missing_kind_is_located_at_the_top() -> None:
             1,
             "schema",
             "missing 'kind'; one of: Config, Team, Service, SLA, Calendar, "
-            "ChangeRequest, StandardChange, ApprovalPolicy, Incident, Problem, Scorecard, CabMinutes",
+            "ChangeRequest, StandardChange, ApprovalPolicy, Incident, Problem, Scorecard, "
+            "CabMinutes",
         ),
     ]
 

@@ -124,7 +124,8 @@ def test_markdown_lists_each_window_once(tmp_path: Path) -> None:
         "### Agreed maintenance windows\n\n"
         "| Window | Declared by | Binds | In the period | First |\n"
         "| --- | --- | --- | --- | --- |\n"
-        "| migration | calendar office | db, web | 1 | Sat 2026-12-05 20:00–Sun 2026-12-06 02:00 |\n"
+        "| migration | calendar office | db, web | 1 | "
+        "Sat 2026-12-05 20:00–Sun 2026-12-06 02:00 |\n"
         "| nights | service api | api | 2 | Wed 2026-12-02 22:00–Thu 2026-12-03 02:00 |\n"
     ) in out
 
