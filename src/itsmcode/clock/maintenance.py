@@ -71,14 +71,23 @@ def service_windows(
     default_zone: str,
 ) -> tuple[AgreedWindow, ...]:
     """Every window agreed for ``service``: its own, then its SLA calendar's."""
-    own = tuple(
+    return _own(service, default_zone) + _of_sla(service.spec.sla, sla, calendar)
+
+
+def _own(service: Service, default_zone: str) -> tuple[AgreedWindow, ...]:
+    return tuple(
         AgreedWindow(w, _zone(w, default_zone), f"service {service.name}")
         for w in service.spec.maintenance_windows
     )
-    agreement = sla(service.spec.sla) if service.spec.sla else None
+
+
+def _of_sla(
+    name: str | None, sla: Callable[[str], SLA | None], calendar: Callable[[str], Calendar | None]
+) -> tuple[AgreedWindow, ...]:
+    agreement = sla(name) if name else None
     cal_name = agreement.spec.calendar if agreement is not None else None
     cal = calendar(cal_name) if cal_name else None
-    return own + (calendar_windows(cal) if cal is not None else ())
+    return calendar_windows(cal) if cal is not None else ()
 
 
 def fits(windows: Iterable[AgreedWindow], start: datetime, end: datetime) -> bool:
@@ -128,14 +137,24 @@ def window_index(
     calendar: Callable[[str], Calendar | None],
     default_zone: str,
 ) -> WindowIndex:
-    """The agreed windows of every service in ``services`` that declares any."""
+    """The agreed windows of every service in ``services`` that declares any.
+
+    Each SLA's calendar is looked up once, not once per service (a catalog of thousands
+    of services shares a handful of SLAs)."""
     found: dict[str, tuple[AgreedWindow, ...]] = {}
+    by_sla: dict[str, tuple[AgreedWindow, ...]] = {}
     for service in services:
-        if service.name in found:
+        name = service.name
+        if name in found:
             continue  # a duplicate name: the first wins, as catalog.service() does
-        windows = service_windows(service, sla, calendar, default_zone)
-        if windows:
-            found[service.name] = windows
+        agreement = service.spec.sla
+        shared: tuple[AgreedWindow, ...] = ()
+        if agreement:
+            if agreement not in by_sla:
+                by_sla[agreement] = _of_sla(agreement, sla, calendar)
+            shared = by_sla[agreement]
+        if service.spec.maintenance_windows or shared:
+            found[name] = _own(service, default_zone) + shared
     return WindowIndex(found)
 
 
