@@ -163,6 +163,7 @@ def test_bad_input_is_a_one_line_usage_error(tmp_path: Path) -> None:
         ("--results", str(other)): f"--results {other}: not an 'itsm policy check --format "
         "json' result (schema itsmcode/policy-decision/v1)",
         ("--ref", "nope"): "--ref nope: no such branch, tag or commit",
+        ("--ref", "no\npe"): "--ref 'no\\npe': no such branch, tag or commit",
         ("--cab-team", "board"): "--cab-team board: no such team at HEAD",
         ("--date", "2027-02-30"): "--date 2027-02-30: not a date (YYYY-MM-DD)",
     }

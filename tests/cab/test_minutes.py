@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from itsmcode.cab.minutes import VERDICTS, parse_decision
+from itsmcode.errors import ConfigError
 from itsmcode.load.yamlio import load_value
 from tests.helpers import found, lint_repo, messages, run_cli, service, write_repo
 from tests.rules.change_files import change
@@ -158,3 +164,29 @@ def test_lint_refuses_a_change_decided_twice(tmp_path: Path) -> None:
         "'carol' is not a member of any team; use the GitHub login of a team member",
         "change 'chg-1' is already decided in decisions[0]; keep one decision per change",
     ]
+
+
+NAMES = st.from_regex(r"\A[a-z0-9][a-z0-9-]{0,30}\Z")
+NOTES = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(change=NAMES, verdict=st.sampled_from(VERDICTS), note=NOTES)
+def test_a_decision_reads_back_as_written(change: str, verdict: str, note: str) -> None:
+    # The obvious reading: the change before the first '=', the verdict up to the next
+    # ':', everything after it (colons included) the note, trimmed; an empty note is none.
+    text = f"{change}={verdict}" + (f":{note}" if note else "")
+    expected = {"change": change, "decision": verdict}
+    if note.strip():
+        expected["note"] = note.strip()
+    assert parse_decision(text) == expected
+
+
+@given(text=st.text(max_size=30))
+def test_anything_else_is_a_usage_error_never_a_crash(text: str) -> None:
+    change, sep, rest = text.partition("=")
+    if sep and change.strip() and rest.partition(":")[0].strip() in VERDICTS:
+        return
+    with pytest.raises(ConfigError, match=r"^--decision .*: write CHANGE=VERDICT\[:note\]") as e:
+        parse_decision(text)
+    assert len(str(e.value).splitlines()) == 1

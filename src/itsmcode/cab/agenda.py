@@ -148,8 +148,9 @@ def build_agenda(
     base = repo.resolve(base_ref)
     catalog = load_commit(repo, base)
     if catalog.team(cab_team) is None:
+        shown = cab_team if cab_team.isprintable() else repr(cab_team)
         raise ConfigError(
-            f"--cab-team {cab_team}: no such team at {base_ref}; name the team the policy "
+            f"--cab-team {shown}: no such team at {base_ref}; name the team the policy "
             "asks for CAB approvals"
         )
     notes: list[str] = []
@@ -237,7 +238,8 @@ def judge_ref(root: Path, ref: str, base: str, now: datetime) -> Judged:
     try:
         head = PolicyGit(root).resolve(ref)
     except GitError:
-        raise ConfigError(f"--ref {ref}: no such branch, tag or commit") from None
+        shown = ref if ref.isprintable() else repr(ref)
+        raise ConfigError(f"--ref {shown}: no such branch, tag or commit") from None
     result = run_check(root, PullFacts(author="", head_sha=head, base_sha=base), [], now)
     return from_check(f"ref {ref}", result)
 

@@ -49,8 +49,9 @@ def parse_decision(text: str) -> dict[str, Any]:
     verdict, _, note = rest.partition(":")
     verdict = verdict.strip()
     if not sep or not change.strip() or verdict not in VERDICTS:
+        shown = text if text.isprintable() else repr(text)  # one line, whatever was typed
         raise ConfigError(
-            f"--decision {text}: write CHANGE=VERDICT[:note], VERDICT one of "
+            f"--decision {shown}: write CHANGE=VERDICT[:note], VERDICT one of "
             f"{', '.join(VERDICTS)} (e.g. chg-2026-0040=approved:roll back at 1 % errors)"
         )
     decision: dict[str, Any] = {"change": change.strip(), "decision": verdict}
