@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.helpers import run_cli
-from tests.policy.prrepo import PRRepo, change
+from tests.policy.prrepo import POLICY, POLICY_PATH, PRRepo, change
 
 MAIN_CHANGE = change("chg-m", services="[payments-api]").replace(
     '"2027-02-02T22:00:00+01:00", end: "2027-02-02T23:00:00+01:00"',
@@ -172,3 +172,56 @@ def test_bad_input_is_a_one_line_usage_error(tmp_path: Path) -> None:
         assert result.exit_code == 2, (args, result.output)
         assert result.output.startswith("itsm: error: " + message), result.output
         assert len(result.output.splitlines()) == 1
+
+
+def test_an_approved_pull_request_stays_on_the_agenda_as_approved(tmp_path: Path) -> None:
+    repo = PRRepo(tmp_path / "r")
+    repo.push({"changes/2027/chg-a.yaml": change("chg-a", services="[payments-api]")})
+    code, data, _ = repo.check(reviews=repo.reviews(("bob", "APPROVED"), ("carol", "APPROVED")))
+    assert code == 0
+    stored = tmp_path / "pr-7.json"
+    stored.write_text(json.dumps(data), encoding="utf-8")
+    repo.git("checkout", "-q", "main")
+    out = json.loads(agenda(repo, "--results", str(stored), "--format", "json"))
+    assert [
+        (i["change"], i["cabRules"], i["approved"], i["missingApprovals"]) for i in out["items"]
+    ] == [("chg-a", ["tier-1"], True, [])]
+    text = agenda(repo, "--results", str(stored))
+    assert "   approvals: approved\n" in text
+
+
+def test_a_rule_pooling_the_cab_with_others_counts(tmp_path: Path) -> None:
+    pooled = POLICY.replace(
+        "    - name: tier-1\n      when: {services: {tier: [1]}}\n"
+        "      require: {teams: [cab], count: 1}\n",
+        "    - name: tier-1\n      when: {services: {tier: [1]}}\n"
+        "      require: {teams: [oncall, cab], count: 1}\n",
+    )
+    assert pooled != POLICY
+    repo = PRRepo(tmp_path / "r", {POLICY_PATH: pooled})
+    repo.push({"changes/2027/chg-a.yaml": change("chg-a", services="[payments-api]")})
+    repo.git("checkout", "-q", "main")
+    out = json.loads(agenda(repo, "--ref", "pr", "--format", "json"))
+    assert [(i["change"], i["cabRules"]) for i in out["items"]] == [("chg-a", ["tier-1"])]
+    assert out["items"][0]["missingApprovals"] == [
+        "1 approval from team payments",
+        "1 approval from any of team oncall, team cab",
+    ]
+    # The same pull request asks no CAB member when the board is another team.
+    result = run_cli(
+        [
+            "cab",
+            "agenda",
+            "--repo",
+            str(repo.root),
+            "--date",
+            "2027-02-01",
+            "--ref",
+            "pr",
+            "--cab-team",
+            "governance",
+            "--format",
+            "json",
+        ]
+    )
+    assert json.loads(result.output)["items"] == []
