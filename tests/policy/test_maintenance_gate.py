@@ -15,7 +15,16 @@ from typing import Any
 
 import pytest
 
-from tests.policy.prrepo import POLICY, POLICY_PATH, SLA_BRONZE, PRRepo, rule, rules, service
+from tests.policy.prrepo import (
+    CONFIG,
+    POLICY,
+    POLICY_PATH,
+    SLA_BRONZE,
+    PRRepo,
+    rule,
+    rules,
+    service,
+)
 
 WEEKNIGHTS = (
     "maintenanceWindows:\n"
@@ -221,6 +230,22 @@ CALENDAR_ATTACKS: dict[str, dict[str, str | None]] = {
 def test_the_pull_request_cannot_move_its_calendar_windows(tmp_path: Path, attack: str) -> None:
     repo = windows_repo(tmp_path)
     repo.push({**CALENDAR_ATTACKS[attack], NEW: new_change("[wiki]")})
+    code, data, _ = repo.check()
+    assert code == 1
+    assert_held_outside(data)
+
+
+def test_the_pull_request_cannot_move_the_organisation_zone(tmp_path: Path) -> None:
+    # A window without its own timezone is read in itsm.yaml's zone: the base's.
+    zoneless = WEEKNIGHTS.replace(", timezone: Europe/Berlin", "")
+    assert zoneless != WEEKNIGHTS
+    repo = windows_repo(tmp_path)
+    repo.git("checkout", "-q", "main")
+    repo.apply({PAYMENTS: service("payments-api", 1, "payments", "sla: gold\n" + zoneless)})
+    repo.base = repo.commit("zoneless windows at the base")
+    repo.git("checkout", "-q", "pr")
+    repo.git("reset", "-q", "--hard", repo.base)
+    repo.push({"itsm.yaml": CONFIG.replace("Europe/Berlin", "Asia/Tokyo"), NEW: new_change()})
     code, data, _ = repo.check()
     assert code == 1
     assert_held_outside(data)
