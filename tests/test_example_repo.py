@@ -97,6 +97,7 @@ def test_three_slas_and_two_calendars_one_with_freezes(catalog: Catalog) -> None
         "sla-loosened",
         "high-risk",
         "tier-1",
+        "outside-maintenance-window",
         "emergency",
         "teams-and-calendars",
         "governance",
@@ -122,3 +123,34 @@ def test_three_standard_changes_used_by_standard_changes(catalog: Catalog) -> No
     assert len(templates) == 3
     used = {c.spec.template for c in catalog.all(ChangeRequest) if c.spec.type == "standard"}
     assert used == templates
+
+
+def test_maintenance_windows_hold_the_planned_normal_changes(catalog: Catalog) -> None:
+    from itsmcode.clock.maintenance import window_index
+
+    index = window_index(
+        catalog.all(Service), catalog.sla, catalog.calendar, catalog.config.spec.timezone
+    )
+    # Own windows on the two payment services; the business-hours calendar's for every
+    # silver and bronze service.
+    assert {s for s, ws in index.by_service.items() if ws[0].source.startswith("service")} == {
+        "payments-api",
+        "checkout-api",
+    }
+    assert "data-warehouse" in index.by_service
+    planned = [c for c in catalog.changes if c.spec.status == "planned"]
+    normal = [c for c in planned if c.spec.type == "normal"]
+    assert {c.name for c in normal if set(c.spec.services) & set(index.by_service)} == {
+        "chg-2026-0040",
+        "chg-2026-0042",
+    }
+    assert all(index.outside(c) == [] for c in normal)
+
+
+def test_the_cab_minutes_decide_on_changes_of_the_catalog(catalog: Catalog) -> None:
+    from itsmcode.models import CabMinutes
+
+    minutes = catalog.all(CabMinutes)
+    assert [m.name for m in minutes] == ["cab-2026-11-30"]
+    names = {c.name for c in catalog.changes}
+    assert {d.change for d in minutes[0].spec.decisions} <= names

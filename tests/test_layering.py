@@ -24,6 +24,7 @@ RANK = {
     "reports": 4,
     "policy": 5,  # above reports: the gate's computedRisk and errorBudgetSpent reuse them
     "audit": 6,
+    "cab": 6,  # the CAB agenda reads the gate (policy), diff, risk and schedule
     "score": 6,  # reads the reports, like audit
     "interop": 6,
     "reporters": 7,

@@ -50,7 +50,8 @@ def test_missing_kind_is_located_at_the_top() -> None:
             1,
             "schema",
             "missing 'kind'; one of: Config, Team, Service, SLA, Calendar, "
-            "ChangeRequest, StandardChange, ApprovalPolicy, Incident, Problem, Scorecard",
+            "ChangeRequest, StandardChange, ApprovalPolicy, Incident, Problem, Scorecard, "
+            "CabMinutes",
         ),
     ]
 
@@ -77,7 +78,7 @@ def test_kind_that_is_not_a_string(kind: str) -> None:
             "schema",
             "kind must be a string, one of: Config, Team, Service, "
             "SLA, Calendar, ChangeRequest, StandardChange, ApprovalPolicy, Incident, "
-            "Problem, Scorecard",
+            "Problem, Scorecard, CabMinutes",
         )
     ]
 

@@ -450,6 +450,19 @@ spec:
   targets:
     - {tiers: [1, 2], level: silver, by: 2027-03-31}
 """,
+    "CabMinutes": """\
+apiVersion: itsmcode/v1
+kind: CabMinutes
+metadata: {name: cab-2026-12-07, title: CAB 2026-12-07}
+spec:
+  date: 2026-12-07
+  chair: grace-obi
+  attendees: [grace-obi, dmitri-ivanov, bob-nguyen]
+  teams: [payments]
+  decisions:
+    - {change: chg-2026-0040, decision: approved, note: Roll back if the error rate passes 1 %.}
+    - {change: chg-2026-0042, decision: deferred, note: Bring the backout rehearsal.}
+""",
 }
 
 #: The ``spec.paths`` setting that places each kind (Config is always itsm.yaml).
@@ -464,6 +477,7 @@ PATH_SETTING: dict[str, str] = {
     "Incident": "incidents",
     "Problem": "problems",
     "Scorecard": "scorecards",
+    "CabMinutes": "cab_minutes",
 }
 
 

@@ -112,3 +112,43 @@ def test_changed_refuses_paths_and_unknown_refs(repo: GitRepo) -> None:
     assert both.exit_code == 2 and "--changed chooses the files itself" in both.stderr
     unknown = repo.itsm("lint", "--changed", "nope")
     assert unknown.exit_code == 2 and "unknown revision 'nope'" in unknown.stderr
+
+
+WINDOWS = (
+    "maintenanceWindows:\n"
+    '  - {name: sundays, rrule: "FREQ=WEEKLY;BYDAY=SU;BYHOUR=3", duration: 1h}\n'
+)
+BINDING_POLICY = """\
+apiVersion: itsmcode/v1
+kind: ApprovalPolicy
+metadata: {name: approval-policy}
+spec:
+  maintenance: {exemptTypes: [EXEMPT]}
+  rules:
+    - name: governance
+      when: {paths: [".github/**", "processes/**", "itsm.yaml"]}
+      require: {teams: [payments], count: 2}
+"""
+
+
+def test_new_maintenance_windows_reach_the_changes_on_the_service(repo: GitRepo) -> None:
+    # chg-2 (Wednesday night, on lone) misses lone's new Sunday window.
+    repo.write({"catalog/services/lone.yaml": service("lone", owner="store", extra=WINDOWS)})
+    _, by_file, _ = changed(repo)
+    assert by_file == {"changes/2026/chg-2.yaml": ["change-outside-maintenance-window"]}
+    assert by_file == full(repo)
+
+
+def test_a_policy_that_binds_more_types_reaches_every_change(repo: GitRepo) -> None:
+    policy = "processes/approval-policy.yaml"
+    repo.commit(
+        "windows that bind nothing yet",
+        {
+            "catalog/services/lone.yaml": service("lone", owner="store", extra=WINDOWS),
+            policy: BINDING_POLICY.replace("EXEMPT", "normal, standard, emergency"),
+        },
+    )
+    repo.write({policy: BINDING_POLICY.replace("EXEMPT", "emergency")})
+    _, by_file, _ = changed(repo, "HEAD")
+    assert by_file == {"changes/2026/chg-2.yaml": ["change-outside-maintenance-window"]}
+    assert by_file == full(repo)

@@ -163,7 +163,7 @@ scenarios:
         f"FAIL {scenario}: tier typo",
         # Pointing at the offending key of the scenario, with the file's own diagnostic.
         f"     {scenario}:7:71: change.set: catalog/services/payments-api.yaml no longer "
-        "loads: 32:3: [schema] unknown field 'spec.teir' (did you mean 'tier'?)",
+        "loads: 37:3: [schema] unknown field 'spec.teir' (did you mean 'tier'?)",
         "1 scenario, 1 failed",
     ]
 

@@ -50,6 +50,16 @@ def test_example_agenda_shows_the_december_freeze_and_the_changes_around_it() ->
         "  00:00–Mon 2027-01-04 00:00  FREEZE year-end-2026 (change-freezes)\n"
         "  15:00–Mon 2026-12-21 06:00  FREEZE weekend (change-freezes)\n"
         "\n"
+        "Agreed maintenance windows (a change must fit in one; exempt: emergency, standard)\n"
+        "  weekday-evenings (calendar business-hours-eu; binds customer-support-portal, "
+        "data-warehouse, fraud-scoring, inventory-service, notifications, order-service, "
+        "product-catalog, recommendations, search, warehouse-management): 7 in the period, "
+        "first Tue 2026-12-08 19:00–Wed 2026-12-09 00:00\n"
+        "  weeknights (service checkout-api; binds checkout-api): 8 in the period, "
+        "first Mon 2026-12-07 22:00–Tue 2026-12-08 02:00\n"
+        "  weeknights (service payments-api; binds payments-api): 8 in the period, "
+        "first Mon 2026-12-07 22:00–Tue 2026-12-08 02:00\n"
+        "\n"
         "4 changes, 3 freeze occurrences, 0 conflicts\n"
     )
 
@@ -232,7 +242,7 @@ def test_fail_on_exits_1_only_for_the_named_types(tmp_path: Path) -> None:
         (
             ["--fail-on", "overlap"],
             "itsm: error: --fail-on overlap: unknown finding type; known: "
-            "change-overlap, change-in-freeze\n",
+            "change-overlap, change-in-freeze, change-outside-maintenance-window\n",
         ),
         (["--since", "2026-13-01"], "itsm: error: --since 2026-13-01: no such date\n"),
         (

@@ -158,6 +158,7 @@ COMMANDS: dict[str, str] = {
     "impact": "itsmcode.cli.impact_cmd:impact",
     "graph": "itsmcode.cli.impact_cmd:graph",
     "risk": "itsmcode.cli.risk_cmd:risk",
+    "cab": "itsmcode.cli.cab_cmd:cab",
     "import": "itsmcode.cli.import_cmd:import_group",
     "export": "itsmcode.cli.export_cmd:export_group",
 }

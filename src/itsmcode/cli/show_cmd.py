@@ -28,6 +28,9 @@ KIND_ALIASES = {
     "incidents": "Incident",
     "problems": "Problem",
     "scorecards": "Scorecard",
+    "cab": "CabMinutes",
+    "minutes": "CabMinutes",
+    "cabminutes": "CabMinutes",
     "config": "Config",
 }
 

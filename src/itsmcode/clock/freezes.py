@@ -35,12 +35,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rruleset, rrulestr
 
-from itsmcode.models.calendar import Calendar, Freeze
+from itsmcode.models.calendar import Calendar
 
 #: DTSTART of every recurring freeze, in the calendar's local time (data-model.md).
 EPOCH = datetime(1970, 1, 1)
@@ -60,6 +60,21 @@ _FIXED_PERIOD = {
     "MINUTELY": timedelta(minutes=1),
     "SECONDLY": timedelta(seconds=1),
 }
+
+
+class Occurring(Protocol):
+    """What expands like a freeze: a freeze or an agreed maintenance window."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def start(self) -> datetime | None: ...
+    @property
+    def end(self) -> datetime | None: ...
+    @property
+    def rrule(self) -> str | None: ...
+    @property
+    def duration(self) -> timedelta | None: ...
 
 
 class FreezeInterval(NamedTuple):
@@ -139,8 +154,18 @@ def _overlaps(start: datetime, end: datetime, lo: datetime, hi: datetime) -> boo
     return start < hi and lo < end
 
 
+def occurrences(
+    freeze: Occurring, zone: ZoneInfo, lo: datetime, hi: datetime
+) -> Iterator[FreezeInterval]:
+    """Occurrences of one freeze (or maintenance window, read on ``zone``'s wall clock)
+    overlapping ``[lo, hi)`` (containing ``lo`` when ``lo == hi``), in chronological
+    order, lazily. Both bounds must be timezone-aware."""
+    _require_aware(lo, hi)
+    return _freeze_occurrences(freeze, zone, lo, hi)
+
+
 def _freeze_occurrences(
-    freeze: Freeze, zone: ZoneInfo, lo: datetime, hi: datetime
+    freeze: Occurring, zone: ZoneInfo, lo: datetime, hi: datetime
 ) -> Iterator[FreezeInterval]:
     """Occurrences of one freeze overlapping the query, in chronological order."""
     start, end = freeze.start, freeze.end

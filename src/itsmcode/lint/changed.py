@@ -11,8 +11,9 @@ and untracked ones, against REF):
 - every file defining an entity of the same kind and name (duplicates);
 - every change request on a service that such a file defines or names, or on a direct
   dependency or dependent of one (windows overlap along dependencies);
-- every change request, when a team or a calendar changed (membership, freezes), and
-  every file, when itsm.yaml changed.
+- every change request, when a team, a calendar or the approval policy changed
+  (membership, freezes, maintenance windows, which types they bind), and every file,
+  when itsm.yaml changed.
 
 The whole repository is still loaded (through the cache), so the answer equals what a
 full lint reports for those files.
@@ -99,7 +100,7 @@ def affected_paths(catalog: Catalog, layout: Layout, changed: set[str]) -> set[s
                 frontier.add((record.kind, record.name))
     affected |= {r.path for r in catalog.records if (r.kind, r.name) in defined}
     affected |= _changes_near(catalog, affected, defined)
-    if {kind for kind, _ in defined} & {"Team", "Calendar"}:
+    if {kind for kind, _ in defined} & {"Team", "Calendar", "ApprovalPolicy"}:
         affected |= {r.path for r in catalog.records if r.kind == "ChangeRequest"}
     return affected
 

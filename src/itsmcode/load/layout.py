@@ -25,7 +25,7 @@ WORKFLOW_FILES: tuple[str, ...] = (
 PRACTICE_KINDS: dict[str, tuple[str, ...]] = {
     "catalog": ("Team", "Service", "Calendar"),
     "sla": ("SLA", "Calendar"),
-    "change": ("ChangeRequest", "StandardChange", "ApprovalPolicy", "Calendar"),
+    "change": ("ChangeRequest", "StandardChange", "ApprovalPolicy", "Calendar", "CabMinutes"),
     "incident": ("Incident",),
     "problem": ("Problem",),
     "scorecard": ("Scorecard",),
@@ -53,6 +53,7 @@ class Layout:
             "Incident": paths.incidents,
             "Problem": paths.problems,
             "Scorecard": paths.scorecards,
+            "CabMinutes": paths.cab_minutes,
         }
         enabled = {"Config"} | {
             kind for practice in config.spec.practices for kind in PRACTICE_KINDS[practice]

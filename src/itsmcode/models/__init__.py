@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itsmcode.models.base import Entity, Metadata, Reference
+from itsmcode.models.cab import CabMinutes
 from itsmcode.models.calendar import Calendar
 from itsmcode.models.change import ChangeRequest
 from itsmcode.models.config import Config
@@ -30,6 +31,7 @@ MODELS: dict[str, type[Entity]] = {
         Incident,
         Problem,
         Scorecard,
+        CabMinutes,
     )
 }
 
@@ -37,6 +39,7 @@ __all__ = [
     "MODELS",
     "SLA",
     "ApprovalPolicy",
+    "CabMinutes",
     "Calendar",
     "ChangeRequest",
     "Config",

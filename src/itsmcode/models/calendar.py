@@ -38,6 +38,31 @@ class Freeze(Strict):
     )
 
 
+class MaintenanceWindow(Strict):
+    """An agreed maintenance window: one-off (start/end) or recurring (rrule/duration).
+
+    The same shape and reading as a freeze (clock/freezes.py); ``timezone`` says which
+    wall clock a recurring window's rrule is read on (docs/calendar.md).
+    """
+
+    name: str = Field(description="What the window is for.")
+    start: Timestamp | None = Field(None, description="Start of a one-off window.")
+    end: Timestamp | None = Field(None, description="End of a one-off window.")
+    rrule: RRule | None = Field(
+        None,
+        description="Recurrence of a recurring window, read in its zone from "
+        "1970-01-01T00:00 local time.",
+    )
+    duration: Duration | None = Field(
+        None, description="Length of each occurrence of a recurring window."
+    )
+    timezone: TimeZone | None = Field(
+        None,
+        description="IANA zone the rrule is read in; default: the calendar's zone (on a "
+        "calendar), itsm.yaml's spec.timezone (on a service).",
+    )
+
+
 class CalendarSpec(Strict):
     timezone: TimeZone = Field(description="IANA zone the calendar is read in.")
     business_hours: list[BusinessHours] = Field(
@@ -49,6 +74,11 @@ class CalendarSpec(Strict):
     freezes: list[Freeze] = Field(
         default_factory=list,
         description="Change freezes: one-off (start/end) or recurring (rrule/duration).",
+    )
+    maintenance_windows: list[MaintenanceWindow] = Field(
+        default_factory=list,
+        description="Agreed maintenance windows of every service whose SLA uses this "
+        "calendar: normal changes on them must fit in one (docs/calendar.md).",
     )
 
 

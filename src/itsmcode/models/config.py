@@ -32,6 +32,7 @@ class Paths(Strict):
     incidents: str = Field("incidents", description="Folder of Incident files.")
     problems: str = Field("problems", description="Folder of Problem files.")
     scorecards: str = Field("processes/scorecards", description="Folder of Scorecard files.")
+    cab_minutes: str = Field("processes/cab", description="Folder of CabMinutes files.")
 
 
 class LintSettings(Strict):

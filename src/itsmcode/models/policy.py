@@ -24,10 +24,12 @@ KindName = Literal[
     "Incident",
     "Problem",
     "Scorecard",
+    "CabMinutes",
 ]
 
 
 _EMERGENCY: list[ChangeType] = ["emergency"]
+_NOT_NORMAL: list[ChangeType] = ["standard", "emergency"]
 
 
 class Options(Strict):
@@ -110,6 +112,12 @@ class ChangeRequestPredicate(Strict):
     transition: list[str] = Field(
         default_factory=list, description="Status transitions such as 'in-progress->completed'."
     )
+    outside_maintenance_window: bool | None = Field(
+        None,
+        description="true: the window does not fit in one agreed maintenance window of "
+        "an affected service, as the base commit declares them; false: it fits in all "
+        "(docs/calendar.md).",
+    )
 
 
 class AuthorPredicate(Strict):
@@ -174,6 +182,13 @@ class Freeze(Strict):
     )
 
 
+class Maintenance(Strict):
+    exempt_types: list[ChangeType] = Field(
+        default_factory=lambda: _NOT_NORMAL.copy(),
+        description="Change types that need not fit in a service's maintenance windows.",
+    )
+
+
 class Retrospective(Strict):
     within: Duration = Field(
         description="Deadline after the merge for the retrospective approval (72h, 3d)."
@@ -211,6 +226,10 @@ class ApprovalPolicySpec(Strict):
         default_factory=DefaultRule, description="Applies to changes no rule covers."
     )
     freeze: Freeze = Field(default_factory=Freeze, description="Change freezes.")
+    maintenance: Maintenance = Field(
+        default_factory=Maintenance,
+        description="Which change types the services' maintenance windows bind.",
+    )
     rules: list[Rule] = Field(default_factory=list, description="Approval rules.")
     break_glass: BreakGlass | None = Field(
         None,

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from itsmcode.models.base import Entity, Reference, Strict
+from itsmcode.models.calendar import MaintenanceWindow
 from itsmcode.models.types import Date, Name
 
 Tier = Annotated[int, Field(ge=1, le=4)]
@@ -45,6 +46,11 @@ class ServiceSpec(Strict):
     )
     review_by: Date | None = Field(
         None, description="Date by which the entry is reviewed (catalog hygiene)."
+    )
+    maintenance_windows: list[MaintenanceWindow] = Field(
+        default_factory=list,
+        description="Agreed maintenance windows (with those of its SLA's calendar): normal "
+        "changes on the service must fit in one (docs/calendar.md).",
     )
 
 

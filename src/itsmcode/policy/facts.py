@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from itsmcode.clock.maintenance import WindowIndex, window_index
 from itsmcode.diff.model import ChangeSet, EntityChange
 from itsmcode.git.facts import GitCommit, Identity, PathChange
 from itsmcode.load.catalog import Catalog
@@ -38,6 +39,11 @@ class CRVersion:
     #: The risk computed from the base commit's evidence (reports/risk.py): history,
     #: tiers and calendars the pull request cannot rewrite; only its own file counts.
     computed_risk: str
+    #: Whether its window misses the agreed maintenance windows of an affected service,
+    #: as the base commit declares them (clock/maintenance.py): a pull request cannot
+    #: widen a window, move a service to a calendar with wider ones or shift a zone to
+    #: let its own change in.
+    outside_maintenance_window: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,10 +190,27 @@ def build_items(
     each side, never from a lookup by name that a second file of that name could
     shadow (policy.md, property 9).
     """
-    items = [_entity_item(e, before, after) for e in changeset.entities]
+    windows = window_index(
+        before.all(Service), before.sla, before.calendar, before.config.spec.timezone
+    )
+    items = [_entity_item(e, before, after, windows) for e in changeset.entities]
     seen = {p for item in items for p in item.paths}
     items.extend(Item(p.path, p.status) for p in paths if p.path not in seen)
     return items
+
+
+def standing_item(path: str, change: ChangeRequest, catalog: Catalog) -> Item:
+    """A change request already in ``catalog`` as the item of a pull request adding it
+    (``itsm cab agenda``: which rules a planned change on the main branch falls under),
+    its facts computed from ``catalog`` like any added request's."""
+    windows = window_index(
+        catalog.all(Service), catalog.sla, catalog.calendar, catalog.config.spec.timezone
+    )
+    item = Item(path, "added", ChangeRequest.KIND, change.name)
+    item.cr_after = _version(change, catalog, windows)
+    item.services = tuple(dict.fromkeys(change.spec.services))
+    item.transitions = (f"new->{change.spec.status}",)
+    return item
 
 
 def _sides(entity: EntityChange, before: Catalog, after: Catalog) -> tuple[Any, Any]:
@@ -197,7 +220,9 @@ def _sides(entity: EntityChange, before: Catalog, after: Catalog) -> tuple[Any, 
     return old, new
 
 
-def _entity_item(entity: EntityChange, before: Catalog, after: Catalog) -> Item:
+def _entity_item(
+    entity: EntityChange, before: Catalog, after: Catalog, windows: WindowIndex
+) -> Item:
     status = "renamed" if entity.status in ("moved", "renamed") else entity.status
     item = Item(
         entity.path,
@@ -244,7 +269,8 @@ def _entity_item(entity: EntityChange, before: Catalog, after: Catalog) -> Item:
         after_cr = new_entity if isinstance(new_entity, ChangeRequest) else None
         # Both versions are scored against ``before`` (the base): a pull request that
         # deletes incidents or lowers a tier does not lower its own computed risk.
-        item.cr_before, item.cr_after = _version(before_cr, before), _version(after_cr, before)
+        item.cr_before = _version(before_cr, before, windows)
+        item.cr_after = _version(after_cr, before, windows)
         for change in (before_cr, after_cr):
             if change is not None:
                 services.extend(change.spec.services)
@@ -253,7 +279,9 @@ def _entity_item(entity: EntityChange, before: Catalog, after: Catalog) -> Item:
     return item
 
 
-def _version(change: ChangeRequest | None, evidence: Catalog) -> CRVersion | None:
+def _version(
+    change: ChangeRequest | None, evidence: Catalog, windows: WindowIndex
+) -> CRVersion | None:
     if change is None:
         return None
     return CRVersion(
@@ -262,6 +290,7 @@ def _version(change: ChangeRequest | None, evidence: Catalog) -> CRVersion | Non
         change.spec.risk,
         change.spec.status,
         risk_score(evidence, change).level,
+        bool(windows.outside(change)),
     )
 
 

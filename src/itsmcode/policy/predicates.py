@@ -92,6 +92,9 @@ def _change_request(when: When, item: Item) -> bool:
         v.computed_risk in predicate.computed_risk for v in versions
     ):
         return False
+    outside = predicate.outside_maintenance_window
+    if outside is not None and not any(v.outside_maintenance_window == outside for v in versions):
+        return False
     return not predicate.transition or any(
         _transition(pattern, t) for pattern in predicate.transition for t in item.transitions
     )

@@ -10,7 +10,13 @@ that overlap it, and the conflicts lint would fail on (clock/schedule.py), as fi
 - ``change-overlap`` (error): two changes in the period whose windows overlap on a
   service or on a service and one it depends on directly;
 - ``change-in-freeze`` (error): a planned or in-progress, non-exempt change whose window
-  falls in one of those freezes.
+  falls in one of those freezes;
+- ``change-outside-maintenance-window`` (error): a planned or in-progress change of a
+  type the windows bind whose window does not fit in one agreed maintenance window of
+  one of its services (clock/maintenance.py, the rule of the same id).
+
+It also lists the occurrences of every agreed maintenance window (of services and of
+their SLA calendars) that overlap the period.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from itsmcode.clock.freezes import FreezeInterval, freeze_intervals
+from itsmcode.clock.maintenance import WindowIndex, WindowOccurrence, exempt_types, window_index
 from itsmcode.clock.schedule import (
     FreezeRules,
     freeze_rules,
@@ -33,11 +40,12 @@ from itsmcode.clock.schedule import (
 )
 from itsmcode.errors import ConfigError
 from itsmcode.load.catalog import Catalog
-from itsmcode.models import Calendar, ChangeRequest
+from itsmcode.models import Calendar, ChangeRequest, Service
+from itsmcode.models.change import OPEN_STATUSES
 
 #: The default period: from now, this many days ahead.
 DEFAULT_DAYS = 90
-FINDING_TYPES = ("change-overlap", "change-in-freeze")
+FINDING_TYPES = ("change-overlap", "change-in-freeze", "change-outside-maintenance-window")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -102,6 +110,10 @@ class Schedule:
     calendars: tuple[Calendar, ...] = field(default=())
     #: Change types the policy exempts from the freezes.
     exempt: tuple[str, ...] = field(default=())
+    #: Occurrences of the agreed maintenance windows overlapping the period.
+    windows: tuple[WindowOccurrence, ...] = field(default=())
+    #: Change types the policy exempts from the maintenance windows.
+    window_exempt: tuple[str, ...] = field(default=())
 
 
 def parse_moment(text: str, zone: ZoneInfo, option: str) -> datetime:
@@ -161,7 +173,13 @@ def schedule(catalog: Catalog, period: Period, now: datetime) -> Schedule:
         for calendar in rules.calendars
         for interval in freeze_intervals(calendar, period.since, period.until)
     )
-    findings = [*_overlaps(catalog, in_period), *_in_freeze(in_period, rules)]
+    index = window_index(catalog.all(Service), catalog.sla, catalog.calendar, config.spec.timezone)
+    not_bound = exempt_types(catalog.policy)
+    findings = [
+        *_overlaps(catalog, in_period),
+        *_in_freeze(in_period, rules),
+        *_outside_windows(in_period, index, not_bound),
+    ]
     return Schedule(
         repository=config.name,
         title=config.metadata.title,
@@ -173,6 +191,8 @@ def schedule(catalog: Catalog, period: Period, now: datetime) -> Schedule:
         findings=tuple(sorted(findings, key=lambda f: (f.entities, f.type, f.message))),
         calendars=rules.calendars,
         exempt=rules.exempt,
+        windows=tuple(index.occurrences(period.since, period.until)),
+        window_exempt=tuple(sorted(not_bound)),
     )
 
 
@@ -241,6 +261,27 @@ def _in_freeze(
                     f"{change.name} ({window.start.isoformat()} to {window.end.isoformat()}) "
                     f"falls in freeze '{interval.name}' of calendar '{calendar}' "
                     f"({_span(interval)})",
+                )
+            )
+    return found
+
+
+def _outside_windows(
+    in_period: Sequence[tuple[object, ChangeRequest]], index: WindowIndex, exempt: frozenset[str]
+) -> list[Finding]:
+    found = []
+    for _, change in in_period:
+        if change.spec.status not in OPEN_STATUSES or change.spec.type in exempt:
+            continue
+        window = change.spec.window
+        for service in index.outside(change):
+            found.append(
+                Finding(
+                    "change-outside-maintenance-window",
+                    "error",
+                    _entities(change.name),
+                    f"{change.name} ({window.start.isoformat()} to {window.end.isoformat()}) "
+                    f"does not fit in one agreed maintenance window of service '{service}'",
                 )
             )
     return found

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from itsmcode.diagnostics import Severity
 from itsmcode.lint.rules import (
+    cab_minutes_valid,
     calendar_valid,
+    change_outside_maintenance_window,
     change_overlap,
     change_required_fields,
     change_window,
@@ -47,6 +49,7 @@ RULES: dict[str, RuleModule] = {
         requester_is_member,
         change_window,
         change_overlap,
+        change_outside_maintenance_window,
         change_required_fields,
         no_self_authorization,
         calendar_valid,
@@ -60,6 +63,7 @@ RULES: dict[str, RuleModule] = {
         review_due,
         policy_governs_gate,
         risk_understated,
+        cab_minutes_valid,
     )
 }
 

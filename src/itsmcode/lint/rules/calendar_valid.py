@@ -1,4 +1,4 @@
-"""calendar-valid: a calendar's zone, business hours, holidays and freezes make sense.
+"""calendar-valid: a calendar's zone, hours, holidays, freezes and windows make sense.
 
 A calendar is the clock for SLA targets and the source of change freezes: a freeze
 that cannot be placed in time silently lets changes through, and business hours that
@@ -12,7 +12,10 @@ end before they start make every SLA clock stand still. Checked:
 - each freeze is either one-off, ``start`` and ``end`` with end after start, or
   recurring, ``rrule`` and a non-zero ``duration`` — never a mix of the two forms;
 - a freeze ``rrule`` is a single RRULE line (no DTSTART, EXDATE or RDATE: every rule
-  starts 1970-01-01T00:00 in the calendar's zone) that occurs at least once.
+  starts 1970-01-01T00:00 in the calendar's zone) that occurs at least once;
+- every agreed maintenance window (``spec.maintenanceWindows`` of a calendar *or a
+  service*) obeys the same rules as a freeze: a window that cannot be placed in time
+  would leave its service no time to be changed in.
 
 Passing::
 
@@ -42,8 +45,8 @@ from itsmcode.clock.freezes import rrule_never_occurs
 from itsmcode.diagnostics import Diagnostic, Severity
 from itsmcode.lint.rules.base import LintContext
 from itsmcode.load.catalog import Catalog, Record
-from itsmcode.models import Calendar
-from itsmcode.models.calendar import Freeze
+from itsmcode.models import Calendar, Service
+from itsmcode.models.calendar import Freeze, MaintenanceWindow
 
 ID = "calendar-valid"
 SEVERITY = Severity.ERROR
@@ -57,7 +60,12 @@ def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
         yield from _business_hours(record, calendar)
         yield from _holidays(record, calendar)
         for index, freeze in enumerate(calendar.spec.freezes):
-            yield from _freeze(record, index, freeze)
+            yield from _freeze(record, "freezes", index, freeze)
+        for index, window in enumerate(calendar.spec.maintenance_windows):
+            yield from _freeze(record, "maintenanceWindows", index, window)
+    for record, service in catalog.each(Service):
+        for index, window in enumerate(service.spec.maintenance_windows):
+            yield from _freeze(record, "maintenanceWindows", index, window)
 
 
 def _business_hours(record: Record, calendar: Calendar) -> Iterator[Diagnostic]:
@@ -110,13 +118,17 @@ def _holidays(record: Record, calendar: Calendar) -> Iterator[Diagnostic]:
             first[holiday.date] = i
 
 
-def _freeze(record: Record, index: int, freeze: Freeze) -> Iterator[Diagnostic]:
-    base = ("spec", "freezes", index)
-    raw = _raw_freeze(record, index)
+def _freeze(
+    record: Record, key: str, index: int, freeze: Freeze | MaintenanceWindow
+) -> Iterator[Diagnostic]:
+    """A freeze, or a maintenance window (``key``: the list it is in), can be placed."""
+    base = ("spec", key, index)
+    raw = _raw_freeze(record, key, index)
     given = {field for field in (*_ONE_OFF, *_RECURRING) if raw.get(field) is not None}
     one_off = given & set(_ONE_OFF)
     recurring = given & set(_RECURRING)
-    name = f"freeze '{freeze.name}'"
+    what = "freeze" if key == "freezes" else "maintenance window"
+    name = f"{what} '{freeze.name}'"
     if one_off and recurring:
         # Point at the first field of the second form: that is where the mix begins.
         field = _first_of_second_form(raw, given)
@@ -158,11 +170,11 @@ def _freeze(record: Record, index: int, freeze: Freeze) -> Iterator[Diagnostic]:
             ID, (*base, "duration"), f"{name} has a zero duration; give each occurrence a length"
         )
     if freeze.rrule is not None:
-        yield from _rrule(record, base, name, freeze.rrule)
+        yield from _rrule(record, base, name, freeze.rrule, what)
 
 
 def _rrule(
-    record: Record, base: tuple[str | int, ...], name: str, text: str
+    record: Record, base: tuple[str | int, ...], name: str, text: str, what: str
 ) -> Iterator[Diagnostic]:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     rule_line = lines[0].upper().removeprefix("RRULE:") if lines else ""
@@ -171,23 +183,23 @@ def _rrule(
             ID,
             (*base, "rrule"),
             f"{name}: write a single RRULE such as 'FREQ=WEEKLY;BYDAY=FR;BYHOUR=15', without "
-            "DTSTART, EXDATE or RDATE lines; every rule starts 1970-01-01T00:00 in the "
-            "calendar's time zone",
+            "DTSTART, EXDATE or RDATE lines; every rule starts 1970-01-01T00:00 in its "
+            "time zone",
         )
     elif rrule_never_occurs(text):
         yield record.diagnostic(
             ID,
             (*base, "rrule"),
             f"{name}: rrule '{text}' never occurs (its BY parts exclude every date), so "
-            "this freeze never applies; fix the rule",
+            f"this {what} never applies; fix the rule",
         )
 
 
-def _raw_freeze(record: Record, index: int) -> dict[str, object]:
-    """The freeze mapping as written (to tell which fields the author gave)."""
+def _raw_freeze(record: Record, key: str, index: int) -> dict[str, object]:
+    """The freeze (or window) mapping as written (to tell which fields the author gave)."""
     data = record.document.data if record.document else {}
     spec = data.get("spec")
-    freezes = spec.get("freezes") if isinstance(spec, dict) else None
+    freezes = spec.get(key) if isinstance(spec, dict) else None
     item = freezes[index] if isinstance(freezes, list) and index < len(freezes) else None
     return {str(k): v for k, v in item.items()} if isinstance(item, dict) else {}
 

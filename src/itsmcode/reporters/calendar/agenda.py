@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from itsmcode.clock.maintenance import WindowOccurrence
 from itsmcode.reports.calendar import (
     Finding,
     FreezeOccurrence,
@@ -67,6 +68,24 @@ def by_day(schedule: Schedule) -> tuple[list[Item], dict[date, list[Item]]]:
 
 def _rank(item: Item) -> int:
     return 1 if isinstance(item, PlannedChange) else 0
+
+
+def window_summary(schedule: Schedule) -> list[tuple[str, str, str, int, str]]:
+    """(window, source, services, occurrences in the period, first one) per declared
+    window: the agenda lists the agreements once instead of every occurrence."""
+    grouped: dict[tuple[str, str], list[WindowOccurrence]] = {}
+    for occurrence in schedule.windows:
+        grouped.setdefault((occurrence.source, occurrence.name), []).append(occurrence)
+    rows = []
+    for (source, name), found in sorted(grouped.items()):
+        first = found[0]
+        when = f"{local(first.start, schedule):%a %Y-%m-%d %H:%M}–" + (
+            f"{local(first.end, schedule):%H:%M}"
+            if local(first.start, schedule).date() == local(first.end, schedule).date()
+            else f"{local(first.end, schedule):%a %Y-%m-%d %H:%M}"
+        )
+        rows.append((name, source, ", ".join(first.services), len(found), when))
+    return rows
 
 
 def headline(schedule: Schedule) -> str:

@@ -14,6 +14,11 @@ and writes VTIMEZONE components from the IANA database; none of that is done by 
   DURATION: the whole days of the freeze's duration as nominal days (``P2D``: the same
   wall-clock time two days later, whatever DST does), the rest as exact time. A naive
   UNTIL is the calendar's local time, written in UTC as RFC 5545 requires.
+- Every occurrence of an agreed maintenance window in the period is a VEVENT of its
+  own (``UID:window.<service|calendar>.<name>.<window>.<UTC start>@<repository name>``,
+  TRANSPARENT, category ``maintenance-window``), in UTC: the occurrences are the
+  ones lint checks against (clock/maintenance.py), so a DST-shifted or wall-clock
+  duration needs no RFC 5545 arithmetic; the feed is republished as time moves on.
 - A VTIMEZONE is included for every TZID used.
 """
 
@@ -29,6 +34,7 @@ from icalendar import Calendar as ICalendar
 from icalendar import Event, vRecur
 
 from itsmcode.clock.freezes import first_local_start, freeze_intervals
+from itsmcode.clock.maintenance import WindowOccurrence
 from itsmcode.models import Calendar
 from itsmcode.models.calendar import Freeze
 from itsmcode.reports.calendar import PlannedChange, Schedule
@@ -63,6 +69,8 @@ def feed(schedule: Schedule) -> ICalendar:
     for calendar in schedule.calendars:
         for event in _freeze_events(calendar, schedule, stamp, _exempt(schedule)):
             cal.add_component(event)
+    for occurrence in schedule.windows:
+        cal.add_component(_window_event(occurrence, schedule, stamp))
     # One VTIMEZONE per TZID used, with every transition from 1970 (the first DTSTART of
     # a recurring freeze) to well past any change window.
     horizon = max(stamp, schedule.period.until)
@@ -177,6 +185,33 @@ def _overrides(
         event.add("dtend", interval.end.astimezone(zone))
         out.append(event)
     return out
+
+
+def _window_event(occurrence: WindowOccurrence, schedule: Schedule, stamp: datetime) -> Event:
+    kind, _, owner = occurrence.source.partition(" ")
+    start = occurrence.start.astimezone(timezone.utc)
+    name = f"{kind}.{owner}.{occurrence.name}"
+    safe = _UNSAFE.sub("-", name).strip("-")
+    if safe != name:
+        safe += "-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+    event = Event()
+    event.add("uid", uid(f"window.{safe}.{start:%Y%m%dT%H%M%SZ}", schedule))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", occurrence.end.astimezone(timezone.utc))
+    event.add(
+        "summary", f"Maintenance window: {occurrence.name} ({', '.join(occurrence.services)})"
+    )
+    exempt = ", ".join(schedule.window_exempt) or "no"
+    event.add(
+        "description",
+        f"Agreed maintenance window '{occurrence.name}' of {occurrence.source}; changes on "
+        f"{', '.join(occurrence.services)} fit in it ({exempt} changes are exempt).",
+    )
+    event.add("categories", ["maintenance-window"])
+    event.add("status", "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    return event
 
 
 def _rfc_end(start: datetime, duration: timedelta, zone: ZoneInfo) -> datetime:

@@ -56,4 +56,14 @@ def as_json(schedule: Schedule) -> dict[str, Any]:
             }
             for f in schedule.freezes
         ],
+        "maintenanceWindows": [
+            {
+                "source": w.source,
+                "window": w.name,
+                "start": w.start.isoformat(),
+                "end": w.end.isoformat(),
+                "services": list(w.services),
+            }
+            for w in schedule.windows
+        ],
     }

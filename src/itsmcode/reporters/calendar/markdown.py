@@ -14,6 +14,7 @@ from itsmcode.reporters.calendar.agenda import (
     service_label,
     span,
     totals,
+    window_summary,
 )
 from itsmcode.reporters.diff.markdown import cell
 from itsmcode.reports.calendar import FreezeOccurrence, PlannedChange, Schedule
@@ -44,6 +45,17 @@ def report(schedule: Schedule, stream: TextIO) -> None:
             f"| {day} | {when} | {what} | {item.status} ({item.type}, {item.risk} risk) | "
             f"{services} | {found} |"
         )
+    windows = window_summary(schedule)
+    if windows:
+        out += ["", "### Agreed maintenance windows", ""]
+        out += [
+            "| Window | Declared by | Binds | In the period | First |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        out += [
+            f"| {cell(name)} | {cell(source)} | {cell(services)} | {count} | {cell(first)} |"
+            for name, source, services, count, first in windows
+        ]
     if schedule.findings:
         out += ["", "### Conflicts", ""]
         out += [f"- **{f.type}**: {cell(f.message)}" for f in schedule.findings]

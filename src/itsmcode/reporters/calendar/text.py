@@ -13,6 +13,7 @@ from itsmcode.reporters.calendar.agenda import (
     service_label,
     span,
     totals,
+    window_summary,
 )
 from itsmcode.reports.calendar import Finding, FreezeOccurrence, PlannedChange, Schedule
 
@@ -35,6 +36,15 @@ def report(schedule: Schedule, stream: TextIO) -> None:
         out.append("")
     if not before and not days:
         out += ["Nothing is scheduled and no freeze holds in this period.", ""]
+    windows = window_summary(schedule)
+    if windows:
+        exempt = ", ".join(schedule.window_exempt) or "none"
+        out.append(f"Agreed maintenance windows (a change must fit in one; exempt: {exempt})")
+        out += [
+            f"  {name} ({source}; binds {services}): {count} in the period, first {first}"
+            for name, source, services, count, first in windows
+        ]
+        out.append("")
     if schedule.findings:
         out.append("Conflicts")
         out += [f"  {f.severity}: [{f.type}] {f.message}" for f in schedule.findings]

@@ -45,6 +45,7 @@ def to_data(result: CheckResult) -> dict[str, Any]:
                 "oldName": item.old_name,
                 "services": list(item.services),
                 "computedRisk": _computed_risk(item),
+                "outsideMaintenanceWindow": _outside(item),
             }
             for item in result.items
         ],
@@ -89,6 +90,13 @@ def _computed_risk(item: Item) -> str | None:
     leaves, or the last one of a request it deletes; None for anything else."""
     version = item.cr_before if item.status == "removed" else item.cr_after
     return version.computed_risk if version is not None else None
+
+
+def _outside(item: Item) -> bool | None:
+    """Whether the change request (as for computedRisk) misses its services' agreed
+    maintenance windows as the base declares them; None for anything else."""
+    version = item.cr_before if item.status == "removed" else item.cr_after
+    return version.outside_maintenance_window if version is not None else None
 
 
 def decision_data(decision: Decision) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""The change advisory board: its agenda and its minutes (docs/cab.md)."""
