@@ -40,4 +40,11 @@ def test_init_with_the_scorecard_practice_scores_the_starter_services(tmp_path: 
         ("database", None, ["owner-oncall", "runbook-link"]),
         ("website", None, ["owner-oncall", "runbook-link"]),
     ]
-    assert data["targets"][0]["status"] == "on-track"
+    # A new repository has no history: whether the target will be made is not guessed.
+    target = data["targets"][0]
+    assert target["status"] == "unknown"
+    assert target["since"] is None
+    assert {s["status"] for s in target["standings"]} == {"unknown"}
+    assert target["standings"][0]["reason"] == (
+        "not a git repository: no history to judge the trend from; 1 check to fix (owner-oncall)"
+    )

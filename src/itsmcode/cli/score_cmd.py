@@ -199,15 +199,29 @@ class _History:
     def default_baseline(self) -> Baseline:
         """The catalog of DEFAULT_WINDOW ago (or the history's first commit when younger)
         scored against today's scorecards; without history, why there is none."""
+        from itsmcode.git.log import AuditGit
         from itsmcode.models import Scorecard
         from itsmcode.score.engine import score as run
         from itsmcode.score.roadmap import DEFAULT_WINDOW, Baseline
 
         moment = self.now - DEFAULT_WINDOW
         try:
+            repo = AuditGit(self.root)
+        except GitError:
+            return Baseline(None, {}, "not a git repository: no history to judge the trend from")
+        if repo.is_shallow():
+            return Baseline(
+                None,
+                {},
+                "a shallow clone: no history to judge the trend from (git fetch --unshallow, "
+                "or actions/checkout with fetch-depth: 0)",
+            )
+        if not repo.has_commits():
+            return Baseline(None, {}, "no commits yet: no history to judge the trend from")
+        try:
             [old] = self._past([moment], earliest=True)
         except GitError as exc:
-            return Baseline(None, {}, f"no git history to judge the trend from ({exc})")
+            return Baseline(None, {}, f"no history to judge the trend from: {exc}")
         if old.catalog is None or old.committed is None:
             return Baseline(None, {}, "no catalog in the git history to judge the trend from")
         when = max(old.committed, moment)
