@@ -104,7 +104,8 @@ def test_on_track_and_at_risk_from_the_trend(tmp_path: Path) -> None:
         "done": ("met", "at silver"),
         "rising": (
             "on-track",
-            f"1 fixed since {T70}; at that pace 1 check to fix (runbook-link) by {projected}",
+            f"1 check fixed since {T70}; at that pace the 1 left (runbook-link) is done by "
+            f"{projected}",
         ),
         "stuck": (
             "at-risk",
@@ -120,8 +121,8 @@ def test_the_projected_date_after_the_target_is_at_risk(tmp_path: Path) -> None:
     projected = TODAY + timedelta(days=70)
     assert standings(score(tmp_path))["rising"] == (
         "at-risk",
-        f"1 fixed since {T70}; at that pace 1 check to fix (runbook-link) by {projected}, "
-        f"after {by}",
+        f"1 check fixed since {T70}; at that pace the 1 left (runbook-link) is done by "
+        f"{projected}, after {by}",
     )
 
 

@@ -90,7 +90,11 @@ def judge(scored: Scored, level: str, by: date, today: date, baseline: Baseline)
         return standing("at-risk", f"no progress since {since} ({was} then); {_checks(now_gap)}")
     # Linear: ``fixed`` checks in ``days`` days, so the rest take len(now_gap) * days / fixed.
     projected = today + timedelta(days=math.ceil(len(now_gap) * days / fixed))
-    pace = f"{fixed} fixed since {since}; at that pace {_checks(now_gap)} by {projected}"
+    left = f"the {len(now_gap)} left ({', '.join(now_gap)})"
+    pace = (
+        f"{fixed} check{'' if fixed == 1 else 's'} fixed since {since}; at that pace "
+        f"{left} {'is' if len(now_gap) == 1 else 'are'} done by {projected}"
+    )
     if projected > by:
         return standing("at-risk", f"{pace}, after {by.isoformat()}")
     return standing("on-track", pace)
