@@ -4,8 +4,9 @@ The corpus is ``generate_corpus.py --scorecard`` (10,000 services by default: th
 scorecard practice and one Scorecard of three levels with two targets). It is timed
 twice: as a plain directory (no git: the roadmap cannot look back and says so), and as
 a git repository with a quarter of history (the corpus committed twelve weeks ago, then
-runbook links added to a slice of the services six and one weeks ago), where a plain
-``itsm score`` also reads the catalog of twelve weeks ago for the roadmap. The trend
+runbook links added to slices of the services six and one weeks ago, some left
+without), where a plain ``itsm score`` also reads the catalog of twelve weeks ago for
+the roadmap. The trend
 ``itsm score --since <12 weeks ago> --every 1w`` (13 samples) is timed on the git
 repository too.
 
@@ -21,6 +22,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -64,12 +66,13 @@ def runbooks(root: Path, every: int, offset: int, keep: bool) -> None:
 
 
 def with_history(plain: Path, repo: Path, now: datetime) -> None:
-    """``plain`` copied into ``repo`` as a git repository with a quarter of history: a
-    fifth of the services lack a runbook link twelve weeks ago, half of them get it six
-    weeks ago, the rest one week ago (silver progress the roadmap sees)."""
+    """``plain`` copied into ``repo`` as a git repository with a quarter of history: 30%
+    of the services lack a runbook link twelve weeks ago; a third of them get it six
+    weeks ago, a third one week ago, the rest still lack it (so the roadmap has services
+    to judge from the trend, and reads the catalog of twelve weeks ago)."""
     shutil.copytree(plain, repo)
     git(repo, "init", "-q", "-b", "main")
-    for offset in (0, 1):
+    for offset in (0, 1, 2):
         runbooks(repo, 10, offset, keep=False)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "catalog", when=now - timedelta(weeks=12))
@@ -100,6 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "XDG_CACHE_HOME": str(scratch / "cache")}
     since = (now - timedelta(weeks=12)).date().isoformat()
     t: dict[str, Timing] = {}
+    judged = subprocess.run(
+        [itsm, "score", "--format", "json"], cwd=repo, env=env, capture_output=True, text=True
+    )
+    statuses = sorted(
+        {s["status"] for x in json.loads(judged.stdout)["targets"] for s in x["standings"]}
+    )
+    print(f"roadmap statuses on the git repository: {', '.join(statuses)}", file=sys.stderr)
     try:
         print("lint", file=sys.stderr)
         t["lint"] = measure("lint", [itsm, "lint", "--no-cache"], plain, env, args.repeat)

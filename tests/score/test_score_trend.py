@@ -259,3 +259,28 @@ def test_a_trend_needs_git(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "not inside a git repository" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_markdown_roadmap_and_trend(tmp_path: Path) -> None:
+    history(tmp_path, TODAY + timedelta(days=100))
+    since = TODAY - timedelta(days=42)
+    args = ["--format", "markdown", "--since", str(since), "--every", "3w"]
+    result = run_cli(["score", *args, "--repo", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    # Baseline: the trend's first sample (T-42d: after the first commit, before the second).
+    assert (
+        "  - `stuck` (ops): **at-risk**: no progress since "
+        f"{since} (2 then); 2 checks to fix (sla-present, runbook-link)\n" in out
+    )
+    # latecomer (bronze, no SLA, no runbook) is blocked at silver as well.
+    assert (
+        "\nFix next:\n\n- silver runbook-link: blocks 3 services (latecomer, rising, stuck)\n"
+        "- silver sla-present: blocks 2 services (latecomer, stuck)\n" in out
+    )
+    d1 = since + timedelta(weeks=3)
+    assert (
+        f"| service | scorecard | {since} | {d1} | {TODAY} |\n|---|---|---|---|---|\n"
+        "| done | basics | bronze | silver | silver |\n"
+        "| latecomer | basics |   | bronze | bronze |\n" in out
+    )
