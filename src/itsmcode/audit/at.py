@@ -95,13 +95,15 @@ def catalogs_at(
     tip: str = "HEAD",
     *,
     earliest: bool = False,
+    worktree: Catalog | None = None,
 ) -> list[Past]:
     """The catalog on ``tip``'s first-parent line at each instant, as ``--at DATE``
     picks (the newest commit there committed at or before it); before the history
     starts nothing, or with ``earliest`` the first commit with an itsm.yaml. A fixed
     number of git processes whatever the number of instants: one ``log`` for the
     commit, one ``log --raw`` pass and one ``cat-file --batch`` stream through the
-    audit's replay (or one ``ls-tree`` when a single commit serves).
+    audit's replay (or one ``ls-tree`` when a single commit serves; given the work
+    tree's catalog, only the files that differ from it are read: ``catalog_before``).
     """
     from itsmcode.audit.replay import Replay
     from itsmcode.diff.snapshots import load_commit
@@ -132,7 +134,12 @@ def catalogs_at(
     need_first = earliest and None in positions and bool(commits)
     catalogs: dict[int, Catalog | None] = {}
     if wanted == {0} and start is not None and not need_first:
-        catalogs[0] = load_commit(repo, start, fallback)
+        if worktree is not None:
+            from itsmcode.diff.engine import catalog_before
+
+            catalogs[0] = catalog_before(repo, root, start, worktree)
+        else:
+            catalogs[0] = load_commit(repo, start, fallback)
     elif wanted or need_first:
         offset = 1 if start is not None else 0  # position of commits[0] on the line
         upto = len(commits) if need_first else max(wanted) - offset + 1

@@ -115,8 +115,14 @@ def score(
     trend = history.trend(since, until, every) if since is not None else None
     result = run(catalog, now)
     if trend is not None or result.undecided():
-        baseline = trend.baseline() if trend is not None else history.default_baseline()
-        result = run(catalog, now, baseline=baseline)
+        from itsmcode.score.engine import rejudge, undecided_services
+
+        baseline = (
+            trend.baseline()
+            if trend is not None
+            else history.default_baseline(undecided_services(result))
+        )
+        rejudge(result, baseline, history.today)
     if trend is not None:
         from itsmcode.score.trend import Point, Trend
 
@@ -155,6 +161,8 @@ class _History:
         self.today = now.astimezone(self.zone).date()
 
     def _past(self, instants: list[datetime], earliest: bool = False) -> list[Past]:
+        """The catalogs at ``instants`` (a single one derived from the work tree's when
+        scoring the work tree: only the files that differ are parsed)."""
         from itsmcode.audit.at import catalogs_at, resolve_at
         from itsmcode.load.config import load_config
 
@@ -163,7 +171,8 @@ class _History:
             fallback: Config | None = load_config(self.root)
         except ConfigError:
             fallback = None
-        return catalogs_at(self.root, instants, fallback, tip, earliest=earliest)
+        worktree = self.catalog if self.at is None else None
+        return catalogs_at(self.root, instants, fallback, tip, earliest=earliest, worktree=worktree)
 
     def trend(self, since: str, until: str | None, every: str | None) -> Trend:
         """The samples of ``--since``/``--until``/``--every``; today's is ``current``."""
@@ -196,9 +205,10 @@ class _History:
             points.append(Point(day, old.commit, result))
         return Trend(interval, tuple(points))
 
-    def default_baseline(self) -> Baseline:
+    def default_baseline(self, services: set[str]) -> Baseline:
         """The catalog of DEFAULT_WINDOW ago (or the history's first commit when younger)
-        scored against today's scorecards; without history, why there is none."""
+        scored against today's scorecards, for ``services`` (those the roadmap judges);
+        without history, why there is none."""
         from itsmcode.git.log import AuditGit
         from itsmcode.models import Scorecard
         from itsmcode.score.engine import score as run
@@ -225,5 +235,5 @@ class _History:
         if old.catalog is None or old.committed is None:
             return Baseline(None, {}, "no catalog in the git history to judge the trend from")
         when = max(old.committed, moment)
-        scored = run(old.catalog, when, self.catalog.all(Scorecard))
+        scored = run(old.catalog, when, self.catalog.all(Scorecard), only=services)
         return Baseline(when.astimezone(self.zone).date(), scored.by_key())

@@ -27,7 +27,7 @@ from itsmcode.diff.snapshots import (
 )
 from itsmcode.errors import ConfigError
 from itsmcode.git.repo import GitRepo, TreeEntry, blob_id
-from itsmcode.load.catalog import Record
+from itsmcode.load.catalog import Catalog, Record
 from itsmcode.load.layout import CONFIG_FILE, Layout
 from itsmcode.load.snapshot import paused_gc
 from itsmcode.load.yamlio import Limits
@@ -120,9 +120,16 @@ def _diff_repository(root: Path, head_config: Config | None, args: tuple[str, ..
 
 
 def _changed_files(
-    repo: GitRepo, root: Path, where: Range, folders: list[str], limits: Limits
+    repo: GitRepo,
+    root: Path,
+    where: Range,
+    folders: list[str],
+    limits: Limits,
+    *,
+    parse: bool = True,
 ) -> tuple[dict[str, TreeEntry], dict[str, TreeEntry], dict[str, Record] | None]:
-    """The base and head entries of every path that differs; work-tree records if any."""
+    """The base and head entries of every path that differs; work-tree records if any
+    (none parsed without ``parse``)."""
     assert where.base.commit is not None
     old: dict[str, TreeEntry] = {}
     new: dict[str, TreeEntry] = {}
@@ -160,7 +167,8 @@ def _changed_files(
             old[path] = entry
         if sha is not None:
             new[path] = TreeEntry("100644", sha)  # lets identical content pair as a move
-        records.update(_load_one(path, source.data, source.problem, limits))
+        if parse:
+            records.update(_load_one(path, source.data, source.problem, limits))
     return old, new, records
 
 
@@ -431,3 +439,24 @@ def base_service_graph(repo: GitRepo, commit: str, config: Config) -> graphs.Bas
     )
     cache.store(tree, built)
     return graphs.MemoryGraph(built)
+
+
+def catalog_before(repo: GitRepo, root: Path, commit: str, current: Catalog) -> Catalog:
+    """The catalog at ``commit``, derived from ``current`` (the work tree's): only the
+    files that differ between the two are read from git and parsed, the rest are the
+    work tree's own records (the same bytes). When itsm.yaml differs, it is read whole
+    (``load_commit``). For the score roadmap's baseline, which would otherwise parse the
+    whole repository a second time."""
+    from itsmcode.diff.snapshots import config_at, load_commit
+
+    config = config_at(repo, commit)
+    if config is None or config != current.config:
+        return load_commit(repo, commit, current.config)
+    limits = Limits(max_file_size=config.spec.lint.max_file_size)
+    where = Range(Side("base", commit), Side("worktree", None))
+    old, new, _ = _changed_files(repo, root, where, folders_of(config), limits, parse=False)
+    blobs = repo.read_blobs([e.sha for e in old.values()], limits.max_file_size)
+    before = records_from_blobs(old, blobs, limits)
+    changed = set(old) | set(new)
+    kept = [r for r in current.records if r.path not in changed]
+    return Catalog(sorted([*kept, *before.values()], key=lambda r: r.path), config)

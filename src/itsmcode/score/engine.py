@@ -3,7 +3,7 @@ failing checks, and the roll-ups per team, for the organisation and per target."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +64,9 @@ class ScoreResult:
     scored: list[Scored] = field(default_factory=list)
     targets: list[TargetResult] = field(default_factory=list)
     trend: Trend | None = None  # with --since
+    _grouped: tuple[int, dict[tuple[str, str], list[Scored]]] | None = field(
+        default=None, repr=False
+    )
 
     def by_key(self) -> dict[tuple[str, str], Scored]:
         """(service, scorecard) -> its score."""
@@ -75,7 +78,13 @@ class ScoreResult:
         return any(t.status == "unknown" for t in self.targets)
 
     def of_team(self, team: str, scorecard: str) -> list[Scored]:
-        return [s for s in self.scored if s.team == team and s.scorecard == scorecard]
+        # Grouped once (and again only if scores were added since): every team asks.
+        if self._grouped is None or self._grouped[0] != len(self.scored):
+            groups: dict[tuple[str, str], list[Scored]] = {}
+            for s in self.scored:
+                groups.setdefault((s.team, s.scorecard), []).append(s)
+            self._grouped = (len(self.scored), groups)
+        return self._grouped[1].get((team, scorecard), [])
 
     def teams(self) -> list[tuple[str, str, dict[str | None, int]]]:
         """(team, scorecard, services per level) with every level (and None) counted."""
@@ -108,13 +117,19 @@ def score(
     now: datetime,
     cards: list[Scorecard] | None = None,
     baseline: Baseline = NO_BASELINE,
+    only: set[str] | None = None,
 ) -> ScoreResult:
     """Every scorecard (the catalog's, or ``cards``: a past catalog is scored against
     today's standards) against every service it selects (retired services are not
-    scored); targets judged against ``baseline`` (roadmap.py)."""
+    scored; with ``only``, just those services); targets judged against ``baseline``
+    (roadmap.py)."""
     context = ScoreContext(catalog, now)
     result = ScoreResult(now)
-    services = [s for s in catalog.all(Service) if s.spec.lifecycle != "retired"]
+    services = [
+        s
+        for s in catalog.all(Service)
+        if s.spec.lifecycle != "retired" and (only is None or s.name in only)
+    ]
     for card in catalog.all(Scorecard) if cards is None else cards:
         levels = _parsed_levels(card)
         chosen = [s for s in services if selects(card.spec.selector, s)]
@@ -125,6 +140,24 @@ def score(
         ]
     result.scored.sort(key=lambda s: (s.service, s.scorecard))
     return result
+
+
+def rejudge(result: ScoreResult, baseline: Baseline, today: date) -> None:
+    """Judge ``result``'s targets again against ``baseline`` (the services' scores stay)."""
+    scored = result.by_key()
+    for index, target in enumerate(result.targets):
+        standings = tuple(
+            judge(scored[(name, target.scorecard)], target.level, target.by, today, baseline)
+            for name in target.services
+        )
+        result.targets[index] = replace(
+            target, status=overall(standings), standings=standings, since=baseline.day
+        )
+
+
+def undecided_services(result: ScoreResult) -> set[str]:
+    """The services a target cannot judge without a trend."""
+    return {s.service for t in result.targets for s in t.standings if s.status == "unknown"}
 
 
 _Levels = list[tuple[str, list[tuple[str, BaseModel]]]]
