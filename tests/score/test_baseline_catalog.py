@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from itsmcode.diff.engine import catalog_before
+from itsmcode.diff.engine import catalog_after, catalog_before
 from itsmcode.diff.snapshots import load_commit
 from itsmcode.git.repo import GitRepo as Git
 from itsmcode.load.catalog import Catalog
@@ -52,3 +52,18 @@ def test_a_changed_itsm_yaml_reads_the_commit_whole(tmp_path: Path) -> None:
     derived = catalog_before(Git(tmp_path), tmp_path, commit, worktree)
     assert derived.config.spec.timezone == "UTC"
     assert contents(derived) == contents(load_commit(Git(tmp_path), commit, None))
+
+
+def test_derived_between_commits_equals_the_head(tmp_path: Path) -> None:
+    git = GitRepo(tmp_path).init()
+    make_repo(tmp_path)
+    base_commit = git.commit("planted")
+    git.write({"catalog/services/b-bronze.yaml": service("b-bronze", tier=2, runbook=True)})
+    git.write({"catalog/services/z-new.yaml": service("z-new")})
+    git.delete("catalog/services/d-gold.yaml")
+    head_commit = git.commit("pull request")
+    base = load_commit(Git(tmp_path), base_commit, None)
+    derived = catalog_after(Git(tmp_path), tmp_path, base_commit, base, head_commit)
+    assert contents(derived) == contents(load_commit(Git(tmp_path), head_commit, None))
+    assert "catalog/services/z-new.yaml" in contents(derived)
+    assert "catalog/services/d-gold.yaml" not in contents(derived)

@@ -80,6 +80,7 @@ def _level_changes(
     catalog cannot be read."""
     from datetime import datetime, timezone
 
+    from itsmcode.diff.engine import catalog_after, catalog_before
     from itsmcode.diff.snapshots import load_commit
     from itsmcode.errors import ItsmError
     from itsmcode.git.repo import GitRepo
@@ -87,13 +88,16 @@ def _level_changes(
     from itsmcode.score.compare import level_changes
 
     repo = GitRepo(root)
-    assert changeset.base.commit is not None
+    base_commit = changeset.base.commit
+    assert base_commit is not None
+    # One side is read whole; the other is derived from it (only the changed files).
     try:
-        base = load_commit(repo, changeset.base.commit, config)
         if changeset.head.commit is not None:
-            head = load_commit(repo, changeset.head.commit, config)
+            base = load_commit(repo, base_commit, config)
+            head = catalog_after(repo, root, base_commit, base, changeset.head.commit)
         elif config is not None:
             head = load_worktree(root, config)
+            base = catalog_before(repo, root, base_commit, head)
         else:
             return None
     except ItsmError:

@@ -445,8 +445,8 @@ def catalog_before(repo: GitRepo, root: Path, commit: str, current: Catalog) -> 
     """The catalog at ``commit``, derived from ``current`` (the work tree's): only the
     files that differ between the two are read from git and parsed, the rest are the
     work tree's own records (the same bytes). When itsm.yaml differs, it is read whole
-    (``load_commit``). For the score roadmap's baseline, which would otherwise parse the
-    whole repository a second time."""
+    (``load_commit``). For the score roadmap's baseline and the diff's level changes,
+    which would otherwise parse the whole repository a second time."""
     from itsmcode.diff.snapshots import config_at, load_commit
 
     config = config_at(repo, commit)
@@ -455,8 +455,36 @@ def catalog_before(repo: GitRepo, root: Path, commit: str, current: Catalog) -> 
     limits = Limits(max_file_size=config.spec.lint.max_file_size)
     where = Range(Side("base", commit), Side("worktree", None))
     old, new, _ = _changed_files(repo, root, where, folders_of(config), limits, parse=False)
-    blobs = repo.read_blobs([e.sha for e in old.values()], limits.max_file_size)
-    before = records_from_blobs(old, blobs, limits)
-    changed = set(old) | set(new)
-    kept = [r for r in current.records if r.path not in changed]
-    return Catalog(sorted([*kept, *before.values()], key=lambda r: r.path), config)
+    return _swapped(repo, current, old, set(old) | set(new), config, limits)
+
+
+def catalog_after(
+    repo: GitRepo, root: Path, base_commit: str, base: Catalog, head_commit: str
+) -> Catalog:
+    """The catalog at ``head_commit``, derived from ``base`` (the catalog at
+    ``base_commit``) as ``catalog_before`` is: only the files the commits differ in are
+    read."""
+    from itsmcode.diff.snapshots import config_at, load_commit
+
+    config = config_at(repo, head_commit)
+    if config is None or config != base.config:
+        return load_commit(repo, head_commit, base.config)
+    limits = Limits(max_file_size=config.spec.lint.max_file_size)
+    where = Range(Side("base", base_commit), Side("head", head_commit))
+    old, new, _ = _changed_files(repo, root, where, folders_of(config), limits)
+    return _swapped(repo, base, new, set(old) | set(new), config, limits)
+
+
+def _swapped(
+    repo: GitRepo,
+    catalog: Catalog,
+    entries: Mapping[str, TreeEntry],
+    changed: set[str],
+    config: Config,
+    limits: Limits,
+) -> Catalog:
+    """``catalog`` with the ``changed`` paths replaced by ``entries``' blobs (or gone)."""
+    blobs = repo.read_blobs([e.sha for e in entries.values()], limits.max_file_size)
+    read = records_from_blobs(dict(entries), blobs, limits)
+    kept = [r for r in catalog.records if r.path not in changed]
+    return Catalog(sorted([*kept, *read.values()], key=lambda r: r.path), config)
