@@ -208,6 +208,12 @@ def test_a_shallow_clone_cannot_judge_and_says_so(tmp_path: Path) -> None:
     origin = history(tmp_path / "origin", TODAY + timedelta(days=100))
     clone = tmp_path / "clone"
     origin.git("clone", "-q", "--depth", "1", f"file://{origin.root}", str(clone))
+    warned = run_cli(["score", "--fail-on", "at-risk", "--repo", str(clone)])
+    assert warned.exit_code == 0  # unknown is not a failure, and the warning says so
+    assert warned.stderr == (
+        "itsm: warning: some services could not be judged on-track or at-risk (see each "
+        "reason); --fail-on at-risk does not fail on them\n"
+    )
     data = score(clone, "--fail-on", "at-risk")
     reason = (
         "a shallow clone: no history to judge the trend from (git fetch --unshallow, or "
