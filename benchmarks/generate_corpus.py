@@ -16,7 +16,9 @@ repository that passes CI:
 - ``--changes`` change requests in ``changes/<yyyy>/`` whose windows avoid the freezes
   and, with rare exceptions the generator gives up on, never overlap another change on
   the same service or a direct neighbour; requesters are members of the owning team;
-- 3 standard changes and the approval policy.
+- 3 standard changes and the approval policy;
+- with ``--scorecard`` (``generate(..., scorecard=True)``), the scorecard practice and
+  one Scorecard of three levels and two targets, for ``benchmarks/bench_score.py``.
 
 Usage::
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import itertools
 import random
 import shutil
 import sys
@@ -713,14 +716,50 @@ spec:
 """
 
 
-def generate(out: Path, services: int, changes: int, seed: int, teams: int = 200) -> int:
+SCORECARD = """\
+apiVersion: itsmcode/v1
+kind: Scorecard
+metadata: {name: corpus-basics}
+spec:
+  levels:
+    - name: bronze
+      checks: [{check: description}, {check: owner-oncall}, {check: review-not-due}]
+    - name: silver
+      checks: [{check: sla-present}, {check: sla-feasible}, {check: runbook-link}]
+    - name: gold
+      checks:
+        - {check: change-failure-rate, with: {max: 0.15}}
+        - {check: dependencies-live}
+        - {check: problems-have-workaround}
+  targets:
+    - {tiers: [1, 2], level: silver, by: 2030-06-30}
+    - {level: bronze, by: 2030-12-31}
+"""
+
+
+def generate(
+    out: Path, services: int, changes: int, seed: int, teams: int = 200, scorecard: bool = False
+) -> int:
     """Write the corpus under ``out`` (which must not exist or be empty); file count."""
     corpus = Corpus(services, changes, seed, teams)
     corpus.build_teams()
     corpus.build_services()
     count = 0
     made: set[Path] = set()
-    for path, text in corpus.files():
+    files = corpus.files()
+    if scorecard:
+        extra = [("processes/scorecards/corpus-basics.yaml", SCORECARD)]
+        files = (
+            (
+                p,
+                t.replace(
+                    "practices: [catalog, sla, change]",
+                    "practices: [catalog, sla, change, scorecard]",
+                ),
+            )
+            for p, t in itertools.chain(files, extra)
+        )
+    for path, text in files:
         target = out / path
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -738,6 +777,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--teams", type=int, default=200)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--force", action="store_true", help="replace an existing --out")
+    parser.add_argument("--scorecard", action="store_true", help="add a Scorecard (practice)")
     args = parser.parse_args(argv)
     if args.out.exists() and any(args.out.iterdir()):
         if not args.force:
@@ -745,7 +785,7 @@ def main(argv: list[str] | None = None) -> int:
         if not (args.out / "itsm.yaml").is_file():
             parser.error(f"{args.out} does not look like a generated corpus; not removing it")
         shutil.rmtree(args.out)
-    count = generate(args.out, args.services, args.changes, args.seed, args.teams)
+    count = generate(args.out, args.services, args.changes, args.seed, args.teams, args.scorecard)
     print(f"wrote {count} files to {args.out}", file=sys.stderr)
     return 0
 

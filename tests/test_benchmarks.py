@@ -152,3 +152,34 @@ def test_daily_loop_script_reports_every_target(tmp_path: Path) -> None:
         assert f"| {target} |" in done.stdout
     # the edited file is restored: the corpus is the generator's again
     assert "# edit" not in "".join(p.read_text() for p in corpus.rglob("*.yaml"))
+
+
+def test_scorecard_corpus_lints_clean_and_scores(tmp_path: Path) -> None:
+    from tests.score.scored import score_json
+
+    count = _generator().generate(tmp_path, **TINY, scorecard=True)
+    result = lint(tmp_path, LintOptions(now=NOW))
+    assert result.files == count
+    assert [d for d in result.diagnostics] == []
+    data = score_json(tmp_path)
+    assert len(data["services"]) > 0
+    assert [t["level"] for t in data["targets"]] == ["silver", "bronze"]
+
+
+def test_score_script_reports_every_ratio(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "bench_score.py"),
+            *("--corpus", str(tmp_path / "corpus"), "--services", "20", "--changes", "8"),
+            *("--teams", "4", "--repeat", "1"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| itsm score")]
+    assert len(rows) == 5  # three timings, two ratios against lint
+    assert all(row.endswith(("| met |", "| not met |")) for row in rows if "target" in row)

@@ -22,7 +22,7 @@ def test_example_scores_every_service_in_use() -> None:
     assert services == in_use
     levels = {s["level"] for s in data["services"]}
     assert {None, "bronze", "silver"} <= levels
-    assert [t["level"] for t in data["targets"]] == ["silver", "bronze"]
+    assert [t["level"] for t in data["targets"]] == ["silver", "bronze", "silver"]
 
 
 def test_init_with_the_scorecard_practice_scores_the_starter_services(tmp_path: Path) -> None:
@@ -40,4 +40,72 @@ def test_init_with_the_scorecard_practice_scores_the_starter_services(tmp_path: 
         ("database", None, ["owner-oncall", "runbook-link"]),
         ("website", None, ["owner-oncall", "runbook-link"]),
     ]
-    assert data["targets"][0]["status"] == "on-track"
+    # A new repository has no history: whether the target will be made is not guessed.
+    target = data["targets"][0]
+    assert target["status"] == "unknown"
+    assert target["since"] is None
+    assert {s["status"] for s in target["standings"]} == {"unknown"}
+    assert target["standings"][0]["reason"] == (
+        "not a git repository: no history to judge the trend from; 1 check to fix (owner-oncall)"
+    )
+
+
+def test_example_targets_over_a_history(tmp_path: Path) -> None:
+    """The example committed twice: four weeks ago without loyalty-program's draft
+    runbook link, then as it is. Each team's roadmap: the loyalty programme's target is
+    on track (1 of its 2 silver checks fixed in 28 days), the tier 1-2 silver target at
+    risk (nobody else moved), the bronze target late."""
+    import json
+    import shutil
+    from datetime import datetime, timedelta, timezone
+
+    from tests.audit.scripted import History
+    from tests.helpers import run_cli
+
+    today = datetime.now(timezone.utc).date()
+    repo = History(tmp_path / "acme")
+    for part in ("itsm.yaml", "catalog", "changes", "processes"):
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, repo.root / part)
+        else:
+            shutil.copy(source, repo.root / part)
+    loyalty = "catalog/services/loyalty-program.yaml"
+    now_text = (repo.root / loyalty).read_text(encoding="utf-8")
+    link = '  links:\n    - {title: Runbook (draft), url: "https://wiki.acme-retail.example/runbooks/loyalty-program"}\n'
+    assert link in now_text
+    repo.clock = datetime.now(timezone.utc) - timedelta(days=28, hours=1)
+    repo.commit("example", {loyalty: now_text.replace(link, "")})
+    repo.clock = datetime.now(timezone.utc) - timedelta(hours=2)
+    repo.commit("loyalty-program: draft runbook", {loyalty: now_text})
+    result = run_cli(["score", "--format", "json", "--repo", str(repo.root)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    statuses = {(t["level"], t["by"]): t["status"] for t in data["targets"]}
+    by = datetime(2027, 6, 30).date()
+    projected = today + timedelta(days=28)
+    expected = "late" if today > by else "at-risk" if projected > by else "on-track"
+    assert statuses == {
+        ("silver", "2027-03-31"): "late" if today > datetime(2027, 3, 31).date() else "at-risk",
+        ("bronze", "2026-09-30"): "late",
+        ("silver", "2027-06-30"): expected,
+    }
+    [launch] = [t for t in data["targets"] if t["by"] == "2027-06-30"]
+    assert [s["service"] for s in launch["standings"]] == ["loyalty-program"]
+    if expected == "on-track":
+        assert launch["standings"][0]["reason"] == (
+            f"1 check fixed since {today - timedelta(days=28)}; at that pace the 1 left "
+            f"(sla-present) is done by {projected}"
+        )
+    # What each team fixes next: the fulfilment team's on-call rota blocks four services.
+    [fulfilment] = [t for t in data["teams"] if t["team"] == "fulfilment"]
+    assert fulfilment["fixNext"][0] == {
+        "check": "owner-oncall",
+        "level": "bronze",
+        "services": [
+            "customer-support-portal",
+            "inventory-service",
+            "order-service",
+            "warehouse-management",
+        ],
+    }

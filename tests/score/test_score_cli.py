@@ -106,6 +106,8 @@ def test_selectors_and_retired_services(repo: Path) -> None:
 
 def test_rollups_per_team_and_organisation(repo: Path) -> None:
     data = score_json(repo)
+    for team in data["teams"]:
+        team.pop("fixNext")
     assert data["teams"] == [
         {
             "team": "ops",
@@ -131,8 +133,48 @@ def test_rollups_per_team_and_organisation(repo: Path) -> None:
     ]
 
 
-def test_targets_late_and_on_track(repo: Path) -> None:
-    assert score_json(repo)["targets"] == [
+def test_what_to_fix_next_orders_checks_by_services_blocked(repo: Path) -> None:
+    ops = score_json(repo)["teams"][0]
+    # Next levels: b-bronze and h-shop silver (both fail sla-present and runbook-link),
+    # f-deprecated bronze (description), c-silver and e-attain gold (one check each).
+    # Most services blocked first; a tie goes to the lower level, then the check id.
+    assert (ops["team"], ops["scorecard"]) == ("ops", "basics")
+    assert ops["fixNext"] == [
+        {"check": "runbook-link", "level": "silver", "services": ["b-bronze", "h-shop"]},
+        {"check": "sla-present", "level": "silver", "services": ["b-bronze", "h-shop"]},
+        {"check": "description", "level": "bronze", "services": ["f-deprecated"]},
+        {"check": "dependencies-live", "level": "gold", "services": ["c-silver"]},
+        {"check": "sla-attainment", "level": "gold", "services": ["e-attain"]},
+    ]
+
+
+NO_GIT = "not a git repository: no history to judge the trend from"
+
+
+def test_targets_late_and_unknown_without_history(repo: Path) -> None:
+    targets = score_json(repo)["targets"]
+    standings = [
+        {s["service"]: (s["status"], s["reason"]) for s in t.pop("standings")} for t in targets
+    ]
+    assert standings[0] == {
+        "b-bronze": ("late", "2020-01-01 has passed; 2 checks to fix (sla-present, runbook-link)"),
+        "c-silver": ("met", "at silver"),
+        "d-gold": ("met", "at gold"),
+        "e-attain": ("met", "at silver"),
+    }
+    # The bronze target's date is ahead: without git history, on track or at risk is
+    # not guessed.
+    assert standings[1] == {
+        "a-none": ("unknown", f"{NO_GIT}; 1 check to fix (owner-oncall)"),
+        "b-bronze": ("met", "at bronze"),
+        "c-silver": ("met", "at silver"),
+        "d-gold": ("met", "at gold"),
+        "e-attain": ("met", "at silver"),
+        "f-deprecated": ("unknown", f"{NO_GIT}; 1 check to fix (description)"),
+        "h-shop": ("met", "at bronze"),
+        "i-other": ("unknown", f"{NO_GIT}; 1 check to fix (owner-oncall)"),
+    }
+    assert targets == [
         {
             "scorecard": "basics",
             "level": "silver",
@@ -140,6 +182,7 @@ def test_targets_late_and_on_track(repo: Path) -> None:
             "services": ["b-bronze", "c-silver", "d-gold", "e-attain"],
             "atLevel": 3,
             "status": "late",
+            "since": None,
         },
         {
             "scorecard": "basics",
@@ -156,7 +199,8 @@ def test_targets_late_and_on_track(repo: Path) -> None:
                 "i-other",
             ],
             "atLevel": 5,
-            "status": "on-track",
+            "status": "unknown",
+            "since": None,
         },
     ]
 
@@ -193,9 +237,13 @@ def test_text_tells_each_team_what_to_fix(repo: Path) -> None:
         f"Team quiet\n  a-none [basics]: no level, next bronze\n    bronze owner-oncall: {ONCALL}\n"
     )
     assert "  quiet [basics]: 0 bronze, 0 silver, 0 gold, 2 none\n" in result.stdout
+    # The targets stay the organisation's; the services listed under them are a-none's.
     assert (
-        "  basics: silver by 2020-01-01: 3 of 4 services at silver or above, late\n"
-        in result.stdout
+        "  basics: silver by 2020-01-01: 3 of 4 services at silver or above, late "
+        "(1 late, 3 met)\n"
+        "  basics: bronze by 2999-12-31: 5 of 8 services at bronze or above, unknown "
+        "(3 unknown, 5 met)\n"
+        f"    a-none (quiet): unknown: {NO_GIT}; 1 check to fix (owner-oncall)\n" in result.stdout
     )
 
 

@@ -11,7 +11,7 @@ as ``itsm diff``) and, on demand, the catalogs at the parent and at the commit.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from itsmcode.audit.catalogs import ReplayCatalog
@@ -211,6 +211,12 @@ class Replay:
         self.initial = initial
 
     def steps(self) -> Iterator[Step]:
+        for commit, before, after in self.snapshots():
+            yield self._step(commit, before, after)
+
+    def snapshots(self) -> Generator[tuple[LogCommit, Snapshot, Snapshot], None, None]:
+        """Each commit with the snapshots at its parent and at it, without the diff (the
+        score trend asks only some of them for their catalog)."""
         state = Snapshot(self.start, dict(self.initial), self.files, self.fallback)
         was_enabled = gc.isenabled()
         gc.disable()  # as snapshot.load_worktree: nothing parsed here is garbage yet
@@ -227,7 +233,7 @@ class Replay:
                     else:
                         entries[change.path] = change.new
                 after = Snapshot(commit.sha, entries, self.files, self.fallback, state, delta)
-                yield self._step(commit, state, after)
+                yield commit, state, after
                 state.previous = None  # keep the chain two snapshots long
                 state = after
         finally:

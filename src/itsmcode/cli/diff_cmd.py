@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from itsmcode.cli.options import color_option, repo_option, resolve_root, use_color
 from itsmcode.reporters.diff import DIFF_REPORTERS
+
+if TYPE_CHECKING:
+    from itsmcode.diff.model import ChangeSet, LevelChange
+    from itsmcode.models import Config
 
 
 @click.command("diff")
@@ -60,6 +65,43 @@ def diff(
         # the diff then reads the layout from the base commit's config.
         config = None
     changeset = diff_repository(root, config, revisions)
+    if not quiet and fmt in ("markdown", "json") and not changeset.empty:
+        changeset.levels = _level_changes(root, config, changeset)
     if not quiet:
         DIFF_REPORTERS[fmt](changeset, sys.stdout, DiffReportOptions(color=use_color(color)))
     sys.exit(1 if (exit_code or quiet) and not changeset.empty else 0)
+
+
+def _level_changes(
+    root: Path, config: Config | None, changeset: ChangeSet
+) -> list[LevelChange] | None:
+    """The services the change raises or lowers a scorecard level (docs/score.md), when
+    the scorecard practice is on at either side; None when it is off or a side's
+    catalog cannot be read."""
+    from datetime import datetime, timezone
+
+    from itsmcode.diff.engine import catalog_after, catalog_before
+    from itsmcode.diff.snapshots import load_commit
+    from itsmcode.errors import ItsmError
+    from itsmcode.git.repo import GitRepo
+    from itsmcode.load.snapshot import load_worktree
+    from itsmcode.score.compare import level_changes
+
+    repo = GitRepo(root)
+    base_commit = changeset.base.commit
+    assert base_commit is not None
+    # One side is read whole; the other is derived from it (only the changed files).
+    try:
+        if changeset.head.commit is not None:
+            base = load_commit(repo, base_commit, config)
+            head = catalog_after(repo, root, base_commit, base, changeset.head.commit)
+        elif config is not None:
+            head = load_worktree(root, config)
+            base = catalog_before(repo, root, base_commit, head)
+        else:
+            return None
+    except ItsmError:
+        return None
+    if not any("scorecard" in c.config.spec.practices for c in (base, head)):
+        return None
+    return level_changes(base, head, datetime.now(timezone.utc).replace(microsecond=0))

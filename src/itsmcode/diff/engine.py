@@ -27,7 +27,7 @@ from itsmcode.diff.snapshots import (
 )
 from itsmcode.errors import ConfigError
 from itsmcode.git.repo import GitRepo, TreeEntry, blob_id
-from itsmcode.load.catalog import Record
+from itsmcode.load.catalog import Catalog, Record
 from itsmcode.load.layout import CONFIG_FILE, Layout
 from itsmcode.load.snapshot import paused_gc
 from itsmcode.load.yamlio import Limits
@@ -120,9 +120,16 @@ def _diff_repository(root: Path, head_config: Config | None, args: tuple[str, ..
 
 
 def _changed_files(
-    repo: GitRepo, root: Path, where: Range, folders: list[str], limits: Limits
+    repo: GitRepo,
+    root: Path,
+    where: Range,
+    folders: list[str],
+    limits: Limits,
+    *,
+    parse: bool = True,
 ) -> tuple[dict[str, TreeEntry], dict[str, TreeEntry], dict[str, Record] | None]:
-    """The base and head entries of every path that differs; work-tree records if any."""
+    """The base and head entries of every path that differs; work-tree records if any
+    (none parsed without ``parse``)."""
     assert where.base.commit is not None
     old: dict[str, TreeEntry] = {}
     new: dict[str, TreeEntry] = {}
@@ -160,7 +167,8 @@ def _changed_files(
             old[path] = entry
         if sha is not None:
             new[path] = TreeEntry("100644", sha)  # lets identical content pair as a move
-        records.update(_load_one(path, source.data, source.problem, limits))
+        if parse:
+            records.update(_load_one(path, source.data, source.problem, limits))
     return old, new, records
 
 
@@ -431,3 +439,52 @@ def base_service_graph(repo: GitRepo, commit: str, config: Config) -> graphs.Bas
     )
     cache.store(tree, built)
     return graphs.MemoryGraph(built)
+
+
+def catalog_before(repo: GitRepo, root: Path, commit: str, current: Catalog) -> Catalog:
+    """The catalog at ``commit``, derived from ``current`` (the work tree's): only the
+    files that differ between the two are read from git and parsed, the rest are the
+    work tree's own records (the same bytes). When itsm.yaml differs, it is read whole
+    (``load_commit``). For the score roadmap's baseline and the diff's level changes,
+    which would otherwise parse the whole repository a second time."""
+    from itsmcode.diff.snapshots import config_at, load_commit
+
+    config = config_at(repo, commit)
+    if config is None or config != current.config:
+        return load_commit(repo, commit, current.config)
+    limits = Limits(max_file_size=config.spec.lint.max_file_size)
+    where = Range(Side("base", commit), Side("worktree", None))
+    old, new, _ = _changed_files(repo, root, where, folders_of(config), limits, parse=False)
+    return _swapped(repo, current, old, set(old) | set(new), config, limits)
+
+
+def catalog_after(
+    repo: GitRepo, root: Path, base_commit: str, base: Catalog, head_commit: str
+) -> Catalog:
+    """The catalog at ``head_commit``, derived from ``base`` (the catalog at
+    ``base_commit``) as ``catalog_before`` is: only the files the commits differ in are
+    read."""
+    from itsmcode.diff.snapshots import config_at, load_commit
+
+    config = config_at(repo, head_commit)
+    if config is None or config != base.config:
+        return load_commit(repo, head_commit, base.config)
+    limits = Limits(max_file_size=config.spec.lint.max_file_size)
+    where = Range(Side("base", base_commit), Side("head", head_commit))
+    old, new, _ = _changed_files(repo, root, where, folders_of(config), limits)
+    return _swapped(repo, base, new, set(old) | set(new), config, limits)
+
+
+def _swapped(
+    repo: GitRepo,
+    catalog: Catalog,
+    entries: Mapping[str, TreeEntry],
+    changed: set[str],
+    config: Config,
+    limits: Limits,
+) -> Catalog:
+    """``catalog`` with the ``changed`` paths replaced by ``entries``' blobs (or gone)."""
+    blobs = repo.read_blobs([e.sha for e in entries.values()], limits.max_file_size)
+    read = records_from_blobs(dict(entries), blobs, limits)
+    kept = [r for r in catalog.records if r.path not in changed]
+    return Catalog(sorted([*kept, *read.values()], key=lambda r: r.path), config)

@@ -129,6 +129,23 @@ _IMPACT = {
     },
 }
 _COUNT = {"type": "integer", "minimum": 0}
+_LEVEL = {
+    "type": "object",
+    "required": ["service", "scorecard", "old", "new", "direction", "fails"],
+    "additionalProperties": False,
+    "properties": {
+        "service": {"type": "string"},
+        "scorecard": {"type": "string"},
+        "old": {**_STR_OR_NULL, "description": "Level at the base; null: no level."},
+        "new": {**_STR_OR_NULL, "description": "Level at the head; null: no level."},
+        "direction": {"enum": ["raised", "lowered"]},
+        "fails": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Lowered: the checks the head fails at the old level or below.",
+        },
+    },
+}
 
 DIFF_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -171,5 +188,11 @@ DIFF_SCHEMA: dict[str, Any] = {
         "entities": {"type": "array", "items": _ENTITY},
         "impact": {"type": "array", "items": _IMPACT},
         "diagnostics": {"type": "array", "items": _DIAGNOSTIC},
+        "levels": {
+            "type": "array",
+            "items": _LEVEL,
+            "description": "Services whose scorecard level the change raises or lowers "
+            "(itsm score); present when the scorecard practice is on.",
+        },
     },
 }

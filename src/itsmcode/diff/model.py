@@ -145,6 +145,30 @@ class Side:
         return {"ref": self.label, "commit": self.commit, "worktree": self.commit is None}
 
 
+@dataclass(frozen=True)
+class LevelChange:
+    """A service whose level on a scorecard differs between the two sides (each side
+    scored with its own scorecards, as ``itsm score`` does; docs/score.md)."""
+
+    service: str
+    scorecard: str
+    old: str | None  # None: no level
+    new: str | None
+    raised: bool
+    #: Lowered: the head's failing checks at the old level or below (why it dropped).
+    fails: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "service": self.service,
+            "scorecard": self.scorecard,
+            "old": self.old,
+            "new": self.new,
+            "direction": "raised" if self.raised else "lowered",
+            "fails": list(self.fails),
+        }
+
+
 @dataclass
 class ChangeSet:
     """Everything that differs between two snapshots, and what it means."""
@@ -155,6 +179,9 @@ class ChangeSet:
     impact: list[ImpactedService] = field(default_factory=list)
     #: Problems found in the *relation* of the two sides (invalid status transitions).
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: Services whose scorecard level the change raises or lowers; None when not scored
+    #: (the scorecard practice is off on both sides, or the format does not show it).
+    levels: list[LevelChange] | None = None
 
     @property
     def empty(self) -> bool:
@@ -183,6 +210,7 @@ class ChangeSet:
             "entities": [e.to_json() for e in self.entities],
             "impact": [i.to_json() for i in self.impact],
             "diagnostics": [_diagnostic_json(d) for d in self.diagnostics],
+            **({} if self.levels is None else {"levels": [c.to_json() for c in self.levels]}),
         }
 
 

@@ -3,9 +3,9 @@ failing checks, and the roll-ups per team, for the organisation and per target."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -13,8 +13,13 @@ from itsmcode.load.catalog import Catalog
 from itsmcode.models import Scorecard, Service
 from itsmcode.models.scorecard import Selector, Target
 from itsmcode.score.checks import CHECKS, ScoreContext
+from itsmcode.score.roadmap import Baseline, Standing, Status, fix_next, judge, overall
 
-TargetStatus = Literal["met", "on-track", "late"]
+if TYPE_CHECKING:
+    from itsmcode.score.trend import Trend
+
+#: Without a baseline the roadmap says why it cannot judge (the CLI gives the reason).
+NO_BASELINE = Baseline(None, {}, "no trend to judge from")
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,9 @@ class TargetResult:
     by: date
     services: tuple[str, ...]
     at_level: tuple[str, ...]  # of services, those at or above the level
-    status: TargetStatus
+    status: Status  # the worst of ``standings``
+    standings: tuple[Standing, ...] = ()
+    since: date | None = None  # the baseline the trend is judged from
 
 
 @dataclass
@@ -56,6 +63,28 @@ class ScoreResult:
     at: datetime
     scored: list[Scored] = field(default_factory=list)
     targets: list[TargetResult] = field(default_factory=list)
+    trend: Trend | None = None  # with --since
+    _grouped: tuple[int, dict[tuple[str, str], list[Scored]]] | None = field(
+        default=None, repr=False
+    )
+
+    def by_key(self) -> dict[tuple[str, str], Scored]:
+        """(service, scorecard) -> its score."""
+        return {(s.service, s.scorecard): s for s in self.scored}
+
+    def undecided(self) -> bool:
+        """Whether a target's status needs the trend: a service below its level before
+        its date."""
+        return any(t.status == "unknown" for t in self.targets)
+
+    def of_team(self, team: str, scorecard: str) -> list[Scored]:
+        # Grouped once (and again only if scores were added since): every team asks.
+        if self._grouped is None or self._grouped[0] != len(self.scored):
+            groups: dict[tuple[str, str], list[Scored]] = {}
+            for s in self.scored:
+                groups.setdefault((s.team, s.scorecard), []).append(s)
+            self._grouped = (len(self.scored), groups)
+        return self._grouped[1].get((team, scorecard), [])
 
     def teams(self) -> list[tuple[str, str, dict[str | None, int]]]:
         """(team, scorecard, services per level) with every level (and None) counted."""
@@ -83,21 +112,52 @@ def selects(selector: Selector, service: Service) -> bool:
     )
 
 
-def score(catalog: Catalog, now: datetime) -> ScoreResult:
-    """Every scorecard against every service it selects (retired services are not scored)."""
+def score(
+    catalog: Catalog,
+    now: datetime,
+    cards: list[Scorecard] | None = None,
+    baseline: Baseline = NO_BASELINE,
+    only: set[str] | None = None,
+) -> ScoreResult:
+    """Every scorecard (the catalog's, or ``cards``: a past catalog is scored against
+    today's standards) against every service it selects (retired services are not
+    scored; with ``only``, just those services); targets judged against ``baseline``
+    (roadmap.py)."""
     context = ScoreContext(catalog, now)
     result = ScoreResult(now)
-    services = [s for s in catalog.all(Service) if s.spec.lifecycle != "retired"]
-    for card in catalog.all(Scorecard):
+    services = [
+        s
+        for s in catalog.all(Service)
+        if s.spec.lifecycle != "retired" and (only is None or s.name in only)
+    ]
+    for card in catalog.all(Scorecard) if cards is None else cards:
         levels = _parsed_levels(card)
         chosen = [s for s in services if selects(card.spec.selector, s)]
         scored = [_score_one(card, levels, s, context) for s in chosen]
         result.scored += scored
         result.targets += [
-            _target(card, t, scored, services, context.today()) for t in card.spec.targets
+            _target(card, t, scored, services, context.today(), baseline) for t in card.spec.targets
         ]
     result.scored.sort(key=lambda s: (s.service, s.scorecard))
     return result
+
+
+def rejudge(result: ScoreResult, baseline: Baseline, today: date) -> None:
+    """Judge ``result``'s targets again against ``baseline`` (the services' scores stay)."""
+    scored = result.by_key()
+    for index, target in enumerate(result.targets):
+        standings = tuple(
+            judge(scored[(name, target.scorecard)], target.level, target.by, today, baseline)
+            for name in target.services
+        )
+        result.targets[index] = replace(
+            target, status=overall(standings), standings=standings, since=baseline.day
+        )
+
+
+def undecided_services(result: ScoreResult) -> set[str]:
+    """The services a target cannot judge without a trend."""
+    return {s.service for t in result.targets for s in t.standings if s.status == "unknown"}
 
 
 _Levels = list[tuple[str, list[tuple[str, BaseModel]]]]
@@ -142,23 +202,29 @@ def _score_one(card: Scorecard, levels: _Levels, service: Service, context: Scor
 
 
 def _target(
-    card: Scorecard, target: Target, scored: list[Scored], services: list[Service], today: date
+    card: Scorecard,
+    target: Target,
+    scored: list[Scored],
+    services: list[Service],
+    today: date,
+    baseline: Baseline,
 ) -> TargetResult:
-    """A target is met when every service it applies to is at or above its level, late
-    when it is not and its date has passed (in the repository's zone), else on track."""
+    """Each service the target applies to is met, on track, at risk or late (today in
+    the repository's zone); the target is as bad as its worst service."""
     by_name = {s.name: s for s in services}
     mine = [s for s in scored if selects(target, by_name[s.service])]
     needed = [level.name for level in card.spec.levels].index(target.level) + 1
     at_level = tuple(s.service for s in mine if s.rank() >= needed)
-    status: TargetStatus
-    if len(at_level) == len(mine):
-        status = "met"
-    elif today > target.by:
-        status = "late"
-    else:
-        status = "on-track"
+    standings = tuple(judge(s, target.level, target.by, today, baseline) for s in mine)
     return TargetResult(
-        card.name, target.level, target.by, tuple(s.service for s in mine), at_level, status
+        card.name,
+        target.level,
+        target.by,
+        tuple(s.service for s in mine),
+        at_level,
+        overall(standings),
+        standings,
+        baseline.day,
     )
 
 
@@ -192,6 +258,10 @@ def to_json(result: ScoreResult, only: str | None = None) -> dict[str, Any]:
                 "scorecard": card,
                 "services": sum(c.values()),
                 "levels": _levels_json(c),
+                "fixNext": [
+                    {"check": f.check, "level": f.level, "services": list(f.services)}
+                    for f in fix_next(result.of_team(team, card))
+                ],
             }
             for team, card, c in result.teams()
         ],
@@ -207,7 +277,25 @@ def to_json(result: ScoreResult, only: str | None = None) -> dict[str, Any]:
                 "services": list(t.services),
                 "atLevel": len(t.at_level),
                 "status": t.status,
+                "since": t.since.isoformat() if t.since else None,
+                "standings": [
+                    {
+                        "service": s.service,
+                        "team": s.team,
+                        "status": s.status,
+                        "reason": s.reason,
+                        "gap": list(s.gap),
+                    }
+                    for s in t.standings
+                ],
             }
             for t in result.targets
         ],
+        **({} if result.trend is None else {"trend": _trend_json(result.trend)}),
     }
+
+
+def _trend_json(trend: Trend) -> dict[str, Any]:
+    from itsmcode.score.trend import to_json as trend_json
+
+    return trend_json(trend)

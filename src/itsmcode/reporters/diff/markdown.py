@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from itsmcode.diff.model import ChangeSet, EntityChange
+from itsmcode.diff.model import ChangeSet, EntityChange, LevelChange
 from itsmcode.reporters.diff.options import DiffReportOptions
 from itsmcode.reporters.diff.text import side, summary, value
 
@@ -49,6 +49,12 @@ def report(changeset: ChangeSet, stream: TextIO, options: DiffReportOptions) -> 
     if changeset.diagnostics:
         out += ["### ❌ Diagnostics", ""]
         out += [f"- `{d.location}` **{d.rule}**: {cell(d.message)}" for d in changeset.diagnostics]
+        out.append("")
+    if changeset.levels:
+        out += ["### Scorecard levels", ""]
+        out += [f"- {cell(level_line(change))}" for change in changeset.levels[:MAX_ROWS]]
+        if len(changeset.levels) > MAX_ROWS:
+            out.append(f"- … {len(changeset.levels) - MAX_ROWS} more")
         out.append("")
     if changeset.impact:
         tier1 = sum(1 for i in changeset.impact if i.tier == 1)
@@ -161,3 +167,10 @@ def _label(text: str) -> str:
 def cell(text: str) -> str:
     """Text safe inside a Markdown table cell (GFM honours ``\\|`` even in code spans)."""
     return text.replace("<", "&lt;").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def level_line(change: LevelChange) -> str:
+    """``checkout-api: silver → bronze (fails: runbook-link)``; the scorecard in brackets."""
+    arrow = f"{change.old or 'no level'} → {change.new or 'no level'}"
+    why = f" (fails: {', '.join(change.fails)})" if change.fails else ""
+    return f"{change.service} [{change.scorecard}]: {arrow}{why}"

@@ -1,12 +1,22 @@
 """``--format text``: per team, each service's level and the failing checks, lowest
-level first (what to fix next); then the roll-ups and the targets."""
+level first; then the roll-ups, what each team should fix next, the targets with each
+service's roadmap status and its reason, and with ``--since`` the trend table."""
 
 from __future__ import annotations
 
 from typing import TextIO
 
-from itsmcode.reporters.score.lines import by_team, counts, standing, target_line
+from itsmcode.reporters.score.lines import (
+    by_team,
+    counts,
+    fix_line,
+    open_standings,
+    standing,
+    target_line,
+    trend_rows,
+)
 from itsmcode.score.engine import ScoreResult
+from itsmcode.score.roadmap import fix_next
 
 
 def report(result: ScoreResult, only: str | None, stream: TextIO) -> None:
@@ -26,7 +36,25 @@ def report(result: ScoreResult, only: str | None, stream: TextIO) -> None:
         stream.write("Organisation\n")
         for _, card, levels in result.organisation():
             stream.write(f"  [{card}]: {counts(levels)}\n")
+        fixes = [(t, c, fix_next(result.of_team(t, c))) for t, c, _ in result.teams()]
+        if any(f for _, _, f in fixes):
+            stream.write("What to fix next\n")
+            for team, card, team_fixes in fixes:
+                if team_fixes:
+                    stream.write(f"  {team} [{card}]\n")
+                    for fix in team_fixes:
+                        stream.write(f"    {fix_line(fix)}\n")
     if result.targets:
         stream.write("Targets\n")
         for target in result.targets:
-            stream.write(f"  {target_line(target)}\n")
+            since = f", trend since {target.since.isoformat()}" if target.since else ""
+            stream.write(f"  {target_line(target)}{since}\n")
+            for s in open_standings(target, only):
+                stream.write(f"    {s.service} ({s.team}): {s.status}: {s.reason}\n")
+    if result.trend is not None:
+        header, rows = trend_rows(result.trend, only)
+        stream.write(f"Trend (every {result.trend.every})\n")
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        for row in [header, *rows]:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
+            stream.write(("  " + "  ".join(cells)).rstrip() + "\n")
