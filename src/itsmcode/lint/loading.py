@@ -44,9 +44,7 @@ def read_tree(
     sources = read_files(root, layout, extra_paths, limits.max_file_size)
     outside = outside_files(root, layout, limits.max_file_size) if full else []
     keys = {
-        s.path: file_key(s.data, _bounds(limits))
-        for s in (*sources, *outside)
-        if s.data is not None
+        s.path: file_key(s.data, bounds(limits)) for s in (*sources, *outside) if s.data is not None
     }
     return ReadTree(sources, keys, outside)
 
@@ -65,23 +63,29 @@ def tree_fingerprint(tree: ReadTree) -> list[list[str]]:
 RACY_SECONDS = 2.0
 
 
-def stat_signatures(root: Path, tree: ReadTree, started: float) -> dict[str, list[Any]]:
-    """For the next run's quick check: path -> [size, mtime_ns, inode, ctime_ns, key]
-    of every regular file read.
+def stat_signatures(
+    root: Path, tree: ReadTree, started: float, facts: dict[str, Any]
+) -> dict[str, list[Any]]:
+    """For the next run's quick check: path -> [size, mtime_ns, inode, ctime_ns, key,
+    facts] of every regular file read (``facts``: path -> the file's facts in JSON,
+    ``lint.scope``, or None where unknown).
 
-    Only files whose mtime and ctime lie before this run started (less a clock tick)
-    are recorded: such a file did not change while it was read, so the stat taken now
+    Only the stat of files whose mtime and ctime lie before this run started (less a
+    clock tick) is recorded: such a file did not change while it was read, so the stat taken now
     belongs to the content hashed. A later change moves its ctime (which no tool can
-    set back), so the next run reads it again."""
+    set back), so the next run reads it again. A racy file is listed without a stat
+    (it matches no file), for the facts of its content."""
     found: dict[str, list[Any]] = {}
     horizon = (started - RACY_SECONDS) * 1e9
     for source in tree.sources:
         key = tree.keys.get(source.path)
         if key is None:
             continue
-        signature = _signature(root / source.path)
-        if signature is not None and signature[1] < horizon and signature[3] < horizon:
-            found[source.path] = [*signature, key.hex()]
+        signature = file_signature(root / source.path)
+        trusted = signature is not None and signature[1] < horizon and signature[3] < horizon
+        # A racy file is listed without a stat (a later run reads it), for its facts.
+        stat_part: list[Any] = list(signature) if trusted and signature else [None] * 4
+        found[source.path] = [*stat_part, key.hex(), facts.get(source.path)]
     return found
 
 
@@ -103,8 +107,8 @@ def quick_fingerprint(
     fingerprint: list[list[str]] = []
     for path in paths:
         known = signatures.get(path)
-        signature = _signature(root / path)
-        if known is None or signature is None or known[:4] != signature:
+        signature = file_signature(root / path)
+        if known is None or signature is None or known[:4] != signature or len(known) < 5:
             return None
         fingerprint.append([path, str(known[4])])
     outside = outside_files(root, layout, limits.max_file_size) if full else []
@@ -112,11 +116,11 @@ def quick_fingerprint(
         if source.data is None:
             fingerprint.append([source.path, f"problem:{source.problem}"])
         else:
-            fingerprint.append([source.path, file_key(source.data, _bounds(limits)).hex()])
+            fingerprint.append([source.path, file_key(source.data, bounds(limits)).hex()])
     return fingerprint
 
 
-def _signature(path: Path) -> list[int] | None:
+def file_signature(path: Path) -> list[int] | None:
     try:
         info = os.lstat(path)
     except OSError:
@@ -126,7 +130,7 @@ def _signature(path: Path) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns]
 
 
-def _bounds(limits: Limits) -> tuple[int, int, int]:
+def bounds(limits: Limits) -> tuple[int, int, int]:
     return (limits.max_file_size, limits.max_depth, limits.max_nodes)
 
 
@@ -134,6 +138,13 @@ def build_catalog(
     tree: ReadTree, config: Config, limits: Limits, cache: LintCache | None, workers: int
 ) -> Catalog:
     from itsmcode.load.catalog import Catalog
+
+    return Catalog(load_records(tree, limits, cache, workers), config)
+
+
+def load_records(
+    tree: ReadTree, limits: Limits, cache: LintCache | None, workers: int
+) -> list[Record]:
     from itsmcode.load.parallel import parse_all
     from itsmcode.load.snapshot import paused_gc
 
@@ -150,7 +161,7 @@ def build_catalog(
         records = [_record(s, tree.keys, known, outcomes, limits) for s in tree.sources]
     if cache is not None:
         cache.put_files({tree.keys[path]: o[2] for path, o in outcomes.items() if o[0] == "ok"})
-    return Catalog(records, config)
+    return records
 
 
 def _record(

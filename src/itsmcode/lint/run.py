@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from itsmcode.diagnostics import LintResult
@@ -27,6 +27,9 @@ from itsmcode.lint.loading import (
 from itsmcode.lint.options import LintOptions, named_files
 from itsmcode.load.layout import CONFIG_FILE, Layout
 from itsmcode.load.yamlio import Limits
+
+if TYPE_CHECKING:
+    from itsmcode.load.catalog import Catalog
 
 
 @dataclass(frozen=True)
@@ -88,11 +91,23 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
                 hit = cache.result(_run_key(config_bytes, quick, named, options, facts.timezone))
                 if hit is not None:
                     return LintResult(*hit)
+            if options.paths and isinstance(signatures, dict):
+                # The pre-commit hook: the named files judged from what they depend on.
+                from itsmcode.lint.scope import lint_in_scope
+
+                scoped = lint_in_scope(
+                    root, layout, named, facts.limits, signatures, options, cache
+                )
+                if scoped is not None:
+                    return scoped
             tree = read_tree(root, layout, named, facts.limits, full=not options.paths)
             run = _run_key(config_bytes, tree_fingerprint(tree), named, options, facts.timezone)
             hit = cache.result(run)
             if hit is not None:
-                cache.put_value(stats_key, stat_signatures(root, tree, started))
+                known = signatures if isinstance(signatures, dict) else {}
+                cache.put_value(
+                    stats_key, stat_signatures(root, tree, started, _facts(tree, known))
+                )
                 return LintResult(*hit)
     # A miss: the models, the rules and the configuration are needed now.
     from itsmcode.lint.engine import lint_catalog, outside_records
@@ -112,8 +127,25 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
         fingerprint = tree_fingerprint(tree)
         run = run or _run_key(config_bytes, fingerprint, named, options, facts.timezone)
         cache.put_result(run, result.diagnostics, result.files)
-        cache.put_value(stats_key, stat_signatures(root, tree, started))
+        cache.put_value(stats_key, stat_signatures(root, tree, started, _catalog_facts(catalog)))
     return result
+
+
+def _facts(tree: ReadTree, known: dict[str, Any]) -> dict[str, Any]:
+    """The facts (``lint.scope``) an earlier run recorded for files whose content is
+    unchanged: a cache hit loads nothing, so it carries them over."""
+    found: dict[str, Any] = {}
+    for path, key in tree.keys.items():
+        entry = known.get(path)
+        if isinstance(entry, list) and len(entry) >= 6 and entry[4] == key.hex():
+            found[path] = entry[5]
+    return found
+
+
+def _catalog_facts(catalog: Catalog) -> dict[str, Any]:
+    from itsmcode.lint.scope import facts_of, facts_to_json
+
+    return {record.path: facts_to_json(facts_of(record)) for record in catalog.records}
 
 
 def _config_bytes(root: Path) -> bytes | None:

@@ -15,6 +15,20 @@ if TYPE_CHECKING:
     from itsmcode.load.catalog import Catalog, Record
     from itsmcode.models import ChangeRequest
 
+#: What a rule reads of the repository to judge one file (its module's ``NEEDS``; see
+#: lint/scope.py and docs/development.md). A rule's own file is always read, and every
+#: file's kind and name are always known (``catalog.names``, ``catalog.unloaded``).
+#: Files of the same kind and name (duplicates).
+SAME_NAME = "same-name"
+#: Files defining the entities the file references, and what those reference, onwards.
+REFERENCES = "references"
+#: Files whose references name the file's entity (the other side of a link).
+LINKS = "links"
+#: Every file of the kinds that are few (all but services, changes, incidents, problems).
+SMALL_KINDS = "small-kinds"
+#: The whole repository (a rule without ``NEEDS`` is taken to need it).
+EVERYTHING = "everything"
+
 #: Whether a catalog's evidence scores a change high risk (reports/risk.py
 #: ``scores_high``). Lint ranks below reports, so whoever runs the rules passes it in.
 RiskScorer = Callable[["Catalog", "ChangeRequest"], bool]
@@ -34,7 +48,10 @@ class LintContext:
 
 class RuleModule(Protocol):
     """A rule is a module: ``ID``, ``SEVERITY``, a docstring (its documentation, with a
-    passing and a failing example) and ``check``, which yields diagnostics."""
+    passing and a failing example) and ``check``, which yields diagnostics. Optional:
+    ``NEEDS`` (a frozenset of the parts above: what judging one file reads; without it,
+    the whole repository) and ``KINDS`` (the kinds of file it reports on; without it,
+    any), which let ``itsm lint FILE`` load only what FILE's diagnostics depend on."""
 
     ID: str
     SEVERITY: Severity

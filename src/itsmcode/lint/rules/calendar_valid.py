@@ -47,6 +47,9 @@ from itsmcode.models.calendar import Freeze
 
 ID = "calendar-valid"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset[str]()
+KINDS = frozenset({"Calendar"})
 
 _ONE_OFF = ("start", "end")
 _RECURRING = ("rrule", "duration")

@@ -43,6 +43,9 @@ from itsmcode.models import ChangeRequest
 
 ID = "change-required-fields"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset[str]()
+KINDS = frozenset({"ChangeRequest"})
 
 #: Statuses after which the change ran and its outcome is known.
 FINISHED_STATUSES = frozenset({"completed", "failed", "rolled-back"})

@@ -32,6 +32,9 @@ from itsmcode.models import ChangeRequest
 
 ID = "emergency-review"
 SEVERITY = Severity.WARNING
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset[str]()
+KINDS = frozenset({"ChangeRequest"})
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

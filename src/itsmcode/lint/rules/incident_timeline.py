@@ -39,6 +39,9 @@ from itsmcode.models import Incident
 
 ID = "incident-timeline"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset[str]()
+KINDS = frozenset({"Incident"})
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

@@ -21,6 +21,8 @@ from itsmcode.load.layout import Layout
 
 ID = "kind-matches-folder"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); any kind of file.
+NEEDS = frozenset[str]()
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

@@ -24,6 +24,8 @@ from itsmcode.load.catalog import Catalog
 
 ID = "name-matches-file"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); any kind of file.
+NEEDS = frozenset[str]()
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

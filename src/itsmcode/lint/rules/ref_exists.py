@@ -30,6 +30,8 @@ from itsmcode.suggest import did_you_mean
 
 ID = "ref-exists"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); any kind of file.
+NEEDS = frozenset[str]()
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

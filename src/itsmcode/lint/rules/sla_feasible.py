@@ -32,12 +32,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import LintContext
+from itsmcode.lint.rules.base import REFERENCES, SMALL_KINDS, LintContext
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import SLA, Service
 
 ID = "sla-feasible"
 SEVERITY = Severity.WARNING
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset({REFERENCES, SMALL_KINDS})
+KINDS = frozenset({"Service"})
 
 #: Products of floats carry rounding error; a promise this close to the ceiling is kept.
 TOLERANCE = 1e-9

@@ -27,6 +27,9 @@ from itsmcode.models import SLA, Service
 
 ID = "sla-required"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset[str]()
+KINDS = frozenset({"Service"})
 
 REQUIRED_TIERS = frozenset({1, 2})
 #: How many existing SLAs a message offers before summarising.

@@ -41,6 +41,9 @@ from itsmcode.models.types import format_duration
 
 ID = "sla-sanity"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset[str]()
+KINDS = frozenset({"SLA"})
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

@@ -29,6 +29,9 @@ from itsmcode.models import Team
 
 ID = "team-member-unique"
 SEVERITY = Severity.WARNING
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset[str]()
+KINDS = frozenset({"Team"})
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

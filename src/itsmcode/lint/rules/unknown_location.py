@@ -24,6 +24,8 @@ from itsmcode.suggest import did_you_mean
 
 ID = "unknown-location"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); any kind of file.
+NEEDS = frozenset[str]()
 
 
 def is_entity_data(data: object) -> bool:
