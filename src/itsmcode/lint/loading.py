@@ -9,6 +9,7 @@ parsed on every core; every parsed file's values go back into the cache.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from itsmcode.lint.cache import LintCache, file_key
 from itsmcode.load.layout import Layout
-from itsmcode.load.pathsafety import Places, path_problems
+from itsmcode.load.pathsafety import UNSAFE_PATH, Places, path_problems
 from itsmcode.load.source import SourceFile, discover, outside_files, read_files
 from itsmcode.load.yamlio import Limits, decode
 
@@ -64,11 +65,12 @@ RACY_SECONDS = 2.0
 
 
 def stat_signatures(
-    root: Path, tree: ReadTree, started: float, facts: dict[str, Any]
-) -> dict[str, list[Any]]:
-    """For the next run's quick check: path -> [size, mtime_ns, inode, ctime_ns, key,
-    facts] of every regular file read (``facts``: path -> the file's facts in JSON,
-    ``lint.scope``, or None where unknown).
+    root: Path, tree: ReadTree, started: float, facts: dict[str, Any], named: list[str]
+) -> dict[str, Any]:
+    """For the next run's quick check: ``files``, path -> [size, mtime_ns, inode,
+    ctime_ns, key, facts] of every regular file read (``facts``: path -> the file's
+    facts, ``lint.scope``, or None where unknown), and ``clean``, the digest of the
+    kinds' folders' listing when no path in it is unusual (``Listing``), or None.
 
     Only the stat of files whose mtime and ctime lie before this run started (less a
     clock tick) is recorded: such a file did not change while it was read, so the stat taken now
@@ -86,11 +88,36 @@ def stat_signatures(
         # A racy file is listed without a stat (a later run reads it), for its facts.
         stat_part: list[Any] = list(signature) if trusted and signature else [None] * 4
         found[source.path] = [*stat_part, key.hex(), facts.get(source.path)]
-    return found
+    unusual = any(s.problem is not None and s.problem.rule == UNSAFE_PATH for s in tree.sources)
+    listed = [s.path for s in tree.sources if s.path not in named]
+    return {"files": found, "clean": None if unusual or named else _digest(listed)}
+
+
+def _digest(paths: list[str]) -> str:
+    return hashlib.blake2b("\0".join(paths).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The paths of the kinds' folders (``source.discover``) and whether any is unusual
+    (``pathsafety``): taken once per run, for the quick check and for a scoped run."""
+
+    found: list[str]
+    unusual: bool
+
+    @classmethod
+    def of(cls, root: Path, layout: Layout, clean: object = None) -> Listing:
+        """``clean``: the digest of a listing an earlier run found no unusual path in
+        (``stat_signatures``); the same listing needs no second look."""
+        found = discover(root, layout)
+        if clean is not None and clean == _digest(found):
+            return cls(found, False)
+        return cls(found, bool(path_problems(found, Places.of([layout]))))
 
 
 def quick_fingerprint(
     root: Path,
+    listing: Listing,
     layout: Layout,
     extra_paths: Iterable[str],
     limits: Limits,
@@ -101,13 +128,15 @@ def quick_fingerprint(
     """``tree_fingerprint`` without reading the files whose stat is unchanged since a
     run that read them; None when a file must be read after all (the caller then reads
     the whole tree, as a miss needs it)."""
-    paths = sorted(set(discover(root, layout)) | set(extra_paths))
-    if path_problems(paths, Places.of([layout])):
+    extra = set(extra_paths).difference(listing.found)
+    paths = sorted(extra.union(listing.found)) if extra else listing.found
+    if listing.unusual or (extra and path_problems(paths, Places.of([layout]))):
         return None  # unusual trees take the full path, which reports them
     fingerprint: list[list[str]] = []
+    base = str(root)
     for path in paths:
         known = signatures.get(path)
-        signature = file_signature(root / path)
+        signature = file_signature(os.path.join(base, path))
         if known is None or signature is None or known[:4] != signature or len(known) < 5:
             return None
         fingerprint.append([path, str(known[4])])
@@ -120,7 +149,7 @@ def quick_fingerprint(
     return fingerprint
 
 
-def file_signature(path: Path) -> list[int] | None:
+def file_signature(path: str | Path) -> list[int] | None:
     try:
         info = os.lstat(path)
     except OSError:

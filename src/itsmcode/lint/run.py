@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from itsmcode.diagnostics import LintResult
 from itsmcode.lint.cache import LintCache, code_fingerprint, result_key
 from itsmcode.lint.loading import (
+    Listing,
     ReadTree,
     quick_fingerprint,
     read_tree,
@@ -79,24 +80,30 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
         facts = _ConfigFacts.from_json(cache.value(facts_key))
         if facts is not None:
             layout = Layout(facts.folders)
-            signatures = cache.value(stats_key)
+            stats = cache.value(stats_key)
+            signatures = stats.get("files") if isinstance(stats, dict) else None
+            listing = (
+                Listing.of(root, layout, stats.get("clean"))
+                if isinstance(signatures, dict) and isinstance(stats, dict)
+                else None
+            )
             quick = (
                 quick_fingerprint(
-                    root, layout, named, facts.limits, signatures, full=not options.paths
+                    root, listing, layout, named, facts.limits, signatures, full=not options.paths
                 )
-                if isinstance(signatures, dict)
+                if isinstance(signatures, dict) and listing is not None
                 else None
             )
             if quick is not None:
                 hit = cache.result(_run_key(config_bytes, quick, named, options, facts.timezone))
                 if hit is not None:
                     return LintResult(*hit)
-            if options.paths and isinstance(signatures, dict):
+            if options.paths and isinstance(signatures, dict) and listing is not None:
                 # The pre-commit hook: the named files judged from what they depend on.
                 from itsmcode.lint.scope import lint_in_scope
 
                 scoped = lint_in_scope(
-                    root, layout, named, facts.limits, signatures, options, cache
+                    root, listing, layout, named, facts.limits, signatures, options, cache
                 )
                 if scoped is not None:
                     return scoped
@@ -106,7 +113,7 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
             if hit is not None:
                 known = signatures if isinstance(signatures, dict) else {}
                 cache.put_value(
-                    stats_key, stat_signatures(root, tree, started, _facts(tree, known))
+                    stats_key, stat_signatures(root, tree, started, _facts(tree, known), named)
                 )
                 return LintResult(*hit)
     # A miss: the models, the rules and the configuration are needed now.
@@ -127,7 +134,8 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
         fingerprint = tree_fingerprint(tree)
         run = run or _run_key(config_bytes, fingerprint, named, options, facts.timezone)
         cache.put_result(run, result.diagnostics, result.files)
-        cache.put_value(stats_key, stat_signatures(root, tree, started, _catalog_facts(catalog)))
+        signed = stat_signatures(root, tree, started, _catalog_facts(catalog), named)
+        cache.put_value(stats_key, signed)
     return result
 
 
@@ -143,9 +151,9 @@ def _facts(tree: ReadTree, known: dict[str, Any]) -> dict[str, Any]:
 
 
 def _catalog_facts(catalog: Catalog) -> dict[str, Any]:
-    from itsmcode.lint.scope import facts_of, facts_to_json
+    from itsmcode.lint.scope import facts_of
 
-    return {record.path: facts_to_json(facts_of(record)) for record in catalog.records}
+    return {record.path: facts_of(record) for record in catalog.records}
 
 
 def _config_bytes(root: Path) -> bytes | None:

@@ -16,19 +16,20 @@ catalog: a run that needs it falls back to loading everything, slower but never 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from itsmcode.diagnostics import LintResult
 from itsmcode.lint.cache import LintCache, file_key
-from itsmcode.lint.loading import ReadTree, bounds, file_signature, load_records
+from itsmcode.lint.loading import Listing, ReadTree, bounds, file_signature, load_records
 from itsmcode.lint.options import LintOptions
 from itsmcode.lint.rules.base import EVERYTHING, LINKS, REFERENCES, SAME_NAME, SMALL_KINDS
 from itsmcode.load.layout import Layout
-from itsmcode.load.pathsafety import Places, path_problems
-from itsmcode.load.source import discover, read
+from itsmcode.load.source import read
 from itsmcode.load.yamlio import Limits
 
 if TYPE_CHECKING:
@@ -54,20 +55,12 @@ def facts_of(record: Record) -> Facts:
     return (record.kind, record.name, refs)
 
 
-def facts_to_json(facts: Facts) -> list[Any]:
-    return [facts[0], facts[1], [list(ref) for ref in facts[2]]]
-
-
-def facts_from_json(value: Any) -> Facts | None:
-    """Facts from a cache entry; None when the entry is not well formed."""
-    try:
-        kind, name, refs = value
-        pairs = tuple((str(k), str(n)) for k, n in refs)
-    except (TypeError, ValueError):
-        return None
-    if not (kind is None or isinstance(kind, str)) or not (name is None or isinstance(name, str)):
-        return None
-    return (kind, name, pairs)
+def facts_from_cache(value: Any) -> Facts | None:
+    """Facts as ``facts_of`` made them and the cache kept them (entries are checksummed
+    and written by this version only: a shape check suffices); None otherwise."""
+    if isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], tuple):
+        return value
+    return None
 
 
 @dataclass(frozen=True)
@@ -98,25 +91,32 @@ class FactIndex:
     def __init__(self, facts: dict[str, Facts]) -> None:
         self.facts = facts
         self.by_name: dict[tuple[str, str], list[str]] = {}
-        self.referrers: dict[tuple[str, str], list[str]] = {}
+        self._names: dict[str, set[str]] = {}
+        self._nameless: list[str] = []  # files that did not load far enough to name themselves
         for path in sorted(facts):
-            kind, name, refs = facts[path]
+            kind, name, _ = facts[path]
             if kind and name:
                 self.by_name.setdefault((kind, name), []).append(path)
-            for ref in refs:
-                self.referrers.setdefault(ref, []).append(path)
+                self._names.setdefault(kind, set()).add(name)
+            else:
+                self._nameless.append(path)
+
+    @cached_property
+    def referrers(self) -> dict[tuple[str, str], list[str]]:
+        found: dict[tuple[str, str], list[str]] = {}
+        for path in sorted(self.facts):
+            for ref in self.facts[path][2]:
+                found.setdefault(ref, []).append(path)
+        return found
 
     def names(self, kind: str) -> set[str]:
-        return {name for k, name in self.by_name if k == kind}
+        return set(self._names.get(kind, ()))
 
     def unloaded(self, kind: str, layout: Layout) -> dict[str, str]:
         """``Catalog.unloaded`` over every file's facts."""
         found: dict[str, str] = {}
-        for path in sorted(self.facts):
-            own_kind, name, _ = self.facts[path]
-            if own_kind is not None and name is not None:
-                continue
-            if (own_kind or layout.kind_for_path(path)) == kind:
+        for path in self._nameless:
+            if (self.facts[path][0] or layout.kind_for_path(path)) == kind:
                 found.setdefault(PurePosixPath(path).stem, path)
         return found
 
@@ -170,6 +170,7 @@ def scoped_catalog(records: Iterable[Record], config: Config, index: FactIndex) 
 
 def lint_in_scope(
     root: Path,
+    listing: Listing,
     layout: Layout,
     named: list[str],
     limits: Limits,
@@ -182,19 +183,20 @@ def lint_in_scope(
     named ones changed since the run that recorded its facts, a named file is outside
     the kinds' folders, a path is unusual (``unsafe-path``), or an enabled rule needs
     the whole repository for a named file."""
-    paths = discover(root, layout)
-    listed = set(paths)
+    listed = set(listing.found)
     if not named or any(p not in listed or layout.kind_for_path(p) is None for p in named):
         return None
-    if path_problems(paths, Places.of([layout])):
+    if listing.unusual:
         return None
     facts: dict[str, Facts] = {}
-    others = set(paths) - set(named)
-    for path in others:
+    base = str(root)
+    for path in listed.difference(named):
         known = signatures.get(path)
-        if known is None or len(known) < 6 or file_signature(root / path) != known[:4]:
+        if known is None or len(known) < 6:
             return None
-        found = facts_from_json(known[5])
+        if file_signature(os.path.join(base, path)) != known[:4]:
+            return None
+        found = facts_from_cache(known[5])
         if found is None:
             return None
         facts[path] = found
