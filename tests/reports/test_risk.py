@@ -9,6 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tests.helpers import change_request, run_cli, service, write_repo
 from tests.reports.planted import completed_change, incident
 from tests.rules.change_files import FREEZES_PATH, POLICY_PATH, calendar, policy
@@ -331,3 +334,25 @@ def test_at_scores_the_change_as_the_repository_was(tmp_path: Path) -> None:
     # Now: 10 + 15 + 10 = 35; at the first commit the three incidents add 15 (50).
     assert risk_json(repo.root, "chg-pay")["score"] == 35
     assert risk_json(repo.root, "chg-pay", "--at", first)["score"] == 50
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    edges=st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=40),
+    start=st.sets(st.integers(0, 12), min_size=1, max_size=3),
+)
+def test_the_blast_radius_walk_reaches_what_the_impact_walk_reaches(
+    edges: list[tuple[int, int]], start: set[int]
+) -> None:
+    """The lean walk the risk score uses against diff/graph.py's dependents_closure
+    (chains and distances recorded), on random graphs with cycles and self-loops."""
+    from itsmcode.diff.graph import dependents_closure
+    from itsmcode.reports.graph import EdgeMap
+    from itsmcode.reports.risk import _reachable
+
+    users: dict[str, list[str]] = {}
+    for user, used in edges:
+        users.setdefault(f"s{used}", []).append(f"s{user}")
+    names = {f"s{n}" for n in start}
+    reference = set(dependents_closure(names, EdgeMap(users))) - names
+    assert _reachable(names, users) - names == reference
