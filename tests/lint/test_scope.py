@@ -160,7 +160,7 @@ def test_a_change_request_is_judged_against_the_whole_repository(
     )
     after = same_as_uncached(root, path)
     assert "risk-understated" in after
-    assert scoped == ["fallback", "fallback"]
+    assert "scope" not in scoped
 
 
 def test_an_unknown_kind_of_rule_falls_back_to_the_whole_repository(

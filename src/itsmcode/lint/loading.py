@@ -140,13 +140,18 @@ def quick_fingerprint(
         if known is None or signature is None or known[:4] != signature or len(known) < 5:
             return None
         fingerprint.append([path, str(known[4])])
-    outside = outside_files(root, layout, limits.max_file_size) if full else []
-    for source in outside:
-        if source.data is None:
-            fingerprint.append([source.path, f"problem:{source.problem}"])
-        else:
-            fingerprint.append([source.path, file_key(source.data, bounds(limits)).hex()])
-    return fingerprint
+    return fingerprint + (outside_fingerprint(root, layout, limits) if full else [])
+
+
+def outside_fingerprint(root: Path, layout: Layout, limits: Limits) -> list[list[str]]:
+    """``tree_fingerprint``'s part for a full run's files outside the kinds' folders."""
+    return [
+        [
+            s.path,
+            f"problem:{s.problem}" if s.data is None else file_key(s.data, bounds(limits)).hex(),
+        ]
+        for s in outside_files(root, layout, limits.max_file_size)
+    ]
 
 
 def file_signature(path: str | Path) -> list[int] | None:

@@ -20,6 +20,7 @@ from itsmcode.lint.cache import LintCache, code_fingerprint, result_key
 from itsmcode.lint.loading import (
     Listing,
     ReadTree,
+    outside_fingerprint,
     quick_fingerprint,
     read_tree,
     stat_signatures,
@@ -98,12 +99,39 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
                 hit = cache.result(_run_key(config_bytes, quick, named, options, facts.timezone))
                 if hit is not None:
                     return LintResult(*hit)
+            if not options.paths and isinstance(stats, dict) and listing is not None:
+                # Edits that changed no file's values: the last full run, patched.
+                from itsmcode.lint.incremental import relint_edited
+
+                zone = facts.timezone
+                edited = relint_edited(
+                    root,
+                    listing,
+                    layout,
+                    facts.limits,
+                    stats,
+                    outside_fingerprint(root, layout, facts.limits),
+                    lambda fp: _run_key(config_bytes, fp, named, options, zone),
+                    options,
+                    cache,
+                    started,
+                )
+                if edited is not None:
+                    run = _run_key(config_bytes, edited.fingerprint, named, options, zone)
+                    cache.put_result(run, edited.result.diagnostics, edited.result.files)
+                    cache.put_value(stats_key, edited.stats)
+                    return edited.result
             if options.paths and isinstance(signatures, dict) and listing is not None:
                 # The pre-commit hook: the named files judged from what they depend on.
-                from itsmcode.lint.scope import lint_in_scope
+                from itsmcode.lint.scope import facts_by_stat, lint_in_scope
 
-                scoped = lint_in_scope(
-                    root, listing, layout, named, facts.limits, signatures, options, cache
+                others = facts_by_stat(root, listing, named, signatures)
+                scoped = (
+                    lint_in_scope(
+                        root, listing, layout, named, facts.limits, others, options, cache
+                    )
+                    if others is not None
+                    else None
                 )
                 if scoped is not None:
                     return scoped

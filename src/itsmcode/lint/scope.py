@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 from itsmcode.diagnostics import LintResult
 from itsmcode.lint.cache import LintCache, file_key
 from itsmcode.lint.loading import Listing, ReadTree, bounds, file_signature, load_records
+from itsmcode.lint.needs import EVERYTHING, LINKS, REFERENCES, SAME_NAME, SMALL_KINDS
 from itsmcode.lint.options import LintOptions
-from itsmcode.lint.rules.base import EVERYTHING, LINKS, REFERENCES, SAME_NAME, SMALL_KINDS
 from itsmcode.load.layout import Layout
 from itsmcode.load.source import read
 from itsmcode.load.yamlio import Limits
@@ -168,29 +168,14 @@ def scoped_catalog(records: Iterable[Record], config: Config, index: FactIndex) 
     return _Scoped(records, config)
 
 
-def lint_in_scope(
-    root: Path,
-    listing: Listing,
-    layout: Layout,
-    named: list[str],
-    limits: Limits,
-    signatures: dict[str, list[Any]],
-    options: LintOptions,
-    cache: LintCache,
-) -> LintResult | None:
-    """The named files' diagnostics from their neighbourhood, or None when this run
-    cannot be answered so (then the caller loads everything): a file other than the
-    named ones changed since the run that recorded its facts, a named file is outside
-    the kinds' folders, a path is unusual (``unsafe-path``), or an enabled rule needs
-    the whole repository for a named file."""
-    listed = set(listing.found)
-    if not named or any(p not in listed or layout.kind_for_path(p) is None for p in named):
-        return None
-    if listing.unusual:
-        return None
+def facts_by_stat(
+    root: Path, listing: Listing, named: list[str], signatures: dict[str, list[Any]]
+) -> dict[str, Facts] | None:
+    """The recorded facts of every listed file but the named ones, or None when one of
+    them changed (its stat differs from the one recorded with its facts) or has none."""
     facts: dict[str, Facts] = {}
     base = str(root)
-    for path in listed.difference(named):
+    for path in set(listing.found).difference(named):
         known = signatures.get(path)
         if known is None or len(known) < 6:
             return None
@@ -200,6 +185,30 @@ def lint_in_scope(
         if found is None:
             return None
         facts[path] = found
+    return facts
+
+
+def lint_in_scope(
+    root: Path,
+    listing: Listing,
+    layout: Layout,
+    named: list[str],
+    limits: Limits,
+    others: dict[str, Facts],
+    options: LintOptions,
+    cache: LintCache,
+) -> LintResult | None:
+    """The named files' diagnostics from their neighbourhood, or None when this run
+    cannot be answered so (then the caller loads everything): a named file is outside
+    the kinds' folders, a path is unusual (``unsafe-path``), or an enabled rule needs
+    the whole repository for a named file. ``others``: the facts of every other listed
+    file, unchanged since they were recorded (``facts_by_stat``)."""
+    listed = set(listing.found)
+    if not named or any(p not in listed or layout.kind_for_path(p) is None for p in named):
+        return None
+    if listing.unusual:
+        return None
+    facts = dict(others)
     # Only now the models: every other file is known by its facts.
     from itsmcode.lint.engine import configured_severities, lint_catalog
     from itsmcode.lint.rules import RULES

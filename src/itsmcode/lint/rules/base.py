@@ -8,26 +8,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from itsmcode.diagnostics import Diagnostic, Severity
+from itsmcode.lint.needs import EVERYTHING, LINKS, REFERENCES, SAME_NAME, SMALL_KINDS
 from itsmcode.load.layout import Layout
 from itsmcode.models import Config
 
 if TYPE_CHECKING:
     from itsmcode.load.catalog import Catalog, Record
     from itsmcode.models import ChangeRequest
-
-#: What a rule reads of the repository to judge one file (its module's ``NEEDS``; see
-#: lint/scope.py and docs/development.md). A rule's own file is always read, and every
-#: file's kind and name are always known (``catalog.names``, ``catalog.unloaded``).
-#: Files of the same kind and name (duplicates).
-SAME_NAME = "same-name"
-#: Files defining the entities the file references, and what those reference, onwards.
-REFERENCES = "references"
-#: Files whose references name the file's entity (the other side of a link).
-LINKS = "links"
-#: Every file of the kinds that are few (all but services, changes, incidents, problems).
-SMALL_KINDS = "small-kinds"
-#: The whole repository (a rule without ``NEEDS`` is taken to need it).
-EVERYTHING = "everything"
 
 #: Whether a catalog's evidence scores a change high risk (reports/risk.py
 #: ``scores_high``). Lint ranks below reports, so whoever runs the rules passes it in.
@@ -58,3 +45,15 @@ class RuleModule(Protocol):
     __doc__: str | None
 
     def check(self, catalog: Catalog, context: LintContext) -> Iterable[Diagnostic]: ...
+
+
+__all__ = [
+    "EVERYTHING",
+    "LINKS",
+    "REFERENCES",
+    "SAME_NAME",
+    "SMALL_KINDS",
+    "LintContext",
+    "RiskScorer",
+    "RuleModule",
+]
