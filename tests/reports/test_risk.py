@@ -356,3 +356,33 @@ def test_the_blast_radius_walk_reaches_what_the_impact_walk_reaches(
     names = {f"s{n}" for n in start}
     reference = set(dependents_closure(names, EdgeMap(users))) - names
     assert _reachable(names, users) - names == reference
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    edges=st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=80),
+    start=st.sets(st.integers(0, 30), min_size=1, max_size=3),
+)
+def test_the_capped_blast_walk_gives_the_full_walks_points(
+    edges: list[tuple[int, int]], start: set[int]
+) -> None:
+    """scores_high's early-stopping count against the full blast-radius factor."""
+    from types import SimpleNamespace
+
+    from itsmcode.reports import risk
+    from itsmcode.reports.graph import EdgeMap
+
+    users: dict[str, list[str]] = {}
+    for user, used in edges:
+        users.setdefault(f"s{used}", []).append(f"s{user}")
+    names = sorted(f"s{n}" for n in start)
+    change: Any = SimpleNamespace(spec=SimpleNamespace(services=names))
+    evidence = SimpleNamespace(dependents=EdgeMap(users))
+    reached = len(risk._reachable(set(names), users) - set(names))
+    full = min(risk.DEPENDENT_CAP, risk.DEPENDENT_POINTS * reached)
+    original = risk._evidence
+    try:
+        risk._evidence = lambda catalog: evidence  # type: ignore[assignment]
+        assert risk._blast_points(Any, change) == full  # type: ignore[arg-type]
+    finally:
+        risk._evidence = original

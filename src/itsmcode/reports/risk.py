@@ -123,7 +123,24 @@ def scores_high(evidence: Catalog, change: ChangeRequest) -> bool:
         return True
     if partial + DEPENDENT_CAP < high:
         return False
-    return score(evidence, change).level == "high"
+    return max(0, partial + _blast_points(evidence, change)) >= high
+
+
+def _blast_points(evidence: Catalog, change: ChangeRequest) -> int:
+    """The blast-radius factor's points alone: the walk stops once the cap is reached."""
+    names = set(_names(change))
+    enough = -(-DEPENDENT_CAP // DEPENDENT_POINTS)
+    users = _evidence(evidence).dependents.adjacency
+    seen = set(names)
+    stack = list(names)
+    count = 0
+    while stack and count < enough:
+        for user in users.get(stack.pop(), ()):
+            if user not in seen:
+                seen.add(user)
+                stack.append(user)
+                count += 1
+    return min(DEPENDENT_CAP, DEPENDENT_POINTS * count)
 
 
 def _factors(evidence: Catalog, change: ChangeRequest, *, blast: bool) -> tuple[Factor, ...]:
