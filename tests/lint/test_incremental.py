@@ -1,6 +1,7 @@
-"""A full `itsm lint` after edits that changed no file's values (comments, blank lines,
-suppressions) patches the previous run's answer instead of loading everything; what it
-reports still equals `itsm lint --no-cache` byte for byte."""
+"""A full `itsm lint` after edits no other file's diagnostics can see (comments, blank
+lines, suppressions, a value no rule reads of other files) patches the previous run's
+answer instead of loading everything; what it reports still equals
+`itsm lint --no-cache` byte for byte."""
 
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ def test_random_edits_patched_or_loaded_equal_uncached(tmp_path: Path, patched: 
         lambda t: "# a header\n" + t,
         lambda t: t.replace("\nspec:", "\n\nspec:", 1),
         lambda t: t.replace("\nspec:", "\nspec:  # itsm: disable=all", 1),
+        lambda t: t.replace("  title: ", "  title: Renamed ", 1),
+        lambda t: t.replace("  description: ", "  description: Now ", 1),
     ]
     changing = [
         lambda t: t.replace("tier: ", "tier: 9", 1),
@@ -112,4 +115,55 @@ def test_a_value_of_another_type_is_a_change(tmp_path: Path, patched: list[str])
     assert "tier: 2\n" in service.read_text()
     service.write_text(service.read_text().replace("tier: 2\n", "tier: 2.0\n", 1))
     assert '"rule": "schema"' in same_as_uncached(root)
+    assert patched[-1] == "loaded"
+
+
+def test_a_value_no_rule_reads_of_other_files_is_patched(
+    tmp_path: Path, patched: list[str]
+) -> None:
+    """A service's title: no rule reads it of another file (READS)."""
+    root = example(tmp_path)
+    same_as_uncached(root)
+    service = root / "catalog/services/search.yaml"
+    text = service.read_text()
+    assert "\n  title: " in text
+    service.write_text(text.replace("\n  title: ", "\n  title: Renamed ", 1))
+    same_as_uncached(root)
+    assert patched[-1] == "patched"
+    service.write_text(service.read_text().replace("lifecycle: live", "lifecycle: retired", 1))
+    out = same_as_uncached(root)  # depends-on-retired reads it of the services' dependents
+    assert patched[-1] == "loaded"
+    assert "depends-on-retired" in out
+
+
+def test_a_change_requests_title_loads_everything(tmp_path: Path, patched: list[str]) -> None:
+    """Risk scoring reads every field of every change (READS: ALL)."""
+    root = example(tmp_path)
+    same_as_uncached(root)
+    change = root / "changes/2026/chg-2026-0039.yaml"
+    change.write_text(change.read_text().replace("\n  title: ", "\n  title: Now ", 1))
+    same_as_uncached(root)
+    assert patched[-1] == "loaded"
+
+
+def test_a_rule_that_does_not_say_what_it_reads_reads_everything(
+    tmp_path: Path, patched: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from itsmcode.lint import rules
+    from itsmcode.lint.rules import depends_on_retired
+
+    class Legacy:
+        ID = depends_on_retired.ID
+        SEVERITY = depends_on_retired.SEVERITY
+        NEEDS = depends_on_retired.NEEDS
+        KINDS = depends_on_retired.KINDS
+        __doc__ = depends_on_retired.__doc__
+        check = staticmethod(depends_on_retired.check)
+
+    monkeypatch.setitem(rules.RULES, depends_on_retired.ID, Legacy)  # type: ignore[arg-type]
+    root = example(tmp_path)
+    same_as_uncached(root)
+    service = root / "catalog/services/search.yaml"
+    service.write_text(service.read_text().replace("\n  title: ", "\n  title: Renamed ", 1))
+    same_as_uncached(root)
     assert patched[-1] == "loaded"

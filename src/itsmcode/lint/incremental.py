@@ -1,16 +1,16 @@
-"""A full ``itsm lint`` after edits that left every file's values as they were.
+"""A full ``itsm lint`` after edits that no other file's diagnostics can see.
 
 Rules read other files only through their values (entities, raw data, names, paths),
 never through their text: a file whose parsed values are unchanged (a comment added,
-re-indented, a suppression comment) changes no other
-file's diagnostics. So when the previous full run of the same repository (same
-itsm.yaml, code, date, outside files and paths) is in the cache and every edited file
-parses to the values it had, the answer is that run's diagnostics with the edited
+re-indented, a suppression comment) changes no other file's diagnostics. Nor does a
+changed value that no enabled rule reads of other files (each rule's ``READS``: a
+service's title or description, say). So when the previous full run of the same
+repository (same itsm.yaml, code, date, outside files and paths) is in the cache and
+every edited file is such an edit, the answer is that run's diagnostics with the edited
 files' own diagnostics judged again from their neighbourhood (``lint.scope``): no full
-load. Anything else (a value changed, a file added, removed or unreadable, a rule that
-needs the whole repository for an edited file) returns None and the caller loads
-everything.
-"""
+load. Anything else (a value some rule reads, a file added, removed, unreadable or
+invalid, a rule that needs the whole repository for an edited file or does not say what
+it reads) returns None and the caller loads everything."""
 
 from __future__ import annotations
 
@@ -89,7 +89,13 @@ def relint_edited(
     if not edited or len(edited) > MAX_EDITED:
         return None
     previous = cache.result(run_key(before + outside))
-    if previous is None or not _same_values(edited, limits, cache):
+    if previous is None:
+        return None
+    values = _values(edited, limits, cache)
+    if values is None:
+        return None
+    differing = {p: pair for p, pair in values.items() if not _identical(*pair)}
+    if differing and not _unread_by_others(root, differing):
         return None
     named = sorted(edited)
     others = {p: f for p, f in facts.items() if p not in edited}
@@ -106,18 +112,74 @@ def relint_edited(
     )
 
 
-def _same_values(edited: dict[str, tuple[str, bytes]], limits: Limits, cache: LintCache) -> bool:
-    """Whether every edited file parses to the values its previous content had."""
+def _values(
+    edited: dict[str, tuple[str, bytes]], limits: Limits, cache: LintCache
+) -> dict[str, tuple[Any, Any]] | None:
+    """Each edited file's values before and after, or None when one no longer parses
+    or its earlier values are not in the cache."""
     from itsmcode.load.parallel import parse_all
 
     olds = cache.files(bytes.fromhex(old) for old, _ in edited.values())
     outcomes = parse_all([(p, data) for p, (_, data) in edited.items()], limits, 1)
-    for (old, _), outcome in zip(edited.values(), outcomes, strict=True):
+    found: dict[str, tuple[Any, Any]] = {}
+    for (path, (old, _)), outcome in zip(edited.items(), outcomes, strict=True):
         if outcome[0] != "ok" or bytes.fromhex(old) not in olds:
+            return None
+        found[path] = (olds[bytes.fromhex(old)], outcome[2])
+    return found
+
+
+def _unread_by_others(root: Path, differing: dict[str, tuple[Any, Any]]) -> bool:
+    """Whether every changed value is one no enabled rule reads of another file (each
+    rule's ``READS``): both versions valid, same kind, name and references, and equal in
+    every field some rule reads of files of that kind. A rule without ``READS`` reads
+    everything."""
+    from itsmcode.lint.engine import configured_severities
+    from itsmcode.lint.rules import RULES
+    from itsmcode.lint.scope import facts_of
+    from itsmcode.load.catalog import Record
+    from itsmcode.load.config import load_config
+    from itsmcode.load.validate import validate
+    from itsmcode.load.yamlio import YamlDocument
+
+    severities = configured_severities(load_config(root))
+    read: dict[str, set[str]] = {}
+    for rule in RULES.values():
+        if severities.get(rule.ID) is None:
+            continue
+        reads = getattr(rule, "READS", None)
+        if reads is None:
             return False
-        if not _identical(outcome[2], olds[bytes.fromhex(old)]):
+        for kind, fields in reads.items():
+            read.setdefault(kind, set()).update(fields)
+    for path, (old, new) in differing.items():
+        records = []
+        for data in (old, new):
+            entity, problems = validate(data)
+            if entity is None or problems:
+                return False
+            records.append(Record(path, YamlDocument(text="", root=None, data=data), entity))
+        if facts_of(records[0]) != facts_of(records[1]):
+            return False
+        fields = read.get(str(records[1].kind), set()) | _ALWAYS
+        if "*" in fields:
+            return False
+        if any(not _identical(_at(old, f), _at(new, f)) for f in fields):
             return False
     return True
+
+
+#: What every rule may read of any file (names resolve, kinds are counted).
+_ALWAYS = frozenset({"apiVersion", "kind", "metadata.name"})
+_MISSING = object()
+
+
+def _at(data: Any, dotted: str) -> Any:
+    for step in dotted.split("."):
+        if not isinstance(data, dict) or step not in data:
+            return _MISSING
+        data = data[step]
+    return data
 
 
 def _identical(a: Any, b: Any) -> bool:

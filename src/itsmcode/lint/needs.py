@@ -19,3 +19,9 @@ LINKS = "links"
 SMALL_KINDS = "small-kinds"
 #: The whole repository (a rule without ``NEEDS`` is taken to need it).
 EVERYTHING = "everything"
+
+#: In a rule's ``READS`` (kind -> the fields of *other* files of that kind it reads, as
+#: dotted YAML paths such as ``spec.tier``): every field. A kind not listed is not read
+#: beyond its files' kind and name; a rule without ``READS`` reads every field of every
+#: file (lint/incremental.py).
+ALL = frozenset({"*"})

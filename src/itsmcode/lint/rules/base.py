@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.needs import EVERYTHING, LINKS, REFERENCES, SAME_NAME, SMALL_KINDS
+from itsmcode.lint.needs import ALL, EVERYTHING, LINKS, REFERENCES, SAME_NAME, SMALL_KINDS
 from itsmcode.load.layout import Layout
 from itsmcode.models import Config
 
@@ -48,6 +48,7 @@ class RuleModule(Protocol):
 
 
 __all__ = [
+    "ALL",
     "EVERYTHING",
     "LINKS",
     "REFERENCES",

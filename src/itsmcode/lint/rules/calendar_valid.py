@@ -50,6 +50,8 @@ SEVERITY = Severity.ERROR
 #: What judging one file reads (lint/scope.py); the kinds it reports on.
 NEEDS = frozenset[str]()
 KINDS = frozenset({"Calendar"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {}
 
 _ONE_OFF = ("start", "end")
 _RECURRING = ("rrule", "duration")

@@ -43,6 +43,8 @@ SEVERITY = Severity.ERROR
 #: What judging one file reads (lint/scope.py); the kinds it reports on.
 NEEDS = frozenset({SAME_NAME, REFERENCES})
 KINDS = frozenset({"Service"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {"Service": frozenset({"spec.dependsOn"})}
 
 #: Longer cycles are printed with their middle elided, so a message stays readable.
 MAX_PRINTED = 12

@@ -35,6 +35,8 @@ SEVERITY = Severity.WARNING
 #: What judging one file reads (lint/scope.py); the kinds it reports on.
 NEEDS = frozenset({REFERENCES})
 KINDS = frozenset({"Service"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {"Service": frozenset({"spec.lifecycle"})}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

@@ -36,6 +36,11 @@ SEVERITY = Severity.ERROR
 #: What judging one file reads (lint/scope.py); the kinds it reports on.
 NEEDS = frozenset({REFERENCES, LINKS})
 KINDS = frozenset({"Problem", "Incident"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {
+    "Incident": frozenset({"spec.problem"}),
+    "Problem": frozenset({"spec.incidents"}),
+}
 
 
 class Mismatch(NamedTuple):

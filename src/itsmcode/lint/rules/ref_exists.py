@@ -32,6 +32,8 @@ ID = "ref-exists"
 SEVERITY = Severity.ERROR
 #: What judging one file reads (lint/scope.py); any kind of file.
 NEEDS = frozenset[str]()
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

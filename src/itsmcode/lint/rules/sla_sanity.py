@@ -44,6 +44,8 @@ SEVERITY = Severity.ERROR
 #: What judging one file reads (lint/scope.py); the kinds it reports on.
 NEEDS = frozenset[str]()
 KINDS = frozenset({"SLA"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

@@ -22,6 +22,8 @@ ID = "unique-names"
 SEVERITY = Severity.ERROR
 #: What judging one file reads (lint/scope.py); any kind of file.
 NEEDS = frozenset({SAME_NAME})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

@@ -26,6 +26,8 @@ ID = "unknown-location"
 SEVERITY = Severity.ERROR
 #: What judging one file reads (lint/scope.py); any kind of file.
 NEEDS = frozenset[str]()
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {}
 
 
 def is_entity_data(data: object) -> bool:
