@@ -117,7 +117,7 @@ def editor(path: Path) -> Callable[[], None]:
 
 
 def tier_editor(path: Path) -> Callable[[], None]:
-    """Each call gives the service another tier (1 to 4, never the one it has)."""
+    """Each call gives the service another tier (1 to 4, never the one it had)."""
     original = path.read_text(encoding="utf-8")
     head, found, rest = original.partition("\n  tier: ")
     assert found, path
@@ -128,7 +128,9 @@ def tier_editor(path: Path) -> Callable[[], None]:
         count[0] += 1
         new = (tier + count[0] % 3) % 4 + 1
         new = new if new != tier else tier % 4 + 1
-        path.write_text(f"{head}\n  tier: {new}{rest[1:]}", encoding="utf-8")
+        # The comment keeps every content new: a repeated one would be a cache hit.
+        stamp = f"# tier edit {count[0]} {time.time_ns()}\n"
+        path.write_text(f"{head}\n  tier: {new}{rest[1:]}{stamp}", encoding="utf-8")
 
     return edit
 
