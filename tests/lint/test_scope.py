@@ -196,3 +196,43 @@ def test_the_cli_reports_the_named_file_only(tmp_path: Path, scoped: list[str]) 
         for line in result.stdout.splitlines()
         if ": error" in line or ": warning" in line
     )
+
+
+def test_a_workflow_named_beside_a_service_is_judged_in_scope(
+    tmp_path: Path, scoped: list[str]
+) -> None:
+    """The hook names every changed YAML file; files that are no ITSM entity are not."""
+    root = example(tmp_path)
+    lint_json(root)
+    (root / ".github/workflows").mkdir(parents=True, exist_ok=True)
+    (root / ".github/workflows/build.yml").write_text("on: push\njobs: {}\n")
+    (root / "catalog/teams/payments.yaml").unlink()
+    out = same_as_uncached(
+        root, "catalog/services/payments-api.yaml", ".github/workflows/build.yml"
+    )
+    assert "unknown Team 'payments'" in out and '"files": 1' in out
+    assert scoped == ["scope"]
+
+
+def test_a_misplaced_entity_named_by_the_hook(tmp_path: Path, scoped: list[str]) -> None:
+    """An ITSM file outside the kinds' folders is told so, and its name still counts."""
+    root = example(tmp_path)
+    lint_json(root)
+    copy = (root / "catalog/services/search.yaml").read_text()
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs/search.yaml").write_text(copy)
+    out = same_as_uncached(root, "docs/search.yaml", "catalog/services/search.yaml")
+    assert "unknown-location" in out and "also used by docs/search.yaml" in out
+    assert scoped == ["scope"]
+
+
+def test_an_alias_path_in_the_tree_loads_everything(tmp_path: Path, scoped: list[str]) -> None:
+    root = example(tmp_path)
+    lint_json(root)
+    (root / "Catalog/services").mkdir(parents=True)
+    (root / "Catalog/services/search.yaml").write_text(
+        (root / "catalog/services/search.yaml").read_text()
+    )
+    out = same_as_uncached(root, "catalog/services/search.yaml", "Catalog/services/search.yaml")
+    assert '"files": 1' in out
+    assert "scope" not in scoped

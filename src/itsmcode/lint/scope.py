@@ -29,6 +29,7 @@ from itsmcode.lint.loading import Listing, ReadTree, bounds, file_signature, loa
 from itsmcode.lint.needs import EVERYTHING, LINKS, REFERENCES, SAME_NAME, SMALL_KINDS
 from itsmcode.lint.options import LintOptions
 from itsmcode.load.layout import Layout
+from itsmcode.load.pathsafety import Places, path_problems
 from itsmcode.load.source import read
 from itsmcode.load.yamlio import Limits
 
@@ -199,14 +200,17 @@ def lint_in_scope(
     cache: LintCache,
 ) -> LintResult | None:
     """The named files' diagnostics from their neighbourhood, or None when this run
-    cannot be answered so (then the caller loads everything): a named file is outside
-    the kinds' folders, a path is unusual (``unsafe-path``), or an enabled rule needs
-    the whole repository for a named file. ``others``: the facts of every other listed
+    cannot be answered so (then the caller loads everything): a path is unusual
+    (``unsafe-path``), a named file in the kinds' folders was not listed, or an enabled
+    rule needs the whole repository for a named file. ``others``: the facts of every other listed
     file, unchanged since they were recorded (``facts_by_stat``)."""
     listed = set(listing.found)
-    if not named or any(p not in listed or layout.kind_for_path(p) is None for p in named):
+    # Files outside the kinds' folders (the hook names every changed YAML file, workflows
+    # included) are loaded as a full run loads them; the engine keeps the ITSM entities.
+    foreign = {p for p in named if p not in listed and layout.kind_for_path(p) is None}
+    if not named or listing.unusual or any(p not in listed for p in set(named) - foreign):
         return None
-    if listing.unusual:
+    if foreign and path_problems(sorted(listed | foreign), Places.of([layout])):
         return None
     facts = dict(others)
     # Only now the models: every other file is known by its facts.
