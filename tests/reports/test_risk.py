@@ -9,6 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tests.helpers import change_request, run_cli, service, write_repo
 from tests.reports.planted import completed_change, incident
 from tests.rules.change_files import FREEZES_PATH, POLICY_PATH, calendar, policy
@@ -331,3 +334,55 @@ def test_at_scores_the_change_as_the_repository_was(tmp_path: Path) -> None:
     # Now: 10 + 15 + 10 = 35; at the first commit the three incidents add 15 (50).
     assert risk_json(repo.root, "chg-pay")["score"] == 35
     assert risk_json(repo.root, "chg-pay", "--at", first)["score"] == 50
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    edges=st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=40),
+    start=st.sets(st.integers(0, 12), min_size=1, max_size=3),
+)
+def test_the_blast_radius_walk_reaches_what_the_impact_walk_reaches(
+    edges: list[tuple[int, int]], start: set[int]
+) -> None:
+    """The lean walk the risk score uses against diff/graph.py's dependents_closure
+    (chains and distances recorded), on random graphs with cycles and self-loops."""
+    from itsmcode.diff.graph import dependents_closure
+    from itsmcode.reports.graph import EdgeMap
+    from itsmcode.reports.risk import _reachable
+
+    users: dict[str, list[str]] = {}
+    for user, used in edges:
+        users.setdefault(f"s{used}", []).append(f"s{user}")
+    names = {f"s{n}" for n in start}
+    reference = set(dependents_closure(names, EdgeMap(users))) - names
+    assert _reachable(names, users) - names == reference
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    edges=st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=80),
+    start=st.sets(st.integers(0, 30), min_size=1, max_size=3),
+)
+def test_the_capped_blast_walk_gives_the_full_walks_points(
+    edges: list[tuple[int, int]], start: set[int]
+) -> None:
+    """scores_high's early-stopping count against the full blast-radius factor."""
+    from types import SimpleNamespace
+
+    from itsmcode.reports import risk
+    from itsmcode.reports.graph import EdgeMap
+
+    users: dict[str, list[str]] = {}
+    for user, used in edges:
+        users.setdefault(f"s{used}", []).append(f"s{user}")
+    names = sorted(f"s{n}" for n in start)
+    change: Any = SimpleNamespace(spec=SimpleNamespace(services=names))
+    evidence = SimpleNamespace(dependents=EdgeMap(users))
+    reached = len(risk._reachable(set(names), users) - set(names))
+    full = min(risk.DEPENDENT_CAP, risk.DEPENDENT_POINTS * reached)
+    original = risk._evidence
+    try:
+        risk._evidence = lambda catalog: evidence  # type: ignore[assignment]
+        assert risk._blast_points(Any, change) == full  # type: ignore[arg-type]
+    finally:
+        risk._evidence = original

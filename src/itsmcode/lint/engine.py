@@ -78,7 +78,7 @@ def lint_catalog(
     foreign = {p for p in named if layout.kind_for_path(p) is None}
     if foreign:
         kept = [r for r in catalog.records if r.path not in foreign or _is_entity_file(r)]
-        catalog = Catalog(kept, config)
+        catalog = type(catalog)(kept, config)  # a scoped catalog stays one (lint.scope)
     context = LintContext(
         config=config,
         layout=layout,

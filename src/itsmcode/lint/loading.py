@@ -9,6 +9,7 @@ parsed on every core; every parsed file's values go back into the cache.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from itsmcode.lint.cache import LintCache, file_key
 from itsmcode.load.layout import Layout
-from itsmcode.load.pathsafety import Places, path_problems
+from itsmcode.load.pathsafety import UNSAFE_PATH, Places, path_problems
 from itsmcode.load.source import SourceFile, discover, outside_files, read_files
 from itsmcode.load.yamlio import Limits, decode
 
@@ -44,9 +45,7 @@ def read_tree(
     sources = read_files(root, layout, extra_paths, limits.max_file_size)
     outside = outside_files(root, layout, limits.max_file_size) if full else []
     keys = {
-        s.path: file_key(s.data, _bounds(limits))
-        for s in (*sources, *outside)
-        if s.data is not None
+        s.path: file_key(s.data, bounds(limits)) for s in (*sources, *outside) if s.data is not None
     }
     return ReadTree(sources, keys, outside)
 
@@ -65,28 +64,60 @@ def tree_fingerprint(tree: ReadTree) -> list[list[str]]:
 RACY_SECONDS = 2.0
 
 
-def stat_signatures(root: Path, tree: ReadTree, started: float) -> dict[str, list[Any]]:
-    """For the next run's quick check: path -> [size, mtime_ns, inode, ctime_ns, key]
-    of every regular file read.
+def stat_signatures(
+    root: Path, tree: ReadTree, started: float, facts: dict[str, Any], named: list[str]
+) -> dict[str, Any]:
+    """For the next run's quick check: ``files``, path -> [size, mtime_ns, inode,
+    ctime_ns, key, facts] of every regular file read (``facts``: path -> the file's
+    facts, ``lint.scope``, or None where unknown), and ``clean``, the digest of the
+    kinds' folders' listing when no path in it is unusual (``Listing``), or None.
 
-    Only files whose mtime and ctime lie before this run started (less a clock tick)
-    are recorded: such a file did not change while it was read, so the stat taken now
+    Only the stat of files whose mtime and ctime lie before this run started (less a
+    clock tick) is recorded: such a file did not change while it was read, so the stat taken now
     belongs to the content hashed. A later change moves its ctime (which no tool can
-    set back), so the next run reads it again."""
+    set back), so the next run reads it again. A racy file is listed without a stat
+    (it matches no file), for the facts of its content."""
     found: dict[str, list[Any]] = {}
     horizon = (started - RACY_SECONDS) * 1e9
     for source in tree.sources:
         key = tree.keys.get(source.path)
         if key is None:
             continue
-        signature = _signature(root / source.path)
-        if signature is not None and signature[1] < horizon and signature[3] < horizon:
-            found[source.path] = [*signature, key.hex()]
-    return found
+        signature = file_signature(root / source.path)
+        trusted = signature is not None and signature[1] < horizon and signature[3] < horizon
+        # A racy file is listed without a stat (a later run reads it), for its facts.
+        stat_part: list[Any] = list(signature) if trusted and signature else [None] * 4
+        found[source.path] = [*stat_part, key.hex(), facts.get(source.path)]
+    unusual = any(s.problem is not None and s.problem.rule == UNSAFE_PATH for s in tree.sources)
+    listed = [s.path for s in tree.sources if s.path not in named]
+    return {"files": found, "clean": None if unusual or named else _digest(listed)}
+
+
+def _digest(paths: list[str]) -> str:
+    return hashlib.blake2b("\0".join(paths).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The paths of the kinds' folders (``source.discover``) and whether any is unusual
+    (``pathsafety``): taken once per run, for the quick check and for a scoped run."""
+
+    found: list[str]
+    unusual: bool
+
+    @classmethod
+    def of(cls, root: Path, layout: Layout, clean: object = None) -> Listing:
+        """``clean``: the digest of a listing an earlier run found no unusual path in
+        (``stat_signatures``); the same listing needs no second look."""
+        found = discover(root, layout)
+        if clean is not None and clean == _digest(found):
+            return cls(found, False)
+        return cls(found, bool(path_problems(found, Places.of([layout]))))
 
 
 def quick_fingerprint(
     root: Path,
+    listing: Listing,
     layout: Layout,
     extra_paths: Iterable[str],
     limits: Limits,
@@ -97,26 +128,33 @@ def quick_fingerprint(
     """``tree_fingerprint`` without reading the files whose stat is unchanged since a
     run that read them; None when a file must be read after all (the caller then reads
     the whole tree, as a miss needs it)."""
-    paths = sorted(set(discover(root, layout)) | set(extra_paths))
-    if path_problems(paths, Places.of([layout])):
+    extra = set(extra_paths).difference(listing.found)
+    paths = sorted(extra.union(listing.found)) if extra else listing.found
+    if listing.unusual or (extra and path_problems(paths, Places.of([layout]))):
         return None  # unusual trees take the full path, which reports them
     fingerprint: list[list[str]] = []
+    base = str(root)
     for path in paths:
         known = signatures.get(path)
-        signature = _signature(root / path)
-        if known is None or signature is None or known[:4] != signature:
+        signature = file_signature(os.path.join(base, path))
+        if known is None or signature is None or known[:4] != signature or len(known) < 5:
             return None
         fingerprint.append([path, str(known[4])])
-    outside = outside_files(root, layout, limits.max_file_size) if full else []
-    for source in outside:
-        if source.data is None:
-            fingerprint.append([source.path, f"problem:{source.problem}"])
-        else:
-            fingerprint.append([source.path, file_key(source.data, _bounds(limits)).hex()])
-    return fingerprint
+    return fingerprint + (outside_fingerprint(root, layout, limits) if full else [])
 
 
-def _signature(path: Path) -> list[int] | None:
+def outside_fingerprint(root: Path, layout: Layout, limits: Limits) -> list[list[str]]:
+    """``tree_fingerprint``'s part for a full run's files outside the kinds' folders."""
+    return [
+        [
+            s.path,
+            f"problem:{s.problem}" if s.data is None else file_key(s.data, bounds(limits)).hex(),
+        ]
+        for s in outside_files(root, layout, limits.max_file_size)
+    ]
+
+
+def file_signature(path: str | Path) -> list[int] | None:
     try:
         info = os.lstat(path)
     except OSError:
@@ -126,7 +164,7 @@ def _signature(path: Path) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns]
 
 
-def _bounds(limits: Limits) -> tuple[int, int, int]:
+def bounds(limits: Limits) -> tuple[int, int, int]:
     return (limits.max_file_size, limits.max_depth, limits.max_nodes)
 
 
@@ -134,6 +172,13 @@ def build_catalog(
     tree: ReadTree, config: Config, limits: Limits, cache: LintCache | None, workers: int
 ) -> Catalog:
     from itsmcode.load.catalog import Catalog
+
+    return Catalog(load_records(tree, limits, cache, workers), config)
+
+
+def load_records(
+    tree: ReadTree, limits: Limits, cache: LintCache | None, workers: int
+) -> list[Record]:
     from itsmcode.load.parallel import parse_all
     from itsmcode.load.snapshot import paused_gc
 
@@ -150,7 +195,7 @@ def build_catalog(
         records = [_record(s, tree.keys, known, outcomes, limits) for s in tree.sources]
     if cache is not None:
         cache.put_files({tree.keys[path]: o[2] for path, o in outcomes.items() if o[0] == "ok"})
-    return Catalog(records, config)
+    return records
 
 
 def _record(

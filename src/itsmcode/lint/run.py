@@ -12,13 +12,15 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from itsmcode.diagnostics import LintResult
 from itsmcode.lint.cache import LintCache, code_fingerprint, result_key
 from itsmcode.lint.loading import (
+    Listing,
     ReadTree,
+    outside_fingerprint,
     quick_fingerprint,
     read_tree,
     stat_signatures,
@@ -27,6 +29,9 @@ from itsmcode.lint.loading import (
 from itsmcode.lint.options import LintOptions, named_files
 from itsmcode.load.layout import CONFIG_FILE, Layout
 from itsmcode.load.yamlio import Limits
+
+if TYPE_CHECKING:
+    from itsmcode.load.catalog import Catalog
 
 
 @dataclass(frozen=True)
@@ -76,23 +81,68 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
         facts = _ConfigFacts.from_json(cache.value(facts_key))
         if facts is not None:
             layout = Layout(facts.folders)
-            signatures = cache.value(stats_key)
+            stats = cache.value(stats_key)
+            signatures = stats.get("files") if isinstance(stats, dict) else None
+            listing = (
+                Listing.of(root, layout, stats.get("clean"))
+                if isinstance(signatures, dict) and isinstance(stats, dict)
+                else None
+            )
             quick = (
                 quick_fingerprint(
-                    root, layout, named, facts.limits, signatures, full=not options.paths
+                    root, listing, layout, named, facts.limits, signatures, full=not options.paths
                 )
-                if isinstance(signatures, dict)
+                if isinstance(signatures, dict) and listing is not None
                 else None
             )
             if quick is not None:
                 hit = cache.result(_run_key(config_bytes, quick, named, options, facts.timezone))
                 if hit is not None:
                     return LintResult(*hit)
+            if not options.paths and isinstance(stats, dict) and listing is not None:
+                # Edits that changed no file's values: the last full run, patched.
+                from itsmcode.lint.incremental import relint_edited
+
+                zone = facts.timezone
+                edited = relint_edited(
+                    root,
+                    listing,
+                    layout,
+                    facts.limits,
+                    stats,
+                    outside_fingerprint(root, layout, facts.limits),
+                    lambda fp: _run_key(config_bytes, fp, named, options, zone),
+                    options,
+                    cache,
+                    started,
+                )
+                if edited is not None:
+                    run = _run_key(config_bytes, edited.fingerprint, named, options, zone)
+                    cache.put_result(run, edited.result.diagnostics, edited.result.files)
+                    cache.put_value(stats_key, edited.stats)
+                    return edited.result
+            if options.paths and isinstance(signatures, dict) and listing is not None:
+                # The pre-commit hook: the named files judged from what they depend on.
+                from itsmcode.lint.scope import facts_by_stat, lint_in_scope
+
+                others = facts_by_stat(root, listing, named, signatures)
+                scoped = (
+                    lint_in_scope(
+                        root, listing, layout, named, facts.limits, others, options, cache
+                    )
+                    if others is not None
+                    else None
+                )
+                if scoped is not None:
+                    return scoped
             tree = read_tree(root, layout, named, facts.limits, full=not options.paths)
             run = _run_key(config_bytes, tree_fingerprint(tree), named, options, facts.timezone)
             hit = cache.result(run)
             if hit is not None:
-                cache.put_value(stats_key, stat_signatures(root, tree, started))
+                known = signatures if isinstance(signatures, dict) else {}
+                cache.put_value(
+                    stats_key, stat_signatures(root, tree, started, _facts(tree, known), named)
+                )
                 return LintResult(*hit)
     # A miss: the models, the rules and the configuration are needed now.
     from itsmcode.lint.engine import lint_catalog, outside_records
@@ -112,8 +162,26 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
         fingerprint = tree_fingerprint(tree)
         run = run or _run_key(config_bytes, fingerprint, named, options, facts.timezone)
         cache.put_result(run, result.diagnostics, result.files)
-        cache.put_value(stats_key, stat_signatures(root, tree, started))
+        signed = stat_signatures(root, tree, started, _catalog_facts(catalog), named)
+        cache.put_value(stats_key, signed)
     return result
+
+
+def _facts(tree: ReadTree, known: dict[str, Any]) -> dict[str, Any]:
+    """The facts (``lint.scope``) an earlier run recorded for files whose content is
+    unchanged: a cache hit loads nothing, so it carries them over."""
+    found: dict[str, Any] = {}
+    for path, key in tree.keys.items():
+        entry = known.get(path)
+        if isinstance(entry, list) and len(entry) >= 6 and entry[4] == key.hex():
+            found[path] = entry[5]
+    return found
+
+
+def _catalog_facts(catalog: Catalog) -> dict[str, Any]:
+    from itsmcode.lint.scope import facts_of
+
+    return {record.path: facts_of(record) for record in catalog.records}
 
 
 def _config_bytes(root: Path) -> bytes | None:

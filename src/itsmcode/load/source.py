@@ -158,16 +158,24 @@ def yaml_files_under(root: Path, folder: str) -> list[str]:
 def _walk(root: Path, top: Path, places: Places | None = None) -> Iterator[str]:
     # os.walk does not follow directory symlinks, so a link cannot lead the scan
     # outside the repository or into a loop; every link is listed for read() to report.
-    for dirpath, dirnames, filenames in os.walk(top):
+    # Plain strings, not pathlib: a large repository has tens of thousands of names.
+    top_text = str(top)
+    prefix = top.relative_to(root).as_posix()
+    prefix = "" if prefix == "." else prefix
+    for dirpath, dirnames, filenames in os.walk(top_text):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        below = dirpath[len(top_text) :].replace(os.sep, "/").strip("/")
+        here = "/".join(p for p in (prefix, below) if p)
         seen: dict[str, str] = {}
         for name in sorted((*filenames, *dirnames)):
-            path = Path(dirpath, name).relative_to(root).as_posix()
+            path = f"{here}/{name}" if here else name
             wanted = name.endswith(YAML_SUFFIXES) and not name.startswith(".")
             clash = seen.setdefault(fold(name), name) != name
             if places is not None and not wanted and not clash:
                 # Not YAML by name: listed only if some reader would disagree about it.
-                wanted = os.path.islink(Path(dirpath, name)) or bool(path_problem(path, places))
+                wanted = os.path.islink(os.path.join(dirpath, name)) or bool(
+                    path_problem(path, places)
+                )
             if wanted or clash:
                 yield path
 

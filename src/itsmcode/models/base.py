@@ -24,6 +24,10 @@ class Strict(BaseModel):
         populate_by_name=True,
         frozen=True,
         str_strip_whitespace=False,
+        # Each model's validator is built when first used, not at import: `itsm lint FILE`
+        # validates a few kinds and should not pay for building all of them (half of
+        # importing the models).
+        defer_build=True,
     )
 
 

@@ -12,7 +12,7 @@ services' SLA calendars (clock/business.py), the blast radius of the dependency 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 from itsmcode.clock.business import BusinessClock
 from itsmcode.clock.freezes import freeze_intervals
 from itsmcode.clock.schedule import freeze_rules
-from itsmcode.diff.graph import dependents_closure
 from itsmcode.lint.rules.standard_change_fit import misfits
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import ChangeRequest, Incident
@@ -124,7 +123,24 @@ def scores_high(evidence: Catalog, change: ChangeRequest) -> bool:
         return True
     if partial + DEPENDENT_CAP < high:
         return False
-    return score(evidence, change).level == "high"
+    return max(0, partial + _blast_points(evidence, change)) >= high
+
+
+def _blast_points(evidence: Catalog, change: ChangeRequest) -> int:
+    """The blast-radius factor's points alone: the walk stops once the cap is reached."""
+    names = set(_names(change))
+    enough = -(-DEPENDENT_CAP // DEPENDENT_POINTS)
+    users = _evidence(evidence).dependents.adjacency
+    seen = set(names)
+    stack = list(names)
+    count = 0
+    while stack and count < enough:
+        for user in users.get(stack.pop(), ()):
+            if user not in seen:
+                seen.add(user)
+                stack.append(user)
+                count += 1
+    return min(DEPENDENT_CAP, DEPENDENT_POINTS * count)
 
 
 def _factors(evidence: Catalog, change: ChangeRequest, *, blast: bool) -> tuple[Factor, ...]:
@@ -212,7 +228,7 @@ def _tier(evidence: Catalog, change: ChangeRequest) -> Factor:
 
 def _blast_radius(evidence: Catalog, change: ChangeRequest) -> Factor:
     names = set(_names(change))
-    dependents = set(dependents_closure(names, _evidence(evidence).dependents)) - names
+    dependents = _reachable(names, _evidence(evidence).dependents.adjacency) - names
     points = min(DEPENDENT_CAP, DEPENDENT_POINTS * len(dependents))
     if not dependents:
         return Factor("blast-radius", 0, "no service depends on the affected services")
@@ -225,6 +241,20 @@ def _blast_radius(evidence: Catalog, change: ChangeRequest) -> Factor:
         points,
         f"{len(dependents)} dependent service{'s' * (len(dependents) != 1)}: {shown}",
     )
+
+
+def _reachable(start: set[str], users: Mapping[str, Iterable[str]]) -> set[str]:
+    """``start`` and every service depending on one of them, transitively: the set
+    ``diff.graph.dependents_closure`` walks, without the chains it records for each
+    (lint scores every open change, and a tier-1 service has thousands of dependents)."""
+    seen = set(start)
+    stack = list(start)
+    while stack:
+        for user in users.get(stack.pop(), ()):
+            if user not in seen:
+                seen.add(user)
+                stack.append(user)
+    return seen
 
 
 def _freeze(evidence: Catalog, change: ChangeRequest) -> Factor | None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from itsmcode.diagnostics import Diagnostic, Severity
+from itsmcode.lint.needs import ALL, EVERYTHING, LINKS, REFERENCES, SAME_NAME, SMALL_KINDS
 from itsmcode.load.layout import Layout
 from itsmcode.models import Config
 
@@ -34,10 +35,26 @@ class LintContext:
 
 class RuleModule(Protocol):
     """A rule is a module: ``ID``, ``SEVERITY``, a docstring (its documentation, with a
-    passing and a failing example) and ``check``, which yields diagnostics."""
+    passing and a failing example) and ``check``, which yields diagnostics. Optional:
+    ``NEEDS`` (a frozenset of the parts above: what judging one file reads; without it,
+    the whole repository) and ``KINDS`` (the kinds of file it reports on; without it,
+    any), which let ``itsm lint FILE`` load only what FILE's diagnostics depend on."""
 
     ID: str
     SEVERITY: Severity
     __doc__: str | None
 
     def check(self, catalog: Catalog, context: LintContext) -> Iterable[Diagnostic]: ...
+
+
+__all__ = [
+    "ALL",
+    "EVERYTHING",
+    "LINKS",
+    "REFERENCES",
+    "SAME_NAME",
+    "SMALL_KINDS",
+    "LintContext",
+    "RiskScorer",
+    "RuleModule",
+]

@@ -31,13 +31,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import LintContext
+from itsmcode.lint.rules.base import SMALL_KINDS, LintContext
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import CabMinutes, Team
 from itsmcode.suggest import did_you_mean
 
 ID = "cab-minutes-valid"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py): the teams, for their members.
+NEEDS = frozenset({SMALL_KINDS})
+KINDS = frozenset({"CabMinutes"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {"Team": frozenset({"spec.members"})}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

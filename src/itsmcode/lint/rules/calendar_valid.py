@@ -50,6 +50,11 @@ from itsmcode.models.calendar import Freeze, MaintenanceWindow
 
 ID = "calendar-valid"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset[str]()
+KINDS = frozenset({"Calendar", "Service"})  # a service's own maintenance windows
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {}
 
 _ONE_OFF = ("start", "end")
 _RECURRING = ("rrule", "duration")

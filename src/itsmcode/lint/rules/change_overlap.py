@@ -34,12 +34,17 @@ from collections.abc import Iterator
 
 from itsmcode.clock.schedule import Scheduled, neighbours, overlapping_pairs, relation, schedulable
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import LintContext
+from itsmcode.lint.rules.base import ALL, EVERYTHING, LintContext
 from itsmcode.load.catalog import Catalog, Record
 from itsmcode.models import ChangeRequest
 
 ID = "change-overlap"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset({EVERYTHING})
+KINDS = frozenset({"ChangeRequest"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {"ChangeRequest": ALL, "Service": frozenset({"spec.dependsOn"})}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

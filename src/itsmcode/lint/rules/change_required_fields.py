@@ -43,6 +43,11 @@ from itsmcode.models import ChangeRequest
 
 ID = "change-required-fields"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset[str]()
+KINDS = frozenset({"ChangeRequest"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {}
 
 #: Statuses after which the change ran and its outcome is known.
 FINISHED_STATUSES = frozenset({"completed", "failed", "rolled-back"})

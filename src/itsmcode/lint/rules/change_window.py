@@ -35,12 +35,17 @@ from collections.abc import Iterator
 from itsmcode.clock.freezes import FreezeInterval
 from itsmcode.clock.schedule import freeze_rules, freezes_hit
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import LintContext
+from itsmcode.lint.rules.base import ALL, SMALL_KINDS, LintContext
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import ChangeRequest
 
 ID = "change-window"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset({SMALL_KINDS})
+KINDS = frozenset({"ChangeRequest"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {"ApprovalPolicy": ALL, "Calendar": ALL}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

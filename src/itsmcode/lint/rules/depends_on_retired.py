@@ -26,12 +26,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import LintContext
+from itsmcode.lint.rules.base import REFERENCES, LintContext
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import Service
 
 ID = "depends-on-retired"
 SEVERITY = Severity.WARNING
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset({REFERENCES})
+KINDS = frozenset({"Service"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {"Service": frozenset({"spec.lifecycle"})}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

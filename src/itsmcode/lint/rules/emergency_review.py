@@ -32,6 +32,11 @@ from itsmcode.models import ChangeRequest
 
 ID = "emergency-review"
 SEVERITY = Severity.WARNING
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset[str]()
+KINDS = frozenset({"ChangeRequest"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

@@ -21,6 +21,10 @@ from itsmcode.load.layout import Layout
 
 ID = "kind-matches-folder"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); any kind of file.
+NEEDS = frozenset[str]()
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

@@ -24,6 +24,10 @@ from itsmcode.load.catalog import Catalog
 
 ID = "name-matches-file"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); any kind of file.
+NEEDS = frozenset[str]()
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

@@ -32,6 +32,10 @@ from itsmcode.load.validate import AUTHORIZATION_FIELDS, AUTHORIZATION_STATUSES
 
 ID = "no-self-authorization"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); any kind of file.
+NEEDS = frozenset[str]()
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {}
 
 _WHY = (
     "authorization is a fact of git history (the merged pull request with the approvals "

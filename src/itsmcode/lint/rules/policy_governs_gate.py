@@ -38,6 +38,11 @@ from itsmcode.models.policy import Rule
 
 ID = "policy-governs-gate"
 SEVERITY = Severity.WARNING
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset[str]()
+KINDS = frozenset({"ApprovalPolicy"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

@@ -27,12 +27,20 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import LintContext
+from itsmcode.lint.rules.base import LINKS, REFERENCES, LintContext
 from itsmcode.load.catalog import Catalog, Record
 from itsmcode.models import Incident, Problem
 
 ID = "problem-links"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset({REFERENCES, LINKS})
+KINDS = frozenset({"Problem", "Incident"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {
+    "Incident": frozenset({"spec.problem"}),
+    "Problem": frozenset({"spec.incidents"}),
+}
 
 
 class Mismatch(NamedTuple):

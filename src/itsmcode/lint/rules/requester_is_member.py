@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import LintContext
+from itsmcode.lint.rules.base import ALL, SMALL_KINDS, LintContext
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import ChangeRequest, Team
 from itsmcode.models.change import CLOSED_STATUSES
@@ -34,6 +34,11 @@ from itsmcode.suggest import did_you_mean
 
 ID = "requester-is-member"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset({SMALL_KINDS})
+KINDS = frozenset({"ChangeRequest"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {"Team": ALL}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

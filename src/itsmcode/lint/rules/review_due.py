@@ -29,6 +29,11 @@ from itsmcode.models import SLA, Problem, Service, StandardChange
 
 ID = "review-due"
 SEVERITY = Severity.WARNING
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset[str]()
+KINDS = frozenset({"Service", "SLA", "StandardChange", "Problem"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {}
 #: Reads the clock as a date in the repository's zone (the lint cache keys on it).
 USES_NOW = "date"
 

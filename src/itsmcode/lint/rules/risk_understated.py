@@ -27,13 +27,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import LintContext
+from itsmcode.lint.rules.base import ALL, EVERYTHING, LintContext
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import ChangeRequest
 from itsmcode.models.change import OPEN_STATUSES
 
 ID = "risk-understated"
 SEVERITY = Severity.WARNING
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset({EVERYTHING})
+KINDS = frozenset({"ChangeRequest"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {
+    "Service": frozenset({"spec.tier", "spec.owner", "spec.sla", "spec.dependsOn"}),
+    **{kind: ALL for kind in ("ChangeRequest", "Incident", "Team", "SLA", "Calendar")},
+    **{kind: ALL for kind in ("ApprovalPolicy", "StandardChange", "Config")},
+}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

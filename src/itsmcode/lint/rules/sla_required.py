@@ -27,6 +27,11 @@ from itsmcode.models import SLA, Service
 
 ID = "sla-required"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); the kinds it reports on.
+NEEDS = frozenset[str]()
+KINDS = frozenset({"Service"})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {}
 
 REQUIRED_TIERS = frozenset({1, 2})
 #: How many existing SLAs a message offers before summarising.

@@ -15,11 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import LintContext
+from itsmcode.lint.rules.base import SAME_NAME, LintContext
 from itsmcode.load.catalog import Catalog
 
 ID = "unique-names"
 SEVERITY = Severity.ERROR
+#: What judging one file reads (lint/scope.py); any kind of file.
+NEEDS = frozenset({SAME_NAME})
+#: Fields of *other* files it reads, by kind (lint/incremental.py).
+READS: dict[str, frozenset[str]] = {}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
