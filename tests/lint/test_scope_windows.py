@@ -29,7 +29,8 @@ def _move_out(root: Path) -> None:
 
 
 def test_a_change_moved_out_of_its_windows_is_reported_by_the_hook(
-    tmp_path: Path, scoped: list[str]  # noqa: F811
+    tmp_path: Path,
+    scoped: list[str],  # noqa: F811
 ) -> None:
     root = example(tmp_path)
     lint_json(root)  # a full run records every file's facts
@@ -39,7 +40,8 @@ def test_a_change_moved_out_of_its_windows_is_reported_by_the_hook(
 
 
 def test_taking_away_the_windows_changes_the_cached_full_run(
-    tmp_path: Path, scoped: list[str]  # noqa: F811
+    tmp_path: Path,
+    scoped: list[str],  # noqa: F811
 ) -> None:
     root = example(tmp_path)
     _move_out(root)
@@ -60,7 +62,8 @@ def test_taking_away_the_windows_changes_the_cached_full_run(
 
 
 def test_a_calendar_window_edit_reaches_the_changes_on_its_services(
-    tmp_path: Path, scoped: list[str]  # noqa: F811
+    tmp_path: Path,
+    scoped: list[str],  # noqa: F811
 ) -> None:
     root = example(tmp_path)
     assert _rules(same_as_uncached(root)) == []
