@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from itsmcode.interop.csv_import import plan_rows
@@ -148,6 +148,9 @@ _CELL = st.text(
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(_CELL, _CELL, _CELL), min_size=1, max_size=8))
+# Found by Hypothesis: a cell holding '",' once ran, with the quoting guessed from the
+# header, into the next row, which was then neither imported nor rejected.
+@example([("", "", '",'), ("0", "", "")])
 def test_every_row_is_imported_or_rejected_with_its_line(rows: list[tuple[str, str, str]]) -> None:
     """Whatever the cells, no exception; each row with a name is either planned (and
     valid for the loader) or rejected, located at the line a spreadsheet shows."""

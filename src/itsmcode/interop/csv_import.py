@@ -72,12 +72,15 @@ def plan_rows(
     """Add the rows of ``text`` to ``plan``; returns usage problems (bad --map, no name)."""
     # The delimiter is judged on the header row alone: the cells below are free text,
     # and a cell full of semicolons must not turn a comma-separated sheet into one column.
+    # Only the delimiter is taken from the sniffer: a header has no quotes to judge
+    # quoting by, and its guess (no doubled quotes) would run a cell holding '"' into
+    # the following rows. Spreadsheets export doubled quotes, as csv.excel reads them.
     header_line = text.split("\n", 1)[0]
     try:
-        dialect: Any = csv.Sniffer().sniff(header_line, delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(header_line, delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
     try:
         return _plan(reader, source, kind, explicit, plan)
     except csv.Error as exc:  # a NUL byte, a field over csv's size limit, a bad quote
