@@ -86,7 +86,7 @@ def cached(context: Any, key: str, template_name: str, **extra: Any) -> Markup:
     base = context["base"]
     if template_name == "_header.html" and context["path"] in _NAV_PAGES:
         key += ":" + context["path"]
-    store: dict[tuple[str, str], Markup] = context.environment.fragments  # type: ignore[attr-defined]
+    store: dict[tuple[str, str], Markup] = context.environment.fragments
     found = store.get((key, base))
     if found is None:
         template = context.environment.get_template(template_name)
