@@ -131,6 +131,14 @@ def test_the_audit_and_lint_pages_show_the_evidence(example_site: Path) -> None:
     assert "direct-commit" in audit.text  # the example history has direct commits
     lint = parse(example_site / "lint.html")
     assert "passing" in lint.text and "no diagnostics" in lint.text
+    # A report's rows link the services they name.
+    sla = parse(example_site / "reports" / "sla.html")
+    headings = [e.text for e in sla.find("h2")]
+    assert headings[1:3] == [
+        "Attainment",
+        "Availability",
+    ]
+    assert {a.attrs["href"] for a in sla.find("a")} >= {"../services/payments-api.html"}
 
 
 # --- a small repository with history ----------------------------------------------------
