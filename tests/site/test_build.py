@@ -131,6 +131,10 @@ def test_the_audit_and_lint_pages_show_the_evidence(example_site: Path) -> None:
     assert "direct-commit" in audit.text  # the example history has direct commits
     lint = parse(example_site / "lint.html")
     assert "passing" in lint.text and "no diagnostics" in lint.text
+    # Where a service stands on the scorecards, as itsm score says.
+    payments = parse(example_site / "services" / "payments-api.html")
+    assert "itsm-basics silver gold" in payments.text
+    assert "no-recurring-incidents" in payments.text
     # A report's rows link the services they name.
     sla = parse(example_site / "reports" / "sla.html")
     headings = [e.text for e in sla.find("h2")]

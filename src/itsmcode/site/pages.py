@@ -136,6 +136,7 @@ class Site:
         self.availability = {
             a.service: a for a in (sources.sla.availability if sources.sla else [])
         }
+        self.scored = _by_service(sources.score.scored if sources.score else [])
 
     # -- links -------------------------------------------------------------------
     def has_page(self, kind: str, name: str) -> bool:
@@ -246,6 +247,7 @@ class Site:
             "sla": sla,
             "attainment": self.attainment.get(name, []),
             "availability": self.availability.get(name),
+            "scored": self.scored.get(name, []),
             "graph_svg": graphsvg.svg(
                 graphsvg.layout(
                     name,
