@@ -456,3 +456,18 @@ def test_the_month_view_shows_changes_on_their_days_and_the_freezes(tmp_path: Pa
     # The change is upcoming on its service's page.
     api = parse(out / "services" / "api.html")
     assert "chg-1" in api.text and "chg-2" not in api.text
+
+
+def test_a_duplicated_name_gets_one_page_and_one_row(tmp_path: Path) -> None:
+    root = write_repo(
+        tmp_path / "repo",
+        {**base_files(), "catalog/services/copy.yaml": service("api", tier=4)},
+        with_team=False,
+    )
+    out = tmp_path / "site"
+    code, output = build(root, out)
+    assert code == 0, output
+    rows = [e for e in parse(out / "index.html").find("tr") if "data-service" in e.attrs]
+    assert [r.attrs["data-service"] for r in rows] == ["api", "cache", "ledger", "web"]
+    lint = parse(out / "lint.html").text  # lint says which files clash
+    assert "unique-names" in lint and "is also used by catalog/services/api.yaml" in lint
