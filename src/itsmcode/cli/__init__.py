@@ -161,6 +161,7 @@ COMMANDS: dict[str, str] = {
     "cab": "itsmcode.cli.cab_cmd:cab",
     "import": "itsmcode.cli.import_cmd:import_group",
     "export": "itsmcode.cli.export_cmd:export_group",
+    "site": "itsmcode.cli.site_cmd:site",
 }
 
 
