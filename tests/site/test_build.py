@@ -492,3 +492,41 @@ def test_a_long_report_section_says_how_many_rows_the_json_has(
     assert measured > 2
     page = parse(out / "reports" / "sla.html")
     assert f"{measured - 2} more rows: the whole section is in itsm report sla" in page.text
+
+
+def test_agreed_maintenance_windows_show_on_service_and_change_pages(tmp_path: Path) -> None:
+    weekly = (
+        "maintenanceWindows:\n"
+        '    - {name: monday-night, rrule: "FREQ=WEEKLY;BYDAY=MO;BYHOUR=22;BYMINUTE=0",'
+        " duration: 2h, timezone: Europe/Berlin}\n"
+    )
+    repo = write_repo(
+        tmp_path / "repo",
+        {
+            "catalog/services/api.yaml": service("api", extra=weekly),
+            # a Wednesday night: outside; a Monday night inside the window: fits
+            "changes/chg-2026-0001.yaml": change_request("chg-2026-0001"),
+            "changes/chg-2026-0002.yaml": change_request(
+                "chg-2026-0002",
+                start="2026-12-07T22:30:00+01:00",
+                end="2026-12-07T23:30:00+01:00",
+            ),
+        },
+    )
+    out = tmp_path / "_site"
+    code, output = build(repo, out)
+    assert code == 0, output
+    page = (out / "services/api.html").read_text()
+    section = page[page.index("<h2>Maintenance windows</h2>") :]
+    section = section[: section.index("<h2>", 5)]
+    assert "monday-night" in section and "BYDAY=MO" in section
+    # the next occurrences listed are Mondays at 22:00, Berlin's wall clock
+    starts = re.findall(r"<li>.*?(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d)", section)
+    assert len(starts) == 4, section
+    for day, clock in starts:
+        assert datetime.fromisoformat(day).weekday() == 0 and clock == "22:00", (day, clock)
+    outside = (out / "changes/chg-2026-0001.html").read_text()
+    assert "outside the agreed maintenance windows" in outside
+    assert 'href="../services/api.html"' in outside.split("outside the agreed")[1][:400]
+    inside = (out / "changes/chg-2026-0002.html").read_text()
+    assert "outside the agreed maintenance windows" not in inside

@@ -12,9 +12,12 @@ import calendar as monthdays
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from itsmcode.clock.freezes import FreezeInterval, occurrences
+from itsmcode.clock.maintenance import AgreedWindow, calendar_windows, exempt_types, window_index
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import SLA, Calendar, ChangeRequest, Incident, Problem, Service, Team
 from itsmcode.models.base import Entity
@@ -40,6 +43,8 @@ _OPEN = frozenset({"planned", "in-progress"})
 RECENT_INCIDENTS = 20
 #: Evidence rows a service page lists, newest first.
 HISTORY_ROWS = 30
+#: Occurrences shown per agreed maintenance window (the next two months at most).
+WINDOWS_AHEAD = 4
 #: Changes a day of the month view lists before "and N more".
 DAY_CHANGES = 6
 
@@ -141,6 +146,10 @@ class Site:
             a.service: a for a in (sources.sla.availability if sources.sla else [])
         }
         self.scored = _by_service(sources.score.scored if sources.score else [])
+        self.windows = window_index(
+            self.services, self.catalog.sla, self.catalog.calendar, config.spec.timezone
+        )
+        self.window_exempt = exempt_types(self.catalog.policy)
 
     # -- links -------------------------------------------------------------------
     def has_page(self, kind: str, name: str) -> bool:
@@ -267,6 +276,7 @@ class Site:
             "problems": sorted(self.index.problems.get(name, []), key=_problem_order),
             "history": history[:HISTORY_ROWS],
             "history_count": len(history),
+            "maintenance": self._windows_ahead(self.windows.by_service.get(name, ())),
         }
 
     def team_context(self, team: Team) -> dict[str, Any]:
@@ -301,13 +311,38 @@ class Site:
             "calendar": cal,
             "users": self.index.calendar_users.get(cal.name, []),
             "occurrences": list(freeze_intervals(cal, self.now, until))[:50],
+            "maintenance": self._windows_ahead(calendar_windows(cal)),
         }
+
+    def _windows_ahead(
+        self, agreed: Iterable[AgreedWindow]
+    ) -> list[tuple[AgreedWindow, list[FreezeInterval]]]:
+        """Each agreed maintenance window with its next few occurrences (two months)."""
+        until = self.now + timedelta(days=62)
+        return [
+            (
+                a,
+                list(
+                    islice(occurrences(a.window, ZoneInfo(a.zone), self.now, until), WINDOWS_AHEAD)
+                ),
+            )
+            for a in agreed
+        ]
 
     def change_context(self, change: ChangeRequest) -> dict[str, Any]:
         return {
             "title": change.metadata.title or change.name,
             "change": change,
             "fixes": self.index.fixes.get(change.name, []),
+            # The services whose agreed windows the change does not fit (lint's
+            # change-outside-maintenance-window), for open changes the windows bind.
+            "outside_windows": (
+                self.windows.outside(change)
+                if change.spec.status in _OPEN
+                and change.spec.type not in self.window_exempt
+                and change.spec.window.start < change.spec.window.end
+                else []
+            ),
         }
 
     def schedule_context(self) -> dict[str, Any]:
