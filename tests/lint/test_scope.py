@@ -236,3 +236,32 @@ def test_an_alias_path_in_the_tree_loads_everything(tmp_path: Path, scoped: list
     out = same_as_uncached(root, "catalog/services/search.yaml", "Catalog/services/search.yaml")
     assert '"files": 1' in out
     assert "scope" not in scoped
+
+
+def test_the_hook_judges_the_paths_once_and_still_sees_a_new_unusual_one(
+    tmp_path: Path, scoped: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every path of the repository is judged for unsafe-path once (by the first run on
+    a fresh cache, here a scoped one); later hook runs on the same listing skip that, but
+    a path added since, colliding by case, is judged and reported as a full run does."""
+    from itsmcode.lint import loading
+
+    root = example(tmp_path)
+    target = "catalog/services/search.yaml"
+    same_as_uncached(root, target)
+    judged: list[int] = []
+    original = loading.path_problems
+
+    def counting(paths: list[str], places: object) -> object:
+        judged.append(len(paths))
+        return original(paths, places)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loading, "path_problems", counting)
+    text = (root / target).read_text()
+    (root / target).write_text(text.replace("title: ", "title: New ", 1))
+    assert lint_json(root, target)[0] == 0
+    assert judged == [] and scoped[-1] == "scope"
+    (root / "catalog/services/Search.yaml").write_text(text)
+    out = same_as_uncached(root, target, "catalog/services/Search.yaml")
+    assert "unsafe-path" in out and judged
+    assert scoped[-1] == "fallback"
