@@ -5,6 +5,7 @@ dependency a rule has."""
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -235,4 +236,61 @@ def test_an_alias_path_in_the_tree_loads_everything(tmp_path: Path, scoped: list
     )
     out = same_as_uncached(root, "catalog/services/search.yaml", "Catalog/services/search.yaml")
     assert '"files": 1' in out
+    assert "scope" not in scoped
+
+
+def test_the_hook_judges_the_paths_once_and_still_sees_a_new_unusual_one(
+    tmp_path: Path, scoped: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every path of the repository is judged for unsafe-path once (by the first run on
+    a fresh cache, here a scoped one); later hook runs on the same listing skip that, but
+    a path added since, colliding by case, is judged and reported as a full run does."""
+    from itsmcode.lint import loading
+
+    root = example(tmp_path)
+    target = "catalog/services/search.yaml"
+    same_as_uncached(root, target)
+    judged: list[int] = []
+    original = loading.path_problems
+
+    def counting(paths: list[str], places: object) -> object:
+        judged.append(len(paths))
+        return original(paths, places)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loading, "path_problems", counting)
+    text = (root / target).read_text()
+    (root / target).write_text(text.replace("title: ", "title: New ", 1))
+    assert lint_json(root, target)[0] == 0
+    assert judged == [] and scoped[-1] == "scope"
+    (root / "catalog/services/Search.yaml").write_text(text)
+    out = same_as_uncached(root, target, "catalog/services/Search.yaml")
+    assert "unsafe-path" in out and judged
+    assert scoped[-1] == "fallback"
+
+
+@pytest.mark.parametrize("how", ["in place", "replaced"])
+def test_another_file_edited_behind_its_stat_is_still_seen(
+    tmp_path: Path, scoped: list[str], how: str
+) -> None:
+    """The hook trusts other files by their stat: a same-size edit of the team FILE names,
+    with its mtime put back (`touch -d`), in place or as a new file moved over it, still
+    differs in ctime (and inode), so the team's new name is seen."""
+    root = example(tmp_path)
+    lint_json(root)
+    team = root / "catalog/teams/payments.yaml"
+    before = team.stat()
+    text = team.read_text()
+    edited = text.replace("name: payments", "name: paymentz", 1)
+    assert edited != text and len(edited) == len(text)
+    if how == "in place":
+        team.write_text(edited)
+        os.utime(team, ns=(before.st_atime_ns, before.st_mtime_ns))
+    else:
+        fresh = root / "catalog/teams/.payments.tmp"
+        fresh.write_text(edited)
+        os.utime(fresh, ns=(before.st_atime_ns, before.st_mtime_ns))
+        os.replace(fresh, team)
+    assert team.stat().st_mtime_ns == before.st_mtime_ns
+    out = same_as_uncached(root, "catalog/services/payments-api.yaml")
+    assert "unknown Team 'payments'" in out
     assert "scope" not in scoped

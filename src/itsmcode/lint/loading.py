@@ -65,12 +65,18 @@ RACY_SECONDS = 2.0
 
 
 def stat_signatures(
-    root: Path, tree: ReadTree, started: float, facts: dict[str, Any], named: list[str]
+    root: Path,
+    tree: ReadTree,
+    started: float,
+    facts: dict[str, Any],
+    named: list[str],
+    listing: Listing | None = None,
 ) -> dict[str, Any]:
     """For the next run's quick check: ``files``, path -> [size, mtime_ns, inode,
     ctime_ns, key, facts] of every regular file read (``facts``: path -> the file's
     facts, ``lint.scope``, or None where unknown), and ``clean``, the digest of the
-    kinds' folders' listing when no path in it is unusual (``Listing``), or None.
+    kinds' folders' listing when no path in it is unusual (``Listing``; ``listing``:
+    the one this run took, when it took one), or None.
 
     Only the stat of files whose mtime and ctime lie before this run started (less a
     clock tick) is recorded: such a file did not change while it was read, so the stat taken now
@@ -88,6 +94,10 @@ def stat_signatures(
         # A racy file is listed without a stat (a later run reads it), for its facts.
         stat_part: list[Any] = list(signature) if trusted and signature else [None] * 4
         found[source.path] = [*stat_part, key.hex(), facts.get(source.path)]
+    if listing is not None:
+        # Judged this run: kept even when files were named (the pre-commit hook), so
+        # that the next scoped run does not judge every path again.
+        return {"files": found, "clean": None if listing.unusual else _digest(listing.found)}
     unusual = any(s.problem is not None and s.problem.rule == UNSAFE_PATH for s in tree.sources)
     listed = [s.path for s in tree.sources if s.path not in named]
     return {"files": found, "clean": None if unusual or named else _digest(listed)}

@@ -74,6 +74,7 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
     config_bytes = _config_bytes(root)
     facts_key = result_key([b"config", code_fingerprint().encode(), config_bytes or b""])
     tree: ReadTree | None = None
+    listing: Listing | None = None
     run: bytes | None = None
     started = time.time()
     stats_key = result_key([b"stats", code_fingerprint().encode(), str(root.resolve()).encode()])
@@ -141,7 +142,8 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
             if hit is not None:
                 known = signatures if isinstance(signatures, dict) else {}
                 cache.put_value(
-                    stats_key, stat_signatures(root, tree, started, _facts(tree, known), named)
+                    stats_key,
+                    stat_signatures(root, tree, started, _facts(tree, known), named, listing),
                 )
                 return LintResult(*hit)
     # A miss: the models, the rules and the configuration are needed now.
@@ -162,7 +164,10 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
         fingerprint = tree_fingerprint(tree)
         run = run or _run_key(config_bytes, fingerprint, named, options, facts.timezone)
         cache.put_result(run, result.diagnostics, result.files)
-        signed = stat_signatures(root, tree, started, _catalog_facts(catalog), named)
+        if listing is None and options.paths:
+            # The hook's first run: its listing judged now, so later ones need not.
+            listing = Listing.of(root, layout)
+        signed = stat_signatures(root, tree, started, _catalog_facts(catalog), named, listing)
         cache.put_value(stats_key, signed)
     return result
 

@@ -8,10 +8,8 @@ this process, where a pool would cost more than it saves.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from itsmcode.load.yamlio import Limits, YamlProblem, decode, parse
@@ -30,6 +28,10 @@ def parse_all(
     workers = workers or (os.cpu_count() or 1)
     if workers < 2 or len(items) < PARALLEL_MIN_FILES:
         return _parse_chunk(items, limits)
+    # The pool's modules only now: a small run (the pre-commit hook) never needs them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     size = -(-len(items) // (workers * 4))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     context = multiprocessing.get_context(
