@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -92,7 +93,7 @@ def network_events(entries: list[dict[str, Any]]) -> Iterator[tuple[str, dict[st
 class Browser:
     """A headless chromium session; pages are visited one at a time."""
 
-    def __init__(self, profile: Path) -> None:
+    def __init__(self, profile: Path, *, javascript: bool = True) -> None:
         if not CHROMIUM.is_file() or not CHROMEDRIVER.is_file():
             unavailable(
                 f"{CHROMIUM} or {CHROMEDRIVER} missing (apt-get install chromium chromium-driver)"
@@ -108,6 +109,12 @@ class Browser:
             options.add_argument(flag)
         options.add_argument(f"--user-data-dir={profile}")
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+        if not javascript:
+            # The content setting a reader flips to turn JavaScript off: page scripts do not
+            # run, the driver's own (isolated) scripts still do.
+            options.add_experimental_option(
+                "prefs", {"profile.managed_default_content_settings.javascript": 2}
+            )
         self.driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
         self.driver.set_page_load_timeout(60)
         self.driver.set_script_timeout(60)
@@ -125,12 +132,14 @@ class Browser:
         quiet moment for any late request), then collect what went wrong."""
         self.drain()
         self.driver.get(url)
-        self.driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "const settle = () => requestAnimationFrame(() => setTimeout(done, 100));"
-            "document.readyState === 'complete' ? settle()"
-            " : addEventListener('load', settle, {once: true});"
-        )
+        # Polled from here, not awaited in the page: without JavaScript the page has no
+        # timers, and the driver's synchronous scripts are all that runs.
+        deadline = time.monotonic() + 30
+        while self.script("return document.readyState") != "complete":
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{url} did not finish loading in 30 s")
+            time.sleep(0.02)
+        time.sleep(0.1)
         return self.collect(url)
 
     def collect(self, url: str) -> Visit:
@@ -184,16 +193,6 @@ class Browser:
         ]
 
     @contextmanager
-    def without_javascript(self) -> Iterator[None]:
-        """Pages loaded inside run with scripts disabled, as for a reader who turned
-        JavaScript off (DevTools' Emulation.setScriptExecutionDisabled)."""
-        self.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
-        try:
-            yield
-        finally:
-            self.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
-
-    @contextmanager
     def print_media(self) -> Iterator[None]:
         """CSS evaluated for print (@media print), as when an auditor prints the page."""
         self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
@@ -201,6 +200,19 @@ class Browser:
             yield
         finally:
             self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+    @contextmanager
+    def viewport(self, width: int, height: int) -> Iterator[None]:
+        """An exact viewport (the window's size includes no browser chrome in headless
+        mode, but its height is not the page's): for screenshots of a known size."""
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
+        try:
+            yield
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
     def screenshot(self, path: Path, *, height: int | None = None) -> Path:
         """A PNG of the page at the window's width: the viewport, or the page's top

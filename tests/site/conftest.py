@@ -47,25 +47,32 @@ class Example:
     """The example catalog as the tests read it themselves, straight from the YAML."""
 
     services: dict[str, dict[str, Any]]
+    # Names of the other entities with a page of their own: teams, slas, calendars.
+    others: dict[str, set[str]]
+
+    def depends_on(self, name: str) -> set[str]:
+        return {d["service"] for d in self.services[name]["spec"].get("dependsOn", [])}
+
+    def dependents(self, name: str) -> set[str]:
+        return {other for other in self.services if name in self.depends_on(other)}
 
     def neighbours(self, name: str) -> set[str]:
         """Services ``name`` depends on and services that depend on it."""
-        down = {d["service"] for d in self.services[name]["spec"].get("dependsOn", [])}
-        up = {
-            other
-            for other, doc in self.services.items()
-            if any(d["service"] == name for d in doc["spec"].get("dependsOn", []))
-        }
-        return down | up
+        return self.depends_on(name) | self.dependents(name)
+
+
+def documents(folder: str) -> dict[str, dict[str, Any]]:
+    found = {}
+    for path in sorted((PROJECT / "catalog" / folder).glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found[doc["metadata"]["name"]] = doc
+    return found
 
 
 @pytest.fixture(scope="session")
 def example() -> Example:
-    services = {}
-    for path in sorted((PROJECT / "catalog" / "services").glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        services[doc["metadata"]["name"]] = doc
-    return Example(services)
+    others = {folder: set(documents(folder)) for folder in ("teams", "slas", "calendars")}
+    return Example(documents("services"), others)
 
 
 @pytest.fixture(scope="session")
@@ -116,6 +123,16 @@ def site(built: Path, example_repo: GitRepo) -> Iterator[Site]:
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     chromium = Browser(tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield chromium
+    finally:
+        chromium.quit()
+
+
+@pytest.fixture(scope="session")
+def browser_without_js(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """A second chromium with JavaScript turned off, as some readers (and auditors) run."""
+    chromium = Browser(tmp_path_factory.mktemp("chromium-nojs-profile"), javascript=False)
     try:
         yield chromium
     finally:

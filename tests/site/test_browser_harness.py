@@ -52,3 +52,39 @@ def test_same_site_is_scheme_and_host() -> None:
     assert not same_site(page, "http://cdn.example/x.js")
     assert same_site("file:///tmp/site/index.html", "file:///tmp/site/assets/a.css")
     assert not same_site("file:///tmp/site/index.html", "http://127.0.0.1/a.css")
+
+
+SCRIPTED = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>scripted</title><link rel="icon" href="data:,">
+</head><body><p id="text">static</p><noscript><p id="fallback">no script</p></noscript>
+<script>document.getElementById("text").textContent = "scripted";</script></body></html>
+"""
+
+
+def test_the_second_browser_runs_no_page_script(
+    browser: Browser, browser_without_js: Browser, tmp_path: Path
+) -> None:
+    (tmp_path / "scripted.html").write_text(SCRIPTED, encoding="utf-8")
+    page = (tmp_path / "scripted.html").as_uri()
+    assert browser.visit(page).problems == []
+    assert browser.script("return document.getElementById('text').textContent") == "scripted"
+    assert browser_without_js.visit(page).problems == []
+    assert browser_without_js.script("return document.getElementById('text').textContent") == (
+        "static"
+    )
+    assert browser_without_js.script("return document.getElementById('fallback').checkVisibility()")
+
+
+INACCESSIBLE = """<!doctype html>
+<html><head><meta charset="utf-8"><link rel="icon" href="data:,"></head>
+<body><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><button></button></body></html>
+"""
+
+
+def test_axe_reports_serious_and_critical_violations(browser: Browser, tmp_path: Path) -> None:
+    (tmp_path / "inaccessible.html").write_text(INACCESSIBLE, encoding="utf-8")
+    assert browser.visit((tmp_path / "inaccessible.html").as_uri()).problems == []
+    found = "\n".join(browser.axe())
+    assert "image-alt (critical)" in found
+    assert "button-name (critical)" in found
+    assert "html-has-lang (serious)" in found
