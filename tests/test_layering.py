@@ -28,6 +28,7 @@ RANK = {
     "interop": 6,
     "reporters": 7,
     "scaffold": 7,
+    "site": 7,  # the website reads the reports, the audit and lint, as reporters do
     "workflows": 6,  # below scaffold: init writes the workflows and their pin
     "cli": 8,
     "__main__": 9,

@@ -175,7 +175,8 @@ def test_jobs_that_hold_a_write_token_run_no_python() -> None:
             for s in steps(job):
                 assert "setup-python" not in s.get("uses", ""), f"{name}: {job_name}"
                 assert not PYTHON_STEP.search(s.get("run", "")), f"{name}: {job_name}: {s}"
-    assert writers == 6  # comment, sweep, resolve, report, publish (record), deploy (feed)
+    # comment, sweep, resolve, report, publish (record), deploy (feed), deploy (site)
+    assert writers == 7
 
 
 def test_no_expression_inside_a_script() -> None:
@@ -266,8 +267,9 @@ def test_no_workflow_installs_from_repository_content_or_an_index_name() -> None
     for name, workflow in every_workflow().items():
         assert install_problems(workflow) == [], name
         installing += "ITSMCODE_REF" in (workflow.get("env") or {})
-    # validate, approval, record, the calendar feed; the review trigger installs nothing
-    assert installing == 4
+    # validate, approval, record, the calendar feed, the site; the review trigger installs
+    # nothing
+    assert installing == 5
 
 
 @pytest.mark.parametrize(

@@ -59,14 +59,18 @@ def lint_at(
 ) -> LintResult:
     """``itsm lint --at REF``: the same rules and configuration as lint, on the catalog
     (and the itsm.yaml) of a past commit."""
+    catalog, _ = catalog_at(root, at, fallback)
+    return lint_loaded(catalog, paths, now)
+
+
+def lint_loaded(catalog: Catalog, paths: tuple[str, ...], now: datetime | None) -> LintResult:
+    """The rules over a catalog read from git (``catalog_at``), as ``lint --at`` runs them."""
     from itsmcode.lint.engine import configured_severities, run_rules
     from itsmcode.lint.rules import LintContext
     from itsmcode.load.layout import Layout
-
-    catalog, _ = catalog_at(root, at, fallback)
-    config = catalog.config
     from itsmcode.reports.risk import scores_high
 
+    config = catalog.config
     context = LintContext(
         config=config,
         layout=Layout.from_config(config),

@@ -160,6 +160,7 @@ COMMANDS: dict[str, str] = {
     "risk": "itsmcode.cli.risk_cmd:risk",
     "import": "itsmcode.cli.import_cmd:import_group",
     "export": "itsmcode.cli.export_cmd:export_group",
+    "site": "itsmcode.cli.site_cmd:site",
 }
 
 

@@ -17,6 +17,7 @@ import click
 from itsmcode.cli.options import repo_option, resolve_root
 from itsmcode.errors import ConfigError
 from itsmcode.reporters.report import REPORT_WRITERS
+from itsmcode.reports.common import NEEDS_PRACTICE
 
 if TYPE_CHECKING:
     from itsmcode.load.catalog import Catalog
@@ -35,7 +36,6 @@ FINDING_TYPES: dict[str, tuple[str, ...]] = {
         "team-owns-nothing",
     ),
 }
-NEEDS_PRACTICE = {"sla": "incident", "changes": "change", "problems": "incident"}
 
 F = Callable[..., Any]
 

@@ -14,6 +14,8 @@ FindingSeverity = Literal["error", "warning", "info"]
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 #: The default period: the 90 days up to --until.
 DEFAULT_DAYS = 90
+#: The practice (itsm.yaml spec.practices) each report needs.
+NEEDS_PRACTICE = {"sla": "incident", "changes": "change", "problems": "incident"}
 
 
 @dataclass(frozen=True)

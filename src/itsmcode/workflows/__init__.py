@@ -12,7 +12,9 @@ docs/ci.md and docs/security.md.
 - ``approval-review.yml``: the review trigger that re-runs the gate via ``workflow_run``;
 - ``record.yml``: the approval record as a git note when a pull request merges;
 - ``calendar-feed.yml``: the schedule of change as an iCalendar feed on GitHub Pages
-  (opt-in: it needs Pages enabled, so ``itsm init`` does not write it).
+  (opt-in: it needs Pages enabled, so ``itsm init`` does not write it);
+- ``site.yml``: the repository's website (``itsm site build``, with the feed) on GitHub
+  Pages, opt-in like the feed, which it replaces.
 
 Each installs itsmcode from a git repository pinned to a commit in its ``env:``
 (pin.py), never from the repository it runs in or from a package index.
@@ -33,6 +35,8 @@ VALIDATE: tuple[str, ...] = ("validate.yml",)
 APPROVAL: tuple[str, ...] = ("approval.yml", "approval-review.yml", "record.yml")
 #: Opt-in: publishing needs GitHub Pages enabled on the repository (docs/calendar.md).
 FEED: tuple[str, ...] = ("calendar-feed.yml",)
+#: Opt-in, as the feed (and instead of it: one Pages site per repository; docs/site.md).
+SITE: tuple[str, ...] = ("site.yml",)
 
 
 def workflow_paths(*, approval: bool = True, feed: bool = False) -> list[str]:
@@ -50,7 +54,7 @@ def templates() -> dict[str, str]:
     package = resources.files(__name__)
     return {
         f"{WORKFLOW_DIR}/{name}": package.joinpath(name).read_text(encoding="utf-8")
-        for name in VALIDATE + APPROVAL + FEED
+        for name in VALIDATE + APPROVAL + FEED + SITE
     }
 
 
