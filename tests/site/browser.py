@@ -38,6 +38,7 @@ FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--window-size=1280,800",
+    "--hide-scrollbars",  # screenshots as wide as the viewport
 )
 
 # Schemes that never leave the page (inline images, generated blobs).
@@ -148,15 +149,20 @@ class Browser:
         for entry in self.driver.get_log("browser"):
             if entry.get("level") == "SEVERE":
                 visit.console.append(entry.get("message", ""))
+        # Only requests of the visited page's documents count: chromium's own start-up tab
+        # (the new-tab page, chrome:// URLs) logs into the same stream.
         requested: dict[str, str] = {}
         for method, params in network_events(self.driver.get_log("performance")):
             if method == "Network.requestWillBeSent":
                 target = params["request"]["url"]
-                if urlsplit(target).scheme in BROWSER_SCHEMES:
+                document = params.get("documentURL", target)
+                if {urlsplit(target).scheme, urlsplit(document).scheme} & BROWSER_SCHEMES:
                     continue
                 requested[params["requestId"]] = target
                 if not same_site(url, target):
                     visit.outside.append(target)
+            elif params.get("requestId") not in requested:
+                continue
             elif method == "Network.responseReceived":
                 response = params["response"]
                 if response["url"].split("#")[0] == url.split("#")[0]:
@@ -164,7 +170,7 @@ class Browser:
                 if response["status"] >= 400:
                     visit.failed.append(f"{response['url']}: HTTP {response['status']}")
             elif method == "Network.loadingFailed":
-                target = requested.get(params["requestId"], params["requestId"])
+                target = requested[params["requestId"]]
                 reason = params.get("blockedReason") or params.get("errorText", "failed")
                 visit.failed.append(f"{target}: {reason}")
         return visit
