@@ -5,9 +5,9 @@ headless chromium for the whole session."""
 from __future__ import annotations
 
 import functools
-import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,18 +16,10 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.diff.gitrepo import GitRepo
+from tests.audit.scripted import History
 from tests.site.browser import Browser, artifacts_dir
 
 PROJECT = Path(__file__).resolve().parents[2]
-
-# The example organisation (Acme Retail) at the project root, committed in three steps so
-# the site's history and audit pages have more than one commit to show.
-HISTORY = (
-    ("Acme Retail: configuration, catalog and processes", ("itsm.yaml", "catalog", "processes")),
-    ("Acme Retail: workflows", (".github",)),
-    ("Acme Retail: change records, incidents and problems", ("changes", "incidents", "problems")),
-)
 
 
 @dataclass(frozen=True)
@@ -75,17 +67,64 @@ def example() -> Example:
     return Example(documents("services"), others)
 
 
+def tree(*parts: str) -> dict[str, str | None]:
+    """The example's files under ``parts`` (folders or files), as a commit writes them."""
+    found: dict[str, str | None] = {}
+    for part in parts:
+        source = PROJECT / part
+        for path in [source] if source.is_file() else sorted(source.rglob("*")):
+            if path.is_file():
+                found[path.relative_to(PROJECT).as_posix()] = path.read_text(encoding="utf-8")
+    return found
+
+
+def without_review(files: dict[str, str | None], path: str) -> dict[str, str | None]:
+    """The emergency change as first merged: its post-implementation review comes later."""
+    text = files[path]
+    assert text is not None and "\n  review:\n" in text, path
+    head, rest = text.split("\n  review:\n", 1)
+    tail = rest[rest.index("\n  links:") :]
+    return {**files, path: head + tail}
+
+
 @pytest.fixture(scope="session")
-def example_repo(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
-    repo = GitRepo(tmp_path_factory.mktemp("acme") / "acme-retail").init()
-    for message, parts in HISTORY:
-        for part in parts:
-            source = PROJECT / part
-            if source.is_dir():
-                shutil.copytree(source, repo.root / part)
-            else:
-                shutil.copy(source, repo.root / part)
-        repo.commit(message)
+def example_repo(tmp_path_factory: pytest.TempPathFactory) -> History:
+    """The example organisation as it would have grown: the catalog imported directly
+    (an audit finding, as a bootstrap is), then pull requests merged as GitHub merges them,
+    each with the approval record `itsm policy record` writes, by people of its teams."""
+    repo = History(tmp_path_factory.mktemp("acme") / "acme-retail")
+
+    @contextmanager
+    def working_as(login: str) -> Iterator[None]:
+        """Commits under the identity listed on the person's team entry (the policy ties
+        commit identities to GitHub logins by it); GitHub's merges are its own."""
+        email = f"{login.replace('-', '.')}@acme-retail.example"
+        repo.env |= {"GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_EMAIL": email}
+        try:
+            yield
+        finally:
+            del repo.env["GIT_AUTHOR_EMAIL"], repo.env["GIT_COMMITTER_EMAIL"]
+
+    def pull_request(
+        number: int, author: str, files: dict[str, str | None], approvers: list[str]
+    ) -> None:
+        with working_as(author):
+            base, head = repo.open_pull_request(number, author, files)
+        repo.tick()
+        repo.approve(repo.merge(number, base, head), author, approvers)
+
+    with working_as("rachel-adeyemi"):
+        repo.commit(
+            "Import the Acme Retail catalog, processes and workflows",
+            tree("itsm.yaml", "catalog", "processes", ".github"),
+            "rachel-adeyemi",
+        )
+    pull_request(1, "yuki-tanaka", tree("incidents", "problems"), ["lena-schmidt"])
+    emergency = "changes/2026/chg-2026-0036.yaml"
+    owners = ["bob-nguyen", "yuki-tanaka", "lena-schmidt", "maria-lopez", "dmitri-ivanov"]
+    changes = without_review(tree("changes"), emergency)
+    pull_request(2, "alice-martin", changes, [*owners, "grace-obi", "tom-becker"])
+    pull_request(3, "grace-obi", tree(emergency), ["bob-nguyen", "dmitri-ivanov", "alice-martin"])
     return repo
 
 
@@ -95,7 +134,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def built(example_repo: GitRepo, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(example_repo: History, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``itsm site build`` of the example repository, run once for the session."""
     out = tmp_path_factory.mktemp("site") / "_site"
     result = example_repo.itsm("site", "build", "--out", str(out))
@@ -105,7 +144,7 @@ def built(example_repo: GitRepo, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 
 @pytest.fixture(scope="session")
-def site(built: Path, example_repo: GitRepo) -> Iterator[Site]:
+def site(built: Path, example_repo: History) -> Iterator[Site]:
     """The built site served over http from 127.0.0.1 in a thread of this process."""
     handler = functools.partial(QuietHandler, directory=str(built))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -113,7 +152,7 @@ def site(built: Path, example_repo: GitRepo) -> Iterator[Site]:
     thread.start()
     try:
         host, port = server.server_address[:2]
-        yield Site(built, example_repo.git("rev-parse", "HEAD"), f"http://{host!s}:{port}")
+        yield Site(built, example_repo.rev("HEAD"), f"http://{host!s}:{port}")
     finally:
         server.shutdown()
         server.server_close()
