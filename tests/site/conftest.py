@@ -39,7 +39,7 @@ class Example:
     """The example catalog as the tests read it themselves, straight from the YAML."""
 
     services: dict[str, dict[str, Any]]
-    # Names of the other entities with a page of their own: teams, slas, calendars.
+    # Names of the other entities with a page of their own, by folder of the site.
     others: dict[str, set[str]]
 
     def depends_on(self, name: str) -> set[str]:
@@ -53,9 +53,9 @@ class Example:
         return self.depends_on(name) | self.dependents(name)
 
 
-def documents(folder: str) -> dict[str, dict[str, Any]]:
+def documents(pattern: str) -> dict[str, dict[str, Any]]:
     found = {}
-    for path in sorted((PROJECT / "catalog" / folder).glob("*.yaml")):
+    for path in sorted(PROJECT.glob(pattern)):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         found[doc["metadata"]["name"]] = doc
     return found
@@ -63,8 +63,12 @@ def documents(folder: str) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def example() -> Example:
-    others = {folder: set(documents(folder)) for folder in ("teams", "slas", "calendars")}
-    return Example(documents("services"), others)
+    others = {
+        folder: set(documents(f"catalog/{folder}/*.yaml"))
+        for folder in ("teams", "slas", "calendars")
+    }
+    others["changes"] = set(documents("changes/**/*.yaml"))
+    return Example(documents("catalog/services/*.yaml"), others)
 
 
 def tree(*parts: str) -> dict[str, str | None]:
