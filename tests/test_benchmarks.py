@@ -152,3 +152,36 @@ def test_daily_loop_script_reports_every_target(tmp_path: Path) -> None:
         assert f"| {target} |" in done.stdout
     # the edited file is restored: the corpus is the generator's again
     assert "# edit" not in "".join(p.read_text() for p in corpus.rglob("*.yaml"))
+
+
+def test_site_script_reports_the_build_against_lint(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "bench_site.py"),
+            *("--corpus", str(corpus), "--services", "20", "--changes", "8"),
+            *("--teams", "4", "--repeat", "1"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    # A page per service, team, SLA, calendar and change, and the seven site-wide ones
+    # (index, schedule, three reports, audit, lint).
+    entities = [
+        *corpus.glob("catalog/services/*.yaml"),
+        *corpus.glob("catalog/teams/*.yaml"),
+        *corpus.glob("catalog/slas/*.yaml"),
+        *corpus.glob("catalog/calendars/*.yaml"),
+        *corpus.glob("changes/**/*.yaml"),
+    ]
+    assert f"the site has {len(entities) + 7} pages" in done.stdout
+    for row in (
+        "| site build vs lint (target <= 3.0x) |",
+        "| site build over the previous one vs lint |",
+        "| site build in git vs lint |",
+    ):
+        assert row in done.stdout

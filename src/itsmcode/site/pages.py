@@ -240,12 +240,16 @@ class Site:
             "sla": sla,
             "attainment": self.attainment.get(name, []),
             "availability": self.availability.get(name),
-            "graph": graphsvg.layout(
+            "graph_svg": graphsvg.svg(
+                graphsvg.layout(
+                    name,
+                    self.forward,
+                    self.reverse,
+                    self.map.tiers.get,
+                    lambda other: self.has_page("Service", other),
+                ),
                 name,
-                self.forward,
-                self.reverse,
-                self.map.tiers.get,
-                lambda other: self.has_page("Service", other),
+                "../",
             ),
             "dependencies": list(self.forward.get(name, ())),
             "dependents": sorted(set(self.reverse.get(name, ()))),
