@@ -21,6 +21,7 @@ def site() -> None:
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
+    metavar="DIR",
     default=Path("_site"),
     show_default=True,
     help="Directory to write the site into; replaced as a whole when the build succeeds.",

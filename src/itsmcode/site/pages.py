@@ -9,7 +9,7 @@ they never compute. Links point only at pages the build writes (``Site.has_page`
 from __future__ import annotations
 
 import calendar as monthdays
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -75,13 +75,19 @@ class Month:
 
 
 @dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str | None = None  # the page of the entity the cell names
+
+
+@dataclass(frozen=True)
 class Table:
     """A report section as a table: a caption, column titles and rows of cells."""
 
     key: str
     caption: str
     columns: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
+    rows: tuple[tuple[Cell, ...], ...]
 
 
 @dataclass
@@ -319,7 +325,7 @@ class Site:
             "report": report,
             "missing": self.sources.missing_reports.get(name),
             "findings": report.sorted_findings() if report else [],
-            "tables": report_tables(report) if report else [],
+            "tables": report_tables(report, self.href) if report else [],
         }
 
     def audit_context(self) -> dict[str, Any]:
@@ -444,10 +450,21 @@ def _days(first: datetime, last: datetime, lo: date, hi: date) -> Iterator[date]
         day += timedelta(days=1)
 
 
-def report_tables(report: Report) -> list[Table]:
-    """Every section of a report's JSON as a table (the JSON is the documented contract)."""
+#: Report columns that name an entity, linked to its page.
+_LINKED = {"service": "Service", "change": "ChangeRequest", "team": "Team", "sla": "SLA"}
+#: The summaries first: what a reader looks for before the rows behind it.
+_FIRST = ("totals", "attainment", "availability")
+_WORDS = {"sla": "SLA", "slas": "SLAs"}
+
+
+def report_tables(report: Report, href: Callable[[str, str], str | None]) -> list[Table]:
+    """Every section of a report's JSON as a table (the JSON is the documented contract);
+    a column naming a service, change, team or SLA links to its page."""
+    sections = report.sections()
+    order = [k for k in _FIRST if k in sections] + [k for k in sections if k not in _FIRST]
     tables = []
-    for key, value in report.sections().items():
+    for key in order:
+        value = sections[key]
         rows: list[dict[str, Any]]
         if isinstance(value, dict):
             rows = [value]
@@ -456,20 +473,28 @@ def report_tables(report: Report) -> list[Table]:
         else:
             rows = [{"value": value}]
         columns = list(dict.fromkeys(k for row in rows for k in row))
+
+        def cell(column: str, value: Any) -> Cell:
+            kind = _LINKED.get(column)
+            if kind is not None and isinstance(value, str):
+                return Cell(value, href(kind, value))
+            return Cell(_cell(value))
+
         tables.append(
             Table(
                 key,
                 _words(key),
                 tuple(_words(c) for c in columns),
-                tuple(tuple(_cell(row.get(c)) for c in columns) for row in rows),
+                tuple(tuple(cell(c, row.get(c)) for c in columns) for row in rows),
             )
         )
     return tables
 
 
 def _words(key: str) -> str:
-    """``failureRate`` -> ``Failure rate``."""
+    """``failureRate`` -> ``Failure rate``; ``sla`` -> ``SLA``."""
     out = "".join(" " + ch.lower() if ch.isupper() else ch for ch in key)
+    out = " ".join(_WORDS.get(word, word) for word in out.split(" "))
     return out[:1].upper() + out[1:]
 
 
@@ -479,7 +504,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dict):
-        return "; ".join(f"{_words(str(k))}: {_cell(v)}" for k, v in value.items())
+        return "; ".join(f"{_words(str(k)).lower()}: {_cell(v)}" for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(_cell(v) for v in value) or "\u2014"
     return str(value)

@@ -182,7 +182,9 @@ def _audit(root: Path, made: Provenance, catalog: Catalog) -> tuple[AuditReport 
         return None, made.no_history
     from itsmcode.audit.run import AuditOptions, run_audit
 
-    options = AuditOptions(branch=made.at, command="itsm site build", now=made.built_at)
+    # --at names the commit shown (a revision or a date): audit the line up to it.
+    branch = made.commit if made.at is not None else None
+    options = AuditOptions(branch=branch, command="itsm site build", now=made.built_at)
     try:
         return run_audit(root, options, catalog.config), None
     except (GitError, ConfigError) as exc:
