@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.site.browser import Browser, same_site
+import pytest
+
+from tests.site.browser import Browser, same_site, unavailable
 
 BROKEN = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>broken</title>
@@ -88,3 +90,12 @@ def test_axe_reports_serious_and_critical_violations(browser: Browser, tmp_path:
     assert "image-alt (critical)" in found
     assert "button-name (critical)" in found
     assert "html-has-lang (serious)" in found
+
+
+def test_a_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"no chromium \(CI=true"):
+        unavailable("no chromium")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="no chromium"):
+        unavailable("no chromium")
