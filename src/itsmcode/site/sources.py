@@ -92,6 +92,7 @@ def _dirty(root: Path, repo: GitRepo) -> bool:
 
 
 def load(root: Path, at: str | None, now: datetime, *, use_cache: bool = True) -> Sources:
+    from itsmcode.reports import changes, problems, sla
     from itsmcode.reports.calendar import Period, local_midnight, schedule
     from itsmcode.reports.common import parse_period
 
@@ -100,8 +101,6 @@ def load(root: Path, at: str | None, now: datetime, *, use_cache: bool = True) -
     spec = catalog.config.spec
     period = parse_period(None, None, spec.timezone, now)
     missing = _missing_reports(catalog)
-    from itsmcode.reports import changes, problems, sla
-
     zone = ZoneInfo(spec.timezone)
     first = local_midnight(now.astimezone(zone).date().replace(day=1), zone)
     until = local_midnight(_add_months(first, SCHEDULE_MONTHS), zone)
@@ -182,8 +181,9 @@ def _audit(root: Path, made: Provenance, catalog: Catalog) -> tuple[AuditReport 
         return None, made.no_history
     from itsmcode.audit.run import AuditOptions, run_audit
 
-    # --at names the commit shown (a revision or a date): audit the line up to it.
-    branch = made.commit if made.at is not None else None
+    # The first-parent line up to the commit shown: HEAD's (the branch checked out), or
+    # the commit --at names (a revision or a date).
+    branch = made.commit if made.at is not None else "HEAD"
     options = AuditOptions(branch=branch, command="itsm site build", now=made.built_at)
     try:
         return run_audit(root, options, catalog.config), None
