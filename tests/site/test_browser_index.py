@@ -127,9 +127,13 @@ def test_sorting_by_a_column_orders_rows_and_says_so(
     sortable = index.driver.find_elements(By.CSS_SELECTOR, "#catalog th[aria-sort]")
     [th] = [h for h in sortable if h.text.strip().startswith(headers)]
     header = th.text.strip()
-    for _ in range(2):  # once each way
+    for by_keyboard in (False, True):  # once each way: a click, then Enter on the button
         before = th.get_attribute("aria-sort")
-        th.find_element(By.TAG_NAME, "button").click()
+        button = th.find_element(By.TAG_NAME, "button")
+        if by_keyboard:
+            button.send_keys(Keys.ENTER)
+        else:
+            button.click()
         settle(index, lambda b=before: th.get_attribute("aria-sort") != b, f"sort by {header}")
         direction = th.get_attribute("aria-sort")
         assert direction in {"ascending", "descending"}
