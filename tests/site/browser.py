@@ -129,8 +129,8 @@ class Browser:
         self.driver.get_log("performance")
 
     def visit(self, url: str) -> Visit:
-        """Load ``url`` and wait until it settled (loaded, one frame painted, a short
-        quiet moment for any late request), then collect what went wrong."""
+        """Load ``url`` and wait until it settled (document.readyState complete, then a
+        short quiet moment for any late request), then collect what went wrong."""
         self.drain()
         self.driver.get(url)
         # Polled from here, not awaited in the page: without JavaScript the page has no
