@@ -16,6 +16,10 @@ Scenarios:
 - ``site, git``: the corpus committed to a git repository (one commit), so the build also
   audits the history and fills each service's history: the price of git.
 
+``--incidents N`` runs every scenario on a copy of the corpus with N incidents written
+as bench_reports.py writes them (and the incident and problem practices on), so the SLA
+and problems reports and each service's incidents are part of the build.
+
 Usage::
 
     python benchmarks/bench_site.py --corpus /tmp/itsm-corpus   # generated if missing
@@ -34,6 +38,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from bench_daily import Timing, measure  # noqa: E402
+from bench_reports import write_incidents  # noqa: E402
 from generate_corpus import generate  # noqa: E402
 from run import _tool, corpus_files  # noqa: E402
 
@@ -63,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--teams", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-git", action="store_true", help="Skip the git scenario.")
+    parser.add_argument(
+        "--incidents", type=int, default=0, help="Incidents added to a copy of the corpus."
+    )
     args = parser.parse_args(argv)
     corpus: Path = args.corpus
     if not (corpus / "itsm.yaml").is_file():
@@ -70,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         generate(corpus, args.services, args.changes, 42, args.teams)
     itsm = _tool("itsm") or "itsm"
     scratch = Path(tempfile.mkdtemp(prefix="itsm-bench-site-"))
+    if args.incidents:
+        copy = scratch / "corpus-incidents"
+        shutil.copytree(corpus, copy)
+        write_incidents(copy, args.incidents, 42)
+        corpus = copy
     env = {**os.environ, "XDG_CACHE_HOME": str(scratch / "cache")}
     out = scratch / "site"
     build = [itsm, "site", "build", "--no-cache", "--out", str(out)]
@@ -91,9 +104,10 @@ def main(argv: list[str] | None = None) -> int:
             t["git"] = measure("git", build, repo, env, args.repeat, fresh)
             t["lint-git"] = measure("lint-git", [itsm, "lint", "--no-cache"], repo, env, 1)
         pages = sum(1 for _ in out.rglob("*.html")) if out.is_dir() else 0
+        files = len(corpus_files(corpus))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print(report(t, len(corpus_files(corpus)), pages))
+    print(report(t, files, pages))
     return 0
 
 

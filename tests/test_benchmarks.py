@@ -161,7 +161,7 @@ def test_site_script_reports_the_build_against_lint(tmp_path: Path) -> None:
             sys.executable,
             str(BENCHMARKS / "bench_site.py"),
             *("--corpus", str(corpus), "--services", "20", "--changes", "8"),
-            *("--teams", "4", "--repeat", "1"),
+            *("--teams", "4", "--repeat", "1", "--incidents", "30"),
         ],
         capture_output=True,
         text=True,

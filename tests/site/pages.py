@@ -75,8 +75,8 @@ def parse(path: Path) -> Parsed:
 
 
 def target(site: Path, page: Path, reference: str) -> Path | None:
-    """The file an internal reference names (None for an external or in-page one)."""
-    if reference.startswith(("http://", "https://", "mailto:", "#")):
+    """The file an internal reference names (None for an external, inline or in-page one)."""
+    if reference.startswith(("http://", "https://", "mailto:", "#", "data:")):
         return None
     path = reference.split("#", 1)[0].split("?", 1)[0]
     relative = posixpath.normpath(posixpath.join(page.parent.relative_to(site).as_posix(), path))

@@ -69,12 +69,13 @@ def test_every_internal_link_resolves_and_nothing_loads_from_elsewhere(
             checked += 1
             assert resolved.is_file(), f"{page.relative_to(example_site)}: {reference}"
             assert example_site in resolved.resolve().parents, reference
-        # Scripts, styles and images come from the site itself, never from another host.
+        # Scripts, styles and images come from the site itself (or inline: the empty
+        # favicon that keeps browsers from asking for /favicon.ico), never from elsewhere.
         for element in parsed.elements:
             loads = element.attrs.get("src") or (
                 element.attrs.get("href") if element.tag == "link" else None
             )
-            if loads is not None:
+            if loads is not None and loads != "data:,":
                 assert target(example_site, page, loads) is not None, (page, loads)
     assert checked > 500
 
@@ -131,6 +132,10 @@ def test_the_audit_and_lint_pages_show_the_evidence(example_site: Path) -> None:
     assert "direct-commit" in audit.text  # the example history has direct commits
     lint = parse(example_site / "lint.html")
     assert "passing" in lint.text and "no diagnostics" in lint.text
+    # Where a service stands on the scorecards, as itsm score says.
+    payments = parse(example_site / "services" / "payments-api.html")
+    assert "itsm-basics silver gold" in payments.text
+    assert "no-recurring-incidents" in payments.text
     # A report's rows link the services they name.
     sla = parse(example_site / "reports" / "sla.html")
     headings = [e.text for e in sla.find("h2")]
@@ -321,6 +326,9 @@ def test_hostile_yaml_text_stays_text(tmp_path: Path) -> None:
             handlers = [k for k in element.attrs if k.startswith("on")]
             assert handlers == [], (name, element)
             href = re.sub(r"[\x00-\x20]", "", element.attrs.get("href", "")).lower()
+            if element.tag == "link" and element.attrs.get("rel") == "icon":
+                assert href == "data:,", name  # the site's own empty favicon
+                continue
             assert not href.startswith(("javascript:", "vbscript:", "data:")), (name, href)
         svgs = [e for e in parsed.find("svg") if e.attrs.get("id") != "dependency-graph"]
         assert svgs == [], name
@@ -452,3 +460,18 @@ def test_the_month_view_shows_changes_on_their_days_and_the_freezes(tmp_path: Pa
     # The change is upcoming on its service's page.
     api = parse(out / "services" / "api.html")
     assert "chg-1" in api.text and "chg-2" not in api.text
+
+
+def test_a_duplicated_name_gets_one_page_and_one_row(tmp_path: Path) -> None:
+    root = write_repo(
+        tmp_path / "repo",
+        {**base_files(), "catalog/services/copy.yaml": service("api", tier=4)},
+        with_team=False,
+    )
+    out = tmp_path / "site"
+    code, output = build(root, out)
+    assert code == 0, output
+    rows = [e for e in parse(out / "index.html").find("tr") if "data-service" in e.attrs]
+    assert [r.attrs["data-service"] for r in rows] == ["api", "cache", "ledger", "web"]
+    lint = parse(out / "lint.html").text  # lint says which files clash
+    assert "unique-names" in lint and "is also used by catalog/services/api.yaml" in lint

@@ -12,16 +12,19 @@ import calendar as monthdays
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import SLA, Calendar, ChangeRequest, Incident, Problem, Service, Team
+from itsmcode.models.base import Entity
 from itsmcode.reports.calendar import Schedule
 from itsmcode.reports.common import Finding, Report
 from itsmcode.reports.graph import ServiceMap, reverse_edges
 from itsmcode.site import graphsvg
 from itsmcode.site.sources import Sources
+
+E = TypeVar("E", bound=Entity)
 
 #: Which folder holds the pages of each kind (``services/<name>.html``).
 FOLDERS = {
@@ -116,11 +119,11 @@ class Site:
         self.zone = ZoneInfo(config.spec.timezone)
         self.now = sources.provenance.built_at
         self.title = config.metadata.title or config.name
-        self.services = sorted(self.catalog.all(Service), key=lambda s: s.name)
-        self.teams = sorted(self.catalog.all(Team), key=lambda t: t.name)
-        self.slas = sorted(self.catalog.all(SLA), key=lambda s: s.name)
-        self.calendars = sorted(self.catalog.all(Calendar), key=lambda c: c.name)
-        self.change_list = sorted(self.catalog.all(ChangeRequest), key=lambda c: c.name)
+        self.services = _unique(self.catalog.all(Service))
+        self.teams = _unique(self.catalog.all(Team))
+        self.slas = _unique(self.catalog.all(SLA))
+        self.calendars = _unique(self.catalog.all(Calendar))
+        self.change_list = _unique(self.catalog.all(ChangeRequest))
         self.pages: dict[str, set[str]] = {
             "Service": {s.name for s in self.services},
             "Team": {t.name for t in self.teams},
@@ -136,6 +139,7 @@ class Site:
         self.availability = {
             a.service: a for a in (sources.sla.availability if sources.sla else [])
         }
+        self.scored = _by_service(sources.score.scored if sources.score else [])
 
     # -- links -------------------------------------------------------------------
     def has_page(self, kind: str, name: str) -> bool:
@@ -143,9 +147,7 @@ class Site:
 
     def href(self, kind: str, name: str) -> str | None:
         """The page of an entity, relative to the site's root (None: no such page)."""
-        if not self.has_page(kind, name):
-            return None
-        return f"{FOLDERS[kind]}/{name}.html"
+        return page_path(kind, name) if self.has_page(kind, name) else None
 
     # -- indexes -----------------------------------------------------------------
     def _index(self) -> Index:
@@ -186,21 +188,19 @@ class Site:
         yield Page("index.html", "index.html", self.catalog_context())
         for service in self.services:
             yield Page(
-                self.href("Service", service.name) or "",
+                page_path("Service", service.name),
                 "service.html",
                 self.service_context(service),
             )
         for team in self.teams:
-            yield Page(self.href("Team", team.name) or "", "team.html", self.team_context(team))
+            yield Page(page_path("Team", team.name), "team.html", self.team_context(team))
         for sla in self.slas:
-            yield Page(self.href("SLA", sla.name) or "", "sla.html", self.sla_context(sla))
+            yield Page(page_path("SLA", sla.name), "sla.html", self.sla_context(sla))
         for cal in self.calendars:
-            yield Page(
-                self.href("Calendar", cal.name) or "", "calendar.html", self.calendar_context(cal)
-            )
+            yield Page(page_path("Calendar", cal.name), "calendar.html", self.calendar_context(cal))
         for change in self.change_list:
             yield Page(
-                self.href("ChangeRequest", change.name) or "",
+                page_path("ChangeRequest", change.name),
                 "change.html",
                 self.change_context(change),
             )
@@ -246,6 +246,7 @@ class Site:
             "sla": sla,
             "attainment": self.attainment.get(name, []),
             "availability": self.availability.get(name),
+            "scored": self.scored.get(name, []),
             "graph_svg": graphsvg.svg(
                 graphsvg.layout(
                     name,
@@ -359,6 +360,20 @@ def forward_edges_kinds(services: ServiceMap) -> dict[str, list[tuple[str, str]]
             first.setdefault(dep, kind)
         found[user] = list(first.items())
     return found
+
+
+def page_path(kind: str, name: str) -> str:
+    """``services/<name>.html``: names are validated (``[a-z0-9-]``), so a file name is
+    never a path elsewhere."""
+    return f"{FOLDERS[kind]}/{name}.html"
+
+
+def _unique(entities: Iterable[E]) -> list[E]:
+    """By name; a duplicated name (lint's duplicate-name error) keeps its first file."""
+    found: dict[str, E] = {}
+    for entity in entities:
+        found.setdefault(entity.name, entity)
+    return [found[name] for name in sorted(found)]
 
 
 def _by_service(items: Iterable[Any]) -> dict[str, list[Any]]:

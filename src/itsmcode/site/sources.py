@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from itsmcode.reports.changes import ChangesReport
     from itsmcode.reports.problems import ProblemsReport
     from itsmcode.reports.sla import SlaReport
+    from itsmcode.score.engine import ScoreResult
 
 #: What a history section says when the site was built from a directory without git.
 NO_GIT = "no git history: built from a plain directory"
@@ -58,6 +59,8 @@ class Sources:
     schedule: Schedule
     audit: AuditReport | None
     audit_problem: str | None
+    #: ``itsm score`` (None without the scorecard practice).
+    score: ScoreResult | None = None
 
 
 def provenance(root: Path, at: str | None, now: datetime) -> Provenance:
@@ -117,7 +120,16 @@ def load(root: Path, at: str | None, now: datetime, *, use_cache: bool = True) -
         schedule=schedule(catalog, Period(first, until), now),
         audit=audit,
         audit_problem=audit_problem,
+        score=_score(catalog, now),
     )
+
+
+def _score(catalog: Catalog, now: datetime) -> ScoreResult | None:
+    if "scorecard" not in catalog.config.spec.practices:
+        return None
+    from itsmcode.score.engine import score
+
+    return score(catalog, now)
 
 
 def _add_months(moment: datetime, months: int) -> date:
