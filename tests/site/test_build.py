@@ -475,3 +475,20 @@ def test_a_duplicated_name_gets_one_page_and_one_row(tmp_path: Path) -> None:
     assert [r.attrs["data-service"] for r in rows] == ["api", "cache", "ledger", "web"]
     lint = parse(out / "lint.html").text  # lint says which files clash
     assert "unique-names" in lint and "is also used by catalog/services/api.yaml" in lint
+
+
+def test_a_long_report_section_says_how_many_rows_the_json_has(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from itsmcode.site import pages
+
+    monkeypatch.setattr(pages, "REPORT_ROWS", 2)
+    out = tmp_path / "site"
+    assert build(ROOT, out)[0] == 0
+    report = run_cli(["report", "sla", "--repo", str(ROOT), "--format", "json"])
+    measured = len(json.loads(report.stdout)["measurements"])
+    assert measured > 2
+    page = parse(out / "reports" / "sla.html")
+    assert f"{measured - 2} more rows: the whole section is in itsm report sla" in page.text

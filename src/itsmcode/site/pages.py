@@ -91,6 +91,7 @@ class Table:
     caption: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
+    more: int = 0  # rows left out (the report's JSON has them all)
 
 
 @dataclass
@@ -470,6 +471,9 @@ _LINKED = {"service": "Service", "change": "ChangeRequest", "team": "Team", "sla
 #: The summaries first: what a reader looks for before the rows behind it.
 _FIRST = ("totals", "attainment", "availability")
 _WORDS = {"sla": "SLA", "slas": "SLAs"}
+#: Rows a report section shows; a longer one says how many more the JSON holds (an HTML
+#: table of 20,000 measurements helps nobody and costs a third of a large build).
+REPORT_ROWS = 500
 
 
 def report_tables(report: Report, href: Callable[[str, str], str | None]) -> list[Table]:
@@ -495,12 +499,14 @@ def report_tables(report: Report, href: Callable[[str, str], str | None]) -> lis
                 return Cell(value, href(kind, value))
             return Cell(_cell(value))
 
+        shown = rows[:REPORT_ROWS]
         tables.append(
             Table(
                 key,
                 _words(key),
                 tuple(_words(c) for c in columns),
-                tuple(tuple(cell(c, row.get(c)) for c in columns) for row in rows),
+                tuple(tuple(cell(c, row.get(c)) for c in columns) for row in shown),
+                len(rows) - len(shown),
             )
         )
     return tables
