@@ -163,7 +163,7 @@ def test_a_service_page_shows_its_neighbours_up_and_down(repo: GitRepo, tmp_path
     nodes = {g.attrs["data-node"]: g for g in api.find("g") if "data-node" in g.attrs}
     assert set(nodes) == {"api", "ledger", "cache", "web"}
     svg = api.by_id("dependency-graph")
-    assert svg.tag == "svg" and svg.attrs["role"] == "img" and svg.attrs["aria-labelledby"]
+    assert svg.tag == "svg" and svg.attrs["role"] == "group" and svg.attrs["aria-labelledby"]
     links = {a.attrs["href"] for a in api.find("a")}
     for name in ("ledger", "cache", "web"):
         assert f"../services/{name}.html" in links

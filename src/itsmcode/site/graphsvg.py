@@ -200,7 +200,7 @@ def svg(drawn: Layout, focus: str, base: str) -> Markup:
     build. Every name is escaped; every number is an int."""
     name = escape(focus)
     parts = [
-        f'<svg id="dependency-graph" role="img" aria-labelledby="graph-title graph-desc" '
+        f'<svg id="dependency-graph" role="group" aria-labelledby="graph-title graph-desc" '
         f'viewBox="0 0 {drawn.width} {drawn.height}" width="{drawn.width}" '
         f'height="{drawn.height}">\n'
         f'<title id="graph-title">Dependency graph of {name}</title>\n'
@@ -234,8 +234,9 @@ def svg(drawn: Layout, focus: str, base: str) -> Markup:
             f'<text x="10" y="18">{shown}</text>'
         )
         if node.linked:
-            # Out of the tab order: the list of neighbours below is the keyboard's way
-            # (links inside role="img" would be hidden from assistive technology).
+            # Out of the tab order: the list of neighbours below is the keyboard's way.
+            # The SVG is a role="group", not "img": an image's children are
+            # presentational, and links inside one are nested-interactive (axe).
             inner = f'<a href="{escape(base)}services/{label}.html" tabindex="-1">{inner}</a>'
         parts.append(
             f'<g class="node node-{node.role}" data-node="{label}" data-tier="{tier}" '
