@@ -224,7 +224,8 @@ class AuditReport:
 
 def _short(value: Any, limit: int = 40) -> str:
     if isinstance(value, (dict, list)):
-        text = "{...}" if isinstance(value, dict) else f"[{len(value)} items]"
+        count = len(value)
+        text = "{...}" if isinstance(value, dict) else f"[{count} item{'s' if count != 1 else ''}]"
     else:
         text = str(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -104,7 +104,9 @@ def environment(zone: ZoneInfo) -> jinja2.Environment:
         auto_reload=False,
     )
 
-    def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M %Z") -> str:
+        # The zone's abbreviation (CET, CEST, UTC) says which clock a time is on: the
+        # organisation's, while the footer's build time is UTC.
         if value is None:
             return "\u2014"
         return value.astimezone(zone).strftime(fmt)
