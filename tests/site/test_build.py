@@ -530,3 +530,22 @@ def test_agreed_maintenance_windows_show_on_service_and_change_pages(tmp_path: P
     assert 'href="../services/api.html"' in outside.split("outside the agreed")[1][:400]
     inside = (out / "changes/chg-2026-0002.html").read_text()
     assert "outside the agreed maintenance windows" not in inside
+
+
+def test_report_durations_and_windows_read_as_people_write_them(example_site: Path) -> None:
+    """The SLA report's JSON counts seconds and writes ISO windows; its page shows
+    '2h 30m' (a spent budget negative) and 'start to end' to the minute."""
+    text = re.sub(r"\s+", " ", (example_site / "reports/sla.html").read_text())
+    table = text[text.index("<caption>Availability") :]
+    table = table[: table.index("</table>")]
+    headers = re.findall(r"<th scope=\"col\">(.*?)</th>", table)
+    assert "Downtime" in headers and "Remaining budget" in headers, headers
+    assert not [h for h in headers if "seconds" in h.lower()]
+    rows = re.findall(r"<tr>(.*?)</tr>", table[table.index("<tbody>") :])
+    assert rows
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d [+-]\d{4}"
+    for row in rows:
+        cells = dict(zip(headers, re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row), strict=True))
+        for column in ("Downtime", "Remaining budget"):
+            assert re.fullmatch(r"-?\d+[dhm]( \d+[hm])*", cells[column]), (column, cells)
+        assert re.fullmatch(f"{stamp} to {stamp}", cells["Window"]), cells

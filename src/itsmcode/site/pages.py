@@ -532,6 +532,8 @@ def report_tables(report: Report, href: Callable[[str, str], str | None]) -> lis
             kind = _LINKED.get(column)
             if kind is not None and isinstance(value, str):
                 return Cell(value, href(kind, value))
+            if column.endswith("Seconds") and isinstance(value, (int, float)):
+                return Cell(_duration(value))
             return Cell(_cell(value))
 
         shown = rows[:REPORT_ROWS]
@@ -539,7 +541,7 @@ def report_tables(report: Report, href: Callable[[str, str], str | None]) -> lis
             Table(
                 key,
                 _words(key),
-                tuple(_words(c) for c in columns),
+                tuple(_words(c.removesuffix("Seconds")) for c in columns),
                 tuple(tuple(cell(c, row.get(c)) for c in columns) for row in shown),
                 len(rows) - len(shown),
             )
@@ -554,13 +556,31 @@ def _words(key: str) -> str:
     return out[:1].upper() + out[1:]
 
 
+def _duration(seconds: float) -> str:
+    """A ``...Seconds`` column as people read it: ``1296`` -> ``21m``; a negative
+    remainder (a spent budget) -> ``-3m``."""
+    from itsmcode.reports.common import human
+
+    return ("-" if seconds < 0 else "") + human(abs(seconds))
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return "\u2014"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, dict) and value.keys() == {"start", "end"}:
+        return f"{_instant(value['start'])} to {_instant(value['end'])}"
     if isinstance(value, dict):
         return "; ".join(f"{_words(str(k)).lower()}: {_cell(v)}" for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(_cell(v) for v in value) or "\u2014"
     return str(value)
+
+
+def _instant(value: Any) -> str:
+    """An ISO timestamp from a report's JSON to the minute, on its own offset."""
+    try:
+        return datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M %z")
+    except ValueError:
+        return str(value)
