@@ -19,6 +19,21 @@ from tests.helpers import NOW
 PROJECT = Path(__file__).resolve().parent.parent
 BENCHMARKS = PROJECT / "benchmarks"
 TINY = {"services": 40, "changes": 20, "seed": 7, "teams": 6}
+#: A tiny corpus for the timing scripts (the sizes their --help documents).
+SMALL = ("--services", "20", "--changes", "8", "--teams", "4", "--repeat", "1")
+
+
+def run_benchmark(script: str, *args: str, timeout: int = 300) -> str:
+    """Run ``benchmarks/SCRIPT`` as its documented command; it must exit 0. Its stdout."""
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def _generator() -> ModuleType:
@@ -63,31 +78,9 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
 
 def test_run_script_reports_every_measurement(tmp_path: Path) -> None:
     corpus, output = tmp_path / "corpus", tmp_path / "report.md"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(BENCHMARKS / "run.py"),
-            "--corpus",
-            str(corpus),
-            "--services",
-            "20",
-            "--changes",
-            "8",
-            "--teams",
-            "4",
-            "--repeat",
-            "1",
-            "--output",
-            str(output),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
+    stdout = run_benchmark("run.py", "--corpus", str(corpus), *SMALL, "--output", str(output))
     report = output.read_text(encoding="utf-8")
-    assert report == done.stdout
+    assert report == stdout
     rows = {line.split(" | ")[0].lstrip("| "): line for line in report.splitlines()}
     # The corpus is valid for both tools: lint and check-jsonschema exit 0.
     assert "| 0 |" in rows["itsm lint (all rules)"]
@@ -102,25 +95,11 @@ def test_run_script_reports_every_measurement(tmp_path: Path) -> None:
 
 def test_worst_cases_script_reports_every_case(tmp_path: Path) -> None:
     output = tmp_path / "worst.md"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(BENCHMARKS / "bench_worst_cases.py"),
-            "--scale",
-            "0.02",
-            "--repeat",
-            "1",
-            "--output",
-            str(output),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
+    stdout = run_benchmark(
+        "bench_worst_cases.py", "--scale", "0.02", "--repeat", "1", "--output", str(output)
     )
-    assert done.returncode == 0, done.stderr
     report = output.read_text(encoding="utf-8")
-    assert report == done.stdout
+    assert report == stdout
     rows = [line for line in report.splitlines() if line.startswith("| ") and "---" not in line]
     assert len(rows) == 1 + 5  # the header and one row per case
     assert all(row.endswith(("| met |", "| **NOT met** |")) for row in rows[1:])
@@ -128,19 +107,7 @@ def test_worst_cases_script_reports_every_case(tmp_path: Path) -> None:
 
 def test_daily_loop_script_reports_every_target(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(BENCHMARKS / "bench_daily.py"),
-            *("--corpus", str(corpus), "--services", "20", "--changes", "8"),
-            *("--teams", "4", "--repeat", "1"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
+    stdout = run_benchmark("bench_daily.py", "--corpus", str(corpus), *SMALL, timeout=600)
     for target in (
         "cold lint vs bare parse (target <= 1.2x)",
         "warm unchanged vs cold (target <= 0.1x)",
@@ -151,7 +118,7 @@ def test_daily_loop_script_reports_every_target(tmp_path: Path) -> None:
         "pre-commit peak memory (target < 200 MB)",
         "itsm --version (target < 0.1 s)",
     ):
-        assert f"| {target} |" in done.stdout
+        assert f"| {target} |" in stdout
     # the edited file is restored: the corpus is the generator's again
     text = "".join(p.read_text() for p in corpus.rglob("*.yaml"))
     assert "# edit" not in text and "title: Edited" not in text
@@ -170,39 +137,17 @@ def test_scorecard_corpus_lints_clean_and_scores(tmp_path: Path) -> None:
 
 
 def test_score_script_reports_every_ratio(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(BENCHMARKS / "bench_score.py"),
-            *("--corpus", str(tmp_path / "corpus"), "--services", "20", "--changes", "8"),
-            *("--teams", "4", "--repeat", "1"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    rows = [line for line in done.stdout.splitlines() if line.startswith("| itsm score")]
+    stdout = run_benchmark("bench_score.py", "--corpus", str(tmp_path / "corpus"), *SMALL)
+    rows = [line for line in stdout.splitlines() if line.startswith("| itsm score")]
     assert len(rows) == 5  # three timings, two ratios against lint
     assert all(row.endswith(("| met |", "| not met |")) for row in rows if "target" in row)
 
 
 def test_site_script_reports_the_build_against_lint(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(BENCHMARKS / "bench_site.py"),
-            *("--corpus", str(corpus), "--services", "20", "--changes", "8"),
-            *("--teams", "4", "--repeat", "1", "--incidents", "30"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
+    stdout = run_benchmark(
+        "bench_site.py", "--corpus", str(corpus), *SMALL, "--incidents", "30", timeout=600
     )
-    assert done.returncode == 0, done.stderr
     # A page per service, team, SLA, calendar and change, and the seven site-wide ones
     # (index, schedule, three reports, audit, lint).
     entities = [
@@ -212,10 +157,10 @@ def test_site_script_reports_the_build_against_lint(tmp_path: Path) -> None:
         *corpus.glob("catalog/calendars/*.yaml"),
         *corpus.glob("changes/**/*.yaml"),
     ]
-    assert f"the site has {len(entities) + 7} pages" in done.stdout
+    assert f"the site has {len(entities) + 7} pages" in stdout
     for row in (
         "| site build vs lint (target <= 3.0x) |",
         "| site build over the previous one vs lint |",
         "| site build in git vs lint |",
     ):
-        assert row in done.stdout
+        assert row in stdout
