@@ -22,7 +22,7 @@ from itsmcode.load.catalog import Catalog
 from itsmcode.models import SLA, Calendar, ChangeRequest, Incident, Problem, Service, Team
 from itsmcode.models.base import Entity
 from itsmcode.reports.calendar import Schedule
-from itsmcode.reports.common import Finding, Report
+from itsmcode.reports.common import Finding, Report, human
 from itsmcode.reports.graph import ServiceMap, reverse_edges
 from itsmcode.site import graphsvg
 from itsmcode.site.sources import Sources
@@ -559,8 +559,6 @@ def _words(key: str) -> str:
 def _duration(seconds: float) -> str:
     """A ``...Seconds`` column as people read it: ``1296`` -> ``21m``; a negative
     remainder (a spent budget) -> ``-3m``."""
-    from itsmcode.reports.common import human
-
     return ("-" if seconds < 0 else "") + human(abs(seconds))
 
 
