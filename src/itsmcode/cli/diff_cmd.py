@@ -81,7 +81,7 @@ def _level_changes(
     from datetime import datetime, timezone
 
     from itsmcode.diff.engine import catalog_after, catalog_before
-    from itsmcode.diff.snapshots import load_commit
+    from itsmcode.diff.snapshots import configs_at, load_commit
     from itsmcode.errors import ItsmError
     from itsmcode.git.repo import GitRepo
     from itsmcode.load.snapshot import load_worktree
@@ -90,6 +90,15 @@ def _level_changes(
     repo = GitRepo(root)
     base_commit = changeset.base.commit
     assert base_commit is not None
+    # Both sides' itsm.yaml first (two small reads): without the scorecard practice on
+    # either side there is nothing to score, and no reason to load two whole catalogs.
+    commits = [c for c in (base_commit, changeset.head.commit) if c]
+    sides = [
+        *configs_at(repo, commits).values(),
+        *([config] if changeset.head.commit is None else []),
+    ]
+    if not any(c is not None and "scorecard" in c.spec.practices for c in sides):
+        return None
     # One side is read whole; the other is derived from it (only the changed files).
     try:
         if changeset.head.commit is not None:
@@ -101,7 +110,5 @@ def _level_changes(
         else:
             return None
     except ItsmError:
-        return None
-    if not any("scorecard" in c.config.spec.practices for c in (base, head)):
         return None
     return level_changes(base, head, datetime.now(timezone.utc).replace(microsecond=0))
