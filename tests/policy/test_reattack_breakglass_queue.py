@@ -1,0 +1,123 @@
+"""A second red-team pass over break-glass (docs/break-glass.md), attacks that
+tests/policy/test_break_glass.py does not already try: identities spelled another way,
+teams that do not exist, invisible reasons, and a break-glass pull request that also
+touches the files that run the gate. Same repository as there (``glass_repo``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.policy.prrepo import POLICY, POLICY_PATH, team
+from tests.policy.test_break_glass import (
+    BREAK_GLASS,
+    REASON,
+    breakglass,
+    glass,
+    glass_repo,
+    refused,
+)
+
+
+# -- identities -------------------------------------------------------------------------
+def test_the_invoker_in_another_case_is_the_same_member(tmp_path: Path) -> None:
+    # GitHub logins compare case-insensitively: "SAM" is sam, a member, and is shown as sent.
+    repo = glass_repo(tmp_path)
+    code, data, _ = repo.check(reviews=repo.reviews(glass("SAM")))
+    assert code == 0 and data["approvedBy"] == "break-glass"
+    assert breakglass(data)["used"]["invoker"] == "SAM"
+
+
+def test_a_team_member_listed_in_another_case_still_counts_once(tmp_path: Path) -> None:
+    repo = glass_repo(
+        tmp_path, **{"catalog/teams/sre-oncall.yaml": team("sre-oncall", "Sam", "alice")}
+    )
+    code, data, _ = repo.check(reviews=repo.reviews(glass("sam")))
+    assert code == 0 and data["approvedBy"] == "break-glass"
+
+
+def test_a_writer_in_another_case_cannot_break_the_glass(tmp_path: Path) -> None:
+    # pat wrote a commit (tied by pat@example.com); "PAT" is still pat.
+    repo = glass_repo(tmp_path)
+    repo.push({"docs/runbook.md": "restart it\n"}, email="pat@example.com")
+    code, data, _ = repo.check(reviews=repo.reviews(glass("PAT")))
+    assert code == 1 and data["approvedBy"] is None
+    assert refused(data)["PAT"] == "authored, committed or co-authored a commit of the pull request"
+
+
+def test_the_author_in_another_case_in_the_event_cannot_break_the_glass(tmp_path: Path) -> None:
+    repo = glass_repo(tmp_path)
+    code, data, _ = repo.check(reviews=repo.reviews(glass("alice")), event=repo.event("ALICE"))
+    assert code == 1
+    assert refused(data)["alice"].startswith("is the pull request's author")
+
+
+def test_an_email_is_no_login_to_invoke_with(tmp_path: Path) -> None:
+    # pat's team entry has an email; a review "by" that email is no GitHub login.
+    repo = glass_repo(tmp_path)
+    code, data, _ = repo.check(reviews=repo.reviews(glass("pat@example.com")))
+    assert code == 1 and data["approvedBy"] is None
+    assert refused(data)["pat@example.com"] == (
+        "is not a valid GitHub login (look-alike characters?)"
+    )
+
+
+def test_a_break_glass_team_missing_at_the_base_has_no_members(tmp_path: Path) -> None:
+    # The policy names a team that does not exist at the base; the pull request adds it.
+    policy = (POLICY + BREAK_GLASS).replace("teams: [sre-oncall]", "teams: [sre-night]")
+    repo = glass_repo(tmp_path, **{POLICY_PATH: policy})
+    repo.push({"catalog/teams/sre-night.yaml": team("sre-night", "bob")})
+    code, data, _ = repo.check(reviews=repo.reviews(glass("bob"), glass("sam")))
+    assert code == 1 and data["approvedBy"] is None
+    assert refused(data)["bob"] == "is not a member of sre-night at the base commit"
+    assert refused(data)["sam"] == "is not a member of sre-night at the base commit"
+
+
+# -- the reason -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "\u2003" * 20,  # em spaces
+        "\u00a0\u3000" * 10,  # no-break and ideographic spaces
+        "\u200b" * 20,  # zero-width spaces (not whitespace to str.strip)
+        "\u200d\u2060\ufeff" * 7,  # zero-width joiner, word joiner, BOM
+        "\u200b \u200c\t\u200d\n" * 5,  # a mix
+    ],
+)
+def test_an_invisible_reason_is_no_reason(tmp_path: Path, reason: str) -> None:
+    repo = glass_repo(tmp_path)
+    code, data, _ = repo.check(reviews=repo.reviews(glass("sam", "break-glass:" + reason)))
+    assert code == 1 and data["approvedBy"] is None
+    assert refused(data)["sam"].startswith("the reason is empty or shorter than 12 characters")
+
+
+def test_a_zero_width_space_before_the_marker_is_no_marker(tmp_path: Path) -> None:
+    repo = glass_repo(tmp_path)
+    code, data, _ = repo.check(reviews=repo.reviews(glass("sam", "\u200b" + REASON)))
+    assert code == 1
+    assert refused(data)["sam"] == (
+        "the review does not start with the exact marker 'break-glass:' (lower case)"
+    )
+
+
+# -- what the pull request changes ---------------------------------------------------------
+@pytest.mark.parametrize(
+    "path",
+    [
+        ".github/workflows/approval.yml",
+        ".github/CODEOWNERS",
+        "processes/other-policy.yaml",
+    ],
+)
+def test_break_glass_cannot_let_through_a_change_to_governed_paths(
+    tmp_path: Path, path: str
+) -> None:
+    repo = glass_repo(tmp_path)
+    repo.push({path: "on: push\njobs: {}\n"})
+    code, data, _ = repo.check(reviews=repo.reviews(glass("sam")))
+    assert code == 1 and data["approvedBy"] is None
+    assert (
+        f"{path}: break-glass lets through ITSM records only, not other files (workflows, "
+        "code, documents); it needs the normal approvals"
+    ) in breakglass(data)["problems"]
