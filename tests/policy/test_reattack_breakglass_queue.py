@@ -5,13 +5,17 @@ touches the files that run the gate. Same repository as there (``glass_repo``)."
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from tests.policy.prrepo import POLICY, POLICY_PATH, team
+from tests.policy.attack import MERGED_QUIETLY, audit_row, record, violation
+from tests.policy.prrepo import POLICY, POLICY_PATH, PRRepo, change, merge, team
 from tests.policy.test_break_glass import (
     BREAK_GLASS,
+    CHANGE,
+    EMERGENCY,
     REASON,
     breakglass,
     glass,
@@ -121,3 +125,79 @@ def test_break_glass_cannot_let_through_a_change_to_governed_paths(
         f"{path}: break-glass lets through ITSM records only, not other files (workflows, "
         "code, documents); it needs the normal approvals"
     ) in breakglass(data)["problems"]
+
+
+# -- the retrospective ---------------------------------------------------------------------
+REVIEWED = "  status: planned\n  review: {summary: Restarted the pool., reviewedAt: 2026-11-25}\n"
+
+
+def late_retrospective(
+    repo: PRRepo, files: dict[str, str | None], when: str, approved_at: str, approver: str
+) -> str:
+    """bob's later pull request changing ``files``, approved by ``approver`` at
+    ``approved_at`` (GitHub's time), merged with a commit dated ``when`` and recorded."""
+    repo.git("checkout", "-q", "-B", "pr", "main")
+    repo.base = repo.head = repo.git("rev-parse", "HEAD")
+    repo.push(files, email="bob@example.com")
+    path = repo.reviews((approver, "APPROVED"))
+    items = json.loads(path.read_text(encoding="utf-8"))
+    items[0]["submitted_at"] = approved_at
+    path.write_text(json.dumps(items), encoding="utf-8")
+    sha = merge(repo, when)
+    record(repo, sha, path, repo.event(author="bob"))
+    return sha
+
+
+def overdue_reason(repo: PRRepo, sha: str) -> str:
+    row = audit_row(repo, sha)
+    assert row["breakGlass"]["retrospective"]["status"] == "overdue"
+    return violation(row, "break-glass-retrospective-overdue")
+
+
+def test_a_retrospective_of_another_change_request_does_not_close_the_clock(
+    tmp_path: Path,
+) -> None:
+    other = "changes/2026/chg-2.yaml"
+    repo = glass_repo(tmp_path, **{other: change("chg-2")})
+    sha = merge(repo, MERGED_QUIETLY)
+    record(repo, sha, repo.reviews(glass("sam")))
+    late_retrospective(
+        repo,
+        {other: change("chg-2").replace("  status: planned\n", REVIEWED)},
+        "2026-11-25T09:00:00+01:00",
+        "2026-11-25T07:00:00Z",
+        "carol",
+    )
+    reason = overdue_reason(repo, sha)
+    assert "adding spec.review to chg-1 by the 3d deadline" in reason
+    assert "later change(s) added spec.review" not in reason
+
+
+def test_a_backdated_retrospective_merge_does_not_count_a_late_approval(tmp_path: Path) -> None:
+    # carol approved on 2026-11-28 (after the 27th's deadline); whoever merged dated the
+    # merge commit the 25th. GitHub's time of the approval is after the claimed landing:
+    # the approval is not counted and the clock stays open.
+    repo = glass_repo(tmp_path)
+    sha = merge(repo, MERGED_QUIETLY)
+    record(repo, sha, repo.reviews(glass("sam")))
+    late_retrospective(
+        repo,
+        {CHANGE: EMERGENCY.replace("  status: planned\n", REVIEWED)},
+        "2026-11-25T09:00:00+01:00",
+        "2026-11-28T08:00:00Z",
+        "carol",
+    )
+    reason = overdue_reason(repo, sha)
+    assert "(1 later change(s) added spec.review without them)" in reason
+
+
+def test_a_retrospective_pushed_to_main_without_a_pull_request_does_not_count(
+    tmp_path: Path,
+) -> None:
+    repo = glass_repo(tmp_path)
+    sha = merge(repo, MERGED_QUIETLY)
+    record(repo, sha, repo.reviews(glass("sam")))
+    repo.apply({CHANGE: EMERGENCY.replace("  status: planned\n", REVIEWED)})
+    repo.commit("retrospective", "carol@example.com", "Carol")  # straight on main, no note
+    reason = overdue_reason(repo, sha)
+    assert "(1 later change(s) added spec.review without them)" in reason
