@@ -7,11 +7,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.helpers import run_cli
 from tests.policy.attack import MERGED_QUIETLY, audit_row, record, violation
-from tests.policy.prrepo import POLICY, POLICY_PATH, PRRepo, change, merge, team
+from tests.policy.mergequeue import (
+    Pull,
+    build_group,
+    check_group,
+    merge_group_event,
+    open_pull,
+    queued_file,
+)
+from tests.policy.prrepo import POLICY, POLICY_PATH, QUIET, PRRepo, change, merge, team
 from tests.policy.test_break_glass import (
     BREAK_GLASS,
     CHANGE,
@@ -201,3 +211,72 @@ def test_a_retrospective_pushed_to_main_without_a_pull_request_does_not_count(
     repo.commit("retrospective", "carol@example.com", "Carol")  # straight on main, no note
     reason = overdue_reason(repo, sha)
     assert "(1 later change(s) added spec.review without them)" in reason
+
+
+# -- the merge queue -----------------------------------------------------------------------
+def check_named(repo: PRRepo, pulls: list[Pull], head: str, number: str) -> tuple[int, Any]:
+    """``itsm policy check`` of the group with its head_ref naming ``pr-<number>``."""
+    base = repo.git("rev-parse", "main")
+    event = merge_group_event(repo, pulls[-1].number, head, base)
+    payload = json.loads(event.read_text(encoding="utf-8"))
+    payload["merge_group"]["head_ref"] = f"refs/heads/gh-readonly-queue/main/pr-{number}-{base}"
+    event.write_text(json.dumps(payload), encoding="utf-8")
+    args = ["policy", "check", "--repo", str(repo.root), "--now", QUIET, "--event", str(event)]
+    for pull in pulls:
+        args += ["--queued", str(queued_file(repo, pull, base))]
+    result = run_cli([*args, "--format", "json"], env={"GITHUB_STEP_SUMMARY": ""})
+    return result.exit_code, json.loads(result.output) if result.exit_code < 2 else None
+
+
+def unapproved_group(repo: PRRepo) -> tuple[Pull, Pull, str]:
+    """#11 approved, #12 (last in the group) not."""
+    a = open_pull(repo, 11, {"docs/a.md": "a\n"})
+    a.reviews = [("bobby", "APPROVED")]
+    b = open_pull(repo, 12, {"docs/b.md": "b\n"})
+    return a, b, build_group(repo, [a, b])
+
+
+def test_a_head_ref_number_with_leading_zeros_is_the_same_pull_request(tmp_path: Path) -> None:
+    # pr-0012 is #12: the unapproved pull request is still judged, not skipped.
+    repo = PRRepo(tmp_path / "r")
+    a, b, head = unapproved_group(repo)
+    code, data = check_named(repo, [a, b], head, "0012")
+    assert code == 1
+    assert data["problems"] == []
+    assert {p["pullRequest"]["number"]: p["approved"] for p in data["pullRequests"]} == {
+        11: True,
+        12: False,
+    }
+
+
+@pytest.mark.parametrize("number", ["11", "99999999999999999999999999"])
+def test_a_head_ref_naming_another_pull_request_fails_closed(tmp_path: Path, number: str) -> None:
+    # The group ends with #12 (unapproved); a head_ref naming #11 or a huge number
+    # cannot turn the group into one of approved pull requests only.
+    repo = PRRepo(tmp_path / "r")
+    a, _, head = unapproved_group(repo)
+    code, data = check_named(repo, [a], head, number)
+    assert code == 1
+    assert (
+        f"the group's head {head[:12]} holds commits that land no queued pull request "
+        f"({head[:12]}): nobody approved them, the group fails closed"
+    ) in data["problems"]
+
+
+def test_a_queued_file_giving_an_older_approved_head_fails_closed(tmp_path: Path) -> None:
+    # #11 was approved on its first commit, then pushed a second one and was queued with
+    # it. A queued file still naming the approved first commit (and its approvals) does
+    # not match what the group holds.
+    repo = PRRepo(tmp_path / "r")
+    a = open_pull(repo, 11, {"docs/a.md": "a\n"})
+    approved = a.head
+    a.head = repo.push({"docs/a.md": "a, and a payload\n"})
+    head = build_group(repo, [a])
+    a.head, a.reviews = approved, [("bobby", "APPROVED")]
+    code, data, _ = check_group(repo, [a], head)
+    assert code == 1
+    assert data["problems"][0] == (
+        f"pull request #11 at its current head {approved[:12]} is not what the group holds "
+        "(its head moved after it was queued, or it is no part of this group): the group "
+        "fails closed"
+    )
