@@ -21,7 +21,17 @@ from tests.policy.mergequeue import (
     open_pull,
     queued_file,
 )
-from tests.policy.prrepo import POLICY, POLICY_PATH, QUIET, PRRepo, change, merge, team
+from tests.policy.prrepo import (
+    POLICY,
+    POLICY_PATH,
+    QUIET,
+    PRRepo,
+    change,
+    merge,
+    rule,
+    rules,
+    team,
+)
 from tests.policy.test_break_glass import (
     BREAK_GLASS,
     CHANGE,
@@ -31,6 +41,14 @@ from tests.policy.test_break_glass import (
     glass,
     glass_repo,
     refused,
+)
+from tests.policy.test_maintenance_gate import (
+    NEW,
+    NIGHT,
+    assert_held_outside,
+    new_change,
+    outside,
+    windows_repo,
 )
 
 
@@ -280,3 +298,65 @@ def test_a_queued_file_giving_an_older_approved_head_fails_closed(tmp_path: Path
         "(its head moved after it was queued, or it is no part of this group): the group "
         "fails closed"
     )
+
+
+# -- the maintenance-window predicate -------------------------------------------------------
+@pytest.mark.parametrize(
+    "window",
+    [
+        # Starts in Tuesday's 22:00-02:00 window, ends after it.
+        ("2027-02-02T22:30:00+01:00", "2027-02-03T02:30:00+01:00"),
+        # From Tuesday's window to Wednesday's: inside two windows, not one.
+        ("2027-02-02T22:30:00+01:00", "2027-02-03T23:00:00+01:00"),
+        # Ends in the window, starts before it.
+        ("2027-02-02T21:00:00+01:00", "2027-02-02T23:00:00+01:00"),
+        # 14:00 Berlin spelled in UTC.
+        ("2027-02-02T13:00:00Z", "2027-02-02T14:00:00Z"),
+    ],
+)
+def test_a_change_only_partly_in_a_window_is_outside(
+    tmp_path: Path, window: tuple[str, str]
+) -> None:
+    repo = windows_repo(tmp_path)
+    repo.push({NEW: new_change(window=window)})
+    code, data, _ = repo.check()
+    assert code == 1
+    assert_held_outside(data)
+
+
+def test_a_window_spelled_in_another_offset_is_the_same_window(tmp_path: Path) -> None:
+    # 21:30-22:30 UTC is 22:30-23:30 Berlin: inside weeknights.
+    repo = windows_repo(tmp_path)
+    repo.push({NEW: new_change(window=("2027-02-02T21:30:00Z", "2027-02-02T22:30:00Z"))})
+    _, data, _ = repo.check()
+    assert outside(data) is False
+    assert rules(data)["outside-window"] == "skipped"
+
+
+def test_adding_a_service_without_windows_does_not_hide_one_with_windows(tmp_path: Path) -> None:
+    # checkout agrees no window; payments-api's weeknights still bind the change.
+    repo = windows_repo(tmp_path)
+    repo.push({NEW: new_change("[checkout, payments-api]")})
+    code, data, _ = repo.check()
+    assert code == 1
+    assert_held_outside(data)
+
+
+def test_moving_an_existing_change_out_of_its_window_is_judged_as_it_leaves(
+    tmp_path: Path,
+) -> None:
+    repo = windows_repo(tmp_path)
+    repo.git("checkout", "-q", "main")
+    repo.apply({NEW: new_change(window=NIGHT)})
+    repo.base = repo.commit("the change, in the window")
+    repo.git("checkout", "-q", "pr")
+    repo.git("reset", "-q", "--hard", repo.base)
+    repo.push({NEW: new_change()})
+    code, data, _ = repo.check()
+    assert code == 1
+    assert outside(data) is True
+    # Both versions are judged: the CAB for the afternoon it leaves it in (and on-call
+    # for the night it had), never neither.
+    assert rules(data)["outside-window"] == "pending"
+    assert rule(data, "outside-window")["matched"] == ["ChangeRequest chg-new"]
+    assert rules(data)["inside-window"] == "pending"
