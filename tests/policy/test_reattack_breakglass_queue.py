@@ -360,3 +360,16 @@ def test_moving_an_existing_change_out_of_its_window_is_judged_as_it_leaves(
     assert rules(data)["outside-window"] == "pending"
     assert rule(data, "outside-window")["matched"] == ["ChangeRequest chg-new"]
     assert rules(data)["inside-window"] == "pending"
+
+
+def test_break_glass_cannot_let_through_a_change_to_a_team(tmp_path: Path) -> None:
+    # Teams are who approves: an emergency that also adds bob to governance would let
+    # the next policy change through on bob's approval, never approved by anyone.
+    repo = glass_repo(tmp_path)
+    repo.push({"catalog/teams/governance.yaml": team("governance", "gina", "gus", "bob")})
+    code, data, _ = repo.check(reviews=repo.reviews(glass("sam")))
+    assert code == 1 and data["approvedBy"] is None
+    assert breakglass(data)["problems"] == [
+        "Team governance: break-glass cannot let through a change to a team (teams decide "
+        "who approves); it needs the normal approvals"
+    ]

@@ -10,8 +10,8 @@ retrospective approval, and the audit reports the use and any overdue retrospect
 What makes it hard to abuse (each is an attack in tests/policy/test_break_glass.py):
 - only the *base* policy and the *base* teams count (a pull request that adds
   ``breakGlass``, widens it or adds its author to the team gains nothing), and a pull
-  request that edits the policy or ``itsm.yaml`` cannot be let through at all, nor
-  one that touches any file that is no ITSM record (workflows, code, CODEOWNERS);
+  request that edits the policy, ``itsm.yaml`` or a team cannot be let through at all,
+  nor one that touches any file that is no ITSM record (workflows, code, CODEOWNERS);
 - the invoker wrote nothing of the pull request: not its author, no author, committer
   or co-author of its commits (``facts.with_writers``, the gate's one rule), whatever
   ``allowAuthor``/``allowCommitters`` say; with any commit identity tied to no login the
@@ -157,6 +157,12 @@ def scope_problems(config: BreakGlass, facts: Facts, policy_path: str | None) ->
             problems.append(
                 f"{item.label}: break-glass cannot let through a change to the approval "
                 f"policy or {CONFIG_FILE}; it needs the normal approvals"
+            )
+        elif item.kind == "Team":
+            # Teams decide who approves every later change, as the policy does.
+            problems.append(
+                f"{item.label}: break-glass cannot let through a change to a team (teams "
+                "decide who approves); it needs the normal approvals"
             )
     allowed = set(config.change_types)
     names = ", ".join(sorted(allowed))
