@@ -10,7 +10,8 @@ retrospective approval, and the audit reports the use and any overdue retrospect
 What makes it hard to abuse (each is an attack in tests/policy/test_break_glass.py):
 - only the *base* policy and the *base* teams count (a pull request that adds
   ``breakGlass``, widens it or adds its author to the team gains nothing), and a pull
-  request that edits the policy or ``itsm.yaml`` cannot be let through at all;
+  request that edits the policy, ``itsm.yaml`` or a team cannot be let through at all,
+  nor one that touches any file that is no ITSM record (workflows, code, CODEOWNERS);
 - the invoker wrote nothing of the pull request: not its author, no author, committer
   or co-author of its commits (``facts.with_writers``, the gate's one rule), whatever
   ``allowAuthor``/``allowCommitters`` say; with any commit identity tied to no login the
@@ -24,6 +25,7 @@ What makes it hard to abuse (each is an attack in tests/policy/test_break_glass.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -95,6 +97,13 @@ def reason_of(body: str | None) -> str | None:
     return text[len(MARKER) :].strip()
 
 
+def visible_length(reason: str) -> int:
+    """How many characters of ``reason`` one can see: blank space of any kind and the
+    invisible format and control characters (zero-width space, joiners, BOM) do not
+    count, or twenty U+200B would pass for a reason."""
+    return sum(1 for c in reason if not c.isspace() and unicodedata.category(c)[0] not in "CZ")
+
+
 def near_miss(body: str | None) -> bool:
     """A body that mentions the marker but does not invoke it (shown, so nobody wonders)."""
     return body is not None and reason_of(body) is None and "break-glass" in body.casefold()
@@ -149,6 +158,12 @@ def scope_problems(config: BreakGlass, facts: Facts, policy_path: str | None) ->
                 f"{item.label}: break-glass cannot let through a change to the approval "
                 f"policy or {CONFIG_FILE}; it needs the normal approvals"
             )
+        elif item.kind == "Team":
+            # Teams decide who approves every later change, as the policy does.
+            problems.append(
+                f"{item.label}: break-glass cannot let through a change to a team (teams "
+                "decide who approves); it needs the normal approvals"
+            )
     allowed = set(config.change_types)
     names = ", ".join(sorted(allowed))
     changes = [item for item in facts.items if item.kind == "ChangeRequest"]
@@ -169,6 +184,15 @@ def scope_problems(config: BreakGlass, facts: Facts, policy_path: str | None) ->
             problems.append(
                 f"{item.label} is of type {before.type} at the base commit: a pull request "
                 f"cannot make its own change {after.type} to invoke break-glass"
+            )
+    for item in facts.items:
+        if item.kind is None:
+            # A plain file (a workflow, CODEOWNERS, code, a file that is no valid record)
+            # is outside what the rules describe: the override would let through the
+            # very files that run the gate. Break-glass lands ITSM records only.
+            problems.append(
+                f"{item.path}: break-glass lets through ITSM records only, not other files "
+                "(workflows, code, documents); it needs the normal approvals"
             )
     if facts.pr.unknown_committers:
         problems.append(
@@ -205,7 +229,7 @@ def _why_not(
     if login not in members:
         teams = ", ".join(config.teams)
         return f"is not a member of {teams} at the base commit"
-    if len(reason) < config.min_reason_length:
+    if visible_length(reason) < config.min_reason_length:
         return (
             f"the reason is empty or shorter than {config.min_reason_length} characters: say "
             "why after the marker"
