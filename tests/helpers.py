@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from itsmcode.cli import cli
+from itsmcode.cli.group import cli
 from itsmcode.diagnostics import LintResult
 from itsmcode.lint.engine import LintOptions, lint
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 import pytest
 
-from itsmcode.cli import cli
+from itsmcode.cli.group import cli
 from tests.helpers import run_cli, service, write_repo
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -14,6 +14,8 @@ RANK = {
     "diagnostics": 0,
     "suggest": 0,
     "files": 0,
+    "streams": 0,
+    "daemon": 1,  # the lint server's client and socket; the command it runs comes from cli
     "models": 1,
     "load": 2,
     "git": 2,

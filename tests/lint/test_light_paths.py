@@ -11,12 +11,15 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[2]
 PROBE = """
 import sys
-from itsmcode.cli import cli
+from itsmcode.cli.group import cli
 try:
     cli.main(sys.argv[1:], prog_name="itsm")
 except SystemExit:
     pass
-loaded = sorted(m for m in sys.modules if m.startswith(("pydantic", "itsmcode.cli.")))
+loaded = sorted(
+    m for m in sys.modules
+    if m.startswith(("pydantic", "itsmcode.cli.")) and m != "itsmcode.cli.group"
+)
 print("LOADED", " ".join(loaded))
 """
 

@@ -75,6 +75,12 @@ if TYPE_CHECKING:
     metavar="N",
     help="Processes that parse files in a large repository (default 0: one per core).",
 )
+@click.option(
+    "--daemon",
+    is_flag=True,
+    help="Answer from this user's lint server, starting one for the next run when none "
+    "answers (the pre-commit hook's way to be fast; ignored under CI). See 'itsm daemon'.",
+)
 @color_option
 def lint(
     paths: tuple[Path, ...],
@@ -88,6 +94,7 @@ def lint(
     changed: str | None,
     no_cache: bool,
     jobs: int,
+    daemon: bool,
     color: bool | None,
 ) -> None:
     """Validate the repository (or only PATHS) against the schemas and the ITSM rules.
@@ -102,6 +109,8 @@ def lint(
     if list_rules:
         _print_rules()
         return
+    if daemon:
+        _start_server()
     root = resolve_root(repo)
     if at is None:  # with --at, paths name files as they were at that ref
         missing = [str(p) for p in paths if not os.path.lexists(p)]
@@ -140,6 +149,16 @@ def lint(
         LINT_REPORTERS[fmt](result, sys.stdout, report)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     sys.exit(1 if failed else 0)
+
+
+def _start_server() -> None:
+    """No server answered (``itsm.cli.main`` asked first): start one for the next run,
+    which works while this run lints. Outside CI only, like the asking."""
+    from itsmcode.daemon.address import address
+    from itsmcode.daemon.client import in_ci, start_server
+
+    if not in_ci() and address(create=True) is not None:
+        start_server()
 
 
 def _print_rules() -> None:

@@ -246,16 +246,34 @@ def _encode(value: Any) -> bytes:
     return hashlib.blake2b(body, digest_size=16).digest() + body
 
 
+#: Large values decoded earlier in this process, by checksum: the lint server
+#: (``itsmcode.daemon``) reads the same repository's stats on every run, and decoding
+#: them costs more than the rest of its answer. The checksum is of the bytes, so a
+#: value is only ever reused for the very bytes it came from.
+_DECODED: dict[bytes, Any] = {}
+_DECODED_MIN_SIZE = 1 << 18
+_DECODED_KEPT = 4
+
+
 def _decode(blob: Any) -> Any:
+    """A stored value, or ``_MISS``. Large ones may be shared with an earlier call:
+    callers never mutate what the cache returns."""
     if not isinstance(blob, bytes) or len(blob) < 16:
         return _MISS
     check, body = blob[:16], blob[16:]
     if hashlib.blake2b(body, digest_size=16).digest() != check:
         return _MISS
+    if check in _DECODED:
+        return _DECODED[check]
     try:
-        return marshal.loads(body)
+        value = marshal.loads(body)
     except (ValueError, EOFError, TypeError):
         return _MISS
+    if len(body) >= _DECODED_MIN_SIZE:
+        while len(_DECODED) >= _DECODED_KEPT:
+            del _DECODED[next(iter(_DECODED))]
+        _DECODED[check] = value
+    return value
 
 
 def _plain(diagnostic: Diagnostic) -> list[Any]:

@@ -1,0 +1,123 @@
+"""The server side of ``itsm lint --daemon``: one warm process per user and installation.
+
+It serves one request at a time (a hook's runs are serial anyway), each with the
+client's folder and environment, through a handler the command-line layer supplies
+(``cli/daemon_cmd.py`` runs ``itsm lint`` itself). It stops when idle for a while, when
+asked (``itsm daemon stop``), and as soon as the installed code differs from the code
+it started with: that request is declined, so the client runs it in-process with the
+new code, and the next run starts a fresh server. A lock file keeps it to one server
+per address; only the lock's holder creates or removes the socket.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import socket
+import struct
+import time
+from collections.abc import Callable
+from typing import Any
+
+from itsmcode.daemon.address import Address
+from itsmcode.daemon.wire import WireError, receive, send
+
+#: request header -> (exit status, stdout bytes, stderr bytes); ValueError declines it.
+Handler = Callable[[dict[str, Any]], tuple[int, bytes, bytes]]
+#: A client that connected must send its request within this long.
+REQUEST_TIMEOUT = 10.0
+
+
+def serve(where: Address, handler: Handler, code: Callable[[], str], idle: float) -> bool:
+    """Serve until ``idle`` seconds pass without a run, stopped, or the code changes; False at once
+    when another server holds the address."""
+    lock = os.open(where.lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(lock)
+        return False
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(where.socket)  # left by a server that was killed
+        mask = os.umask(0o077)
+        try:
+            listener.bind(where.socket)
+        finally:
+            os.umask(mask)
+        listener.listen(16)
+        _loop(listener, handler, code, idle)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(where.socket)
+        listener.close()
+        os.close(lock)
+    return True
+
+
+def _loop(listener: socket.socket, handler: Handler, code: Callable[[], str], idle: float) -> None:
+    started, served, snapshot = time.time(), 0, code()
+    deadline = time.monotonic() + idle  # only runs keep it alive, not status questions
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return
+        listener.settimeout(remaining)
+        try:
+            connection, _ = listener.accept()
+        except TimeoutError:
+            return
+        with connection:
+            if not _same_user(connection):
+                continue
+            connection.settimeout(REQUEST_TIMEOUT)
+            try:
+                header, _ = receive(connection)
+                connection.settimeout(None)
+                action = header.get("action", "run")
+                if action == "status":
+                    status = {"pid": os.getpid(), "started": started, "served": served}
+                    send(connection, {**status, "idle": idle})
+                    continue
+                if action == "stop":
+                    send(connection, {"stopped": os.getpid()})
+                    return
+                if code() != snapshot:
+                    send(connection, {"declined": "itsmcode was reinstalled or changed"})
+                    return
+                try:
+                    status_code, out, err = handler(header)
+                except ValueError as exc:
+                    send(connection, {"declined": str(exc)})
+                    continue
+                served += 1
+                deadline = time.monotonic() + idle
+                send(connection, {"exit": status_code}, out, err)
+            except (OSError, WireError):
+                continue  # the client went away or sent garbage: it runs in-process
+
+
+def _same_user(connection: socket.socket) -> bool:
+    """The peer runs as this user (Linux's SO_PEERCRED; elsewhere the private folder
+    is the only way in)."""
+    option = getattr(socket, "SO_PEERCRED", None)
+    if option is None:
+        return True
+    credentials = connection.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i"))
+    _, uid, _ = struct.unpack("3i", credentials)
+    return bool(uid == os.getuid())
+
+
+def ask(where: Address, action: str, timeout: float = 2.0) -> dict[str, Any] | None:
+    """A ``status`` or ``stop`` request's answer, or None when no server answers."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.settimeout(timeout)
+            connection.connect(where.socket)
+            send(connection, {"action": action})
+            header, _ = receive(connection)
+    except (OSError, WireError):
+        return None
+    return header
