@@ -18,8 +18,10 @@ Scenarios (targets from the issue, checked on CPU time and on wall time):
   changes, so the previous run is patched: lint/incremental.py), changes the service's
   title (a value no rule reads of another file: patched too), and changes its tier (a
   value other files' rules read: everything is loaded);
-- ``pre-commit``: one service file's title changed, then ``itsm lint FILE``, target
-  <= 2x ``yamllint FILE`` and under 200 MB peak memory;
+- ``pre-commit``: one service file's title changed, then ``itsm lint FILE``
+  (in-process) and ``itsm lint --daemon FILE`` (what the hook runs, a lint server
+  running: its CPU time during the run is added to the client's), target <= 2x
+  ``yamllint FILE`` and under 200 MB peak memory (the server's peak reported too);
 - ``--version``: target under 0.1 s.
 
 Usage::
@@ -86,7 +88,10 @@ def measure(
     repeat: int,
     before_each: Callable[[], None] | None = None,
     warm_up: bool = True,
+    server: int | None = None,
 ) -> Timing:
+    """``server``: the process id of a lint server the command talks to; its CPU time
+    during each run is added to the command's (it is not our child)."""
     if warm_up:
         if before_each:
             before_each()
@@ -95,14 +100,37 @@ def measure(
     for _ in range(repeat):
         if before_each:
             before_each()
+        before = process_cpu(server) if server else 0.0
         wall, cpu = run_once(command, cwd, env)
         walls.append(wall)
-        cpus.append(cpu)
+        cpus.append(cpu + (process_cpu(server) - before if server else 0.0))
     if before_each:
         before_each()
     return Timing(
         label, statistics.median(walls), statistics.median(cpus), peak_mb(command, cwd, env)
     )
+
+
+def process_cpu(pid: int) -> float:
+    """User + system seconds of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_peak_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def start_server(itsm: str, corpus: Path, env: dict[str, str]) -> int:
+    """A lint server for ``itsm lint --daemon``, in a private scratch folder; its pid."""
+    subprocess.run([itsm, "daemon", "start", "--idle", "900"], cwd=corpus, env=env, check=True)
+    status = subprocess.run(
+        [itsm, "daemon", "status"], cwd=corpus, env=env, capture_output=True, text=True
+    )
+    return int(status.stdout.split("(pid ")[1].split(")")[0])
 
 
 def editor(path: Path) -> Callable[[], None]:
@@ -166,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     itsm = _tool("itsm") or "itsm"
     yamllint = _tool("yamllint")
     scratch = Path(tempfile.mkdtemp(prefix="itsm-bench-cache-"))
+    runtime = Path(tempfile.mkdtemp(prefix="itsmb-"))  # private (0700), a short socket path
+    server_peak = 0.0
     # Bytecode as an installed package has it (pip compiles at install): written to a
     # scratch prefix by each scenario's warm-up run, so a source tree on PYTHONPATH under
     # PYTHONDONTWRITEBYTECODE is not timed compiling itself on every run.
@@ -174,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         "XDG_CACHE_HOME": str(scratch),
         "PYTHONPYCACHEPREFIX": str(scratch / "pyc"),
     }
+    served_env = {**env, "XDG_RUNTIME_DIR": str(runtime)}
+    served_env.pop("CI", None)
     files = corpus_files(corpus)
     listing = scratch / "files.txt"
     listing.write_text("\n".join(files) + "\n", encoding="utf-8")
@@ -202,17 +234,30 @@ def main(argv: list[str] | None = None) -> int:
         t["read"] = measure("read", [itsm, "lint"], corpus, env, args.repeat, tier)
         print("pre-commit", file=sys.stderr)
         t["precommit"] = measure("precommit", [itsm, "lint", one], corpus, env, args.repeat, value)
+        server = start_server(itsm, corpus, served_env)
+        t["served"] = measure(
+            "served",
+            [itsm, "lint", "--daemon", one],
+            corpus,
+            served_env,
+            args.repeat,
+            value,
+            server=server,
+        )
+        server_peak = process_peak_mb(server)
         if yamllint:
             t["yamllint"] = measure("yamllint", [yamllint, one], corpus, env, args.repeat)
         t["version"] = measure("version", [itsm, "--version"], corpus, env, args.repeat)
     finally:
         target.write_bytes(original)
+        subprocess.run([itsm, "daemon", "stop"], env=served_env, capture_output=True)
         shutil.rmtree(scratch, ignore_errors=True)
-    print(report(t, len(files)))
+        shutil.rmtree(runtime, ignore_errors=True)
+    print(report(t, len(files), server_peak))
     return 0
 
 
-def report(t: dict[str, Timing], files: int) -> str:
+def report(t: dict[str, Timing], files: int, server_peak: float) -> str:
     def row(key: str, label: str) -> str:
         x = t[key]
         return f"| {label} | {x.cpu:.3f} | {x.wall:.3f} | {x.peak_mb:.0f} |"
@@ -234,7 +279,8 @@ def report(t: dict[str, Timing], files: int) -> str:
         row("edit", "itsm lint after a one-file edit: a comment (cache)"),
         row("value", "itsm lint after a one-file edit: the title (cache)"),
         row("read", "itsm lint after a one-file edit: the tier (cache)"),
-        row("precommit", "itsm lint FILE after editing it (pre-commit)"),
+        row("precommit", "itsm lint FILE after editing it (in-process)"),
+        row("served", "itsm lint --daemon FILE after editing it (the hook; server running)"),
         *([row("yamllint", "yamllint FILE")] if "yamllint" in t else []),
         row("version", "itsm --version"),
         "",
@@ -246,12 +292,16 @@ def report(t: dict[str, Timing], files: int) -> str:
         ratio("value", "cold", 0.2, "after one edit (the title) vs cold"),
         ratio("read", "cold", 0.2, "after one edit (the tier) vs cold"),
         *(
-            [ratio("precommit", "yamllint", 2.0, "pre-commit one file vs yamllint")]
+            [
+                ratio("served", "yamllint", 2.0, "pre-commit hook (served) vs yamllint"),
+                ratio("precommit", "yamllint", 2.0, "one file in-process vs yamllint"),
+            ]
             if "yamllint" in t
             else []
         ),
-        f"| pre-commit peak memory (target < 200 MB) | {t['precommit'].peak_mb:.0f} MB | | "
-        f"{'met' if t['precommit'].peak_mb < 200 else 'not met'} |",
+        f"| pre-commit peak memory (target < 200 MB) | in-process {t['precommit'].peak_mb:.0f} "
+        f"MB; the hook: client {t['served'].peak_mb:.0f} MB, server {server_peak:.0f} MB | | "
+        f"{'met' if max(t['precommit'].peak_mb, server_peak) < 200 else 'not met'} |",
         f"| itsm --version (target < 0.1 s) | {t['version'].cpu:.3f} s "
         f"| {t['version'].wall:.3f} s | {'met' if t['version'].wall < 0.1 else 'not met'} |",
     ]
