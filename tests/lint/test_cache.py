@@ -194,3 +194,28 @@ def test_a_same_size_edit_with_its_mtime_put_back_is_still_seen(
     cached = lint_json(root)
     assert cached == lint_json(root, "--no-cache")
     assert '"rule": "schema"' in cached[1]
+
+
+def test_the_cache_stays_within_its_bounds(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past its bound the cache forgets the least recently used entries, and answers
+    stay right."""
+    from itsmcode.lint import cache
+
+    monkeypatch.setattr(cache, "MAX_FILE_ENTRIES", 10)
+    monkeypatch.setattr(cache, "MAX_RESULT_ENTRIES", 3)
+    root = example(tmp_path)
+    files = len(list((root / "catalog").rglob("*.yaml")))
+    assert files > 10
+    expected = lint_json(root, "--no-cache")
+    assert lint_json(root) == expected
+    for n in range(4):  # new results: each edit is another run's answer
+        (root / "catalog/services/search.yaml").write_text(
+            (root / "catalog/services/search.yaml").read_text() + f"# edit {n}\n"
+        )
+        assert lint_json(root) == lint_json(root, "--no-cache")
+    (database,) = cache_home.glob("lint-*.sqlite")
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM files").fetchone()[0] <= 10
+        assert db.execute("SELECT count(*) FROM results").fetchone()[0] <= 3

@@ -59,6 +59,9 @@ def start(idle: float, foreground: bool) -> None:
         click.echo(f"itsm lint server already running (pid {running.get('pid')})")
         return
     if foreground:
+        from itsmcode.lint.cache import keep_connections
+
+        keep_connections()
         os.chdir("/")  # never keeps a repository's folder busy
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         if not serve(where, run_request, _code_now, idle):

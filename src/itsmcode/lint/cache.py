@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import itsmcode
 from itsmcode.diagnostics import Diagnostic, Location, Severity
@@ -89,6 +89,28 @@ class CacheInfo:
     size: int
 
 
+class _Kept:
+    """Connections a long-lived process keeps from one run to the next (the lint server
+    turns this on: ``keep_connections``). Closing a database's last connection
+    checkpoints its write-ahead log, most of what the cache costs a one-file run; a kept
+    connection is used again only while its file is the same file (same inode), so a
+    cleared or replaced cache is opened afresh."""
+
+    enabled: ClassVar[bool] = False
+    connections: ClassVar[dict[str, tuple[int, sqlite3.Connection]]] = {}
+
+
+def keep_connections() -> None:
+    _Kept.enabled = True
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except OSError:
+        return None
+
+
 class LintCache:
     """One open cache database; every failure degrades to a miss."""
 
@@ -96,6 +118,12 @@ class LintCache:
         self.directory = directory or cache_root()
         self.path = self.directory / f"lint-{code_fingerprint()[:16]}.sqlite"
         self._db: sqlite3.Connection | None = None
+        kept = _Kept.connections.pop(str(self.path), None)
+        if kept is not None:
+            if _inode(self.path) == kept[0]:
+                self._db = kept[1]
+                return
+            kept[1].close()
         try:
             self._db = self._open()
         except (OSError, sqlite3.Error):
@@ -149,10 +177,18 @@ class LintCache:
         if self._db is None:
             return None
         try:
-            row = self._db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+            # The checksum first: a large value decoded earlier in this process is not
+            # even read again (``_DECODED``).
+            row = self._db.execute(
+                "SELECT substr(value, 1, 16) FROM results WHERE key = ?", (key,)
+            ).fetchone()
+            if row and isinstance(row[0], bytes) and row[0] in _DECODED:
+                decoded = _DECODED[row[0]]
+            else:
+                row = self._db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+                decoded = _decode(row[0]) if row else _MISS
         except sqlite3.Error:
             return None
-        decoded = _decode(row[0]) if row else _MISS
         if decoded is _MISS:
             return None
         self._touch("results", [key])
@@ -182,11 +218,15 @@ class LintCache:
                     f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)",
                     [(k, v, now) for k, v in rows],
                 )
-                self._db.execute(
-                    f"DELETE FROM {table} WHERE key IN (SELECT key FROM {table} "
-                    f"ORDER BY used DESC LIMIT -1 OFFSET ?)",
-                    (bound,),
-                )
+                # Trimming sorts the whole table: only when it is over the bound
+                # (counting is cheap), not on every write.
+                (count,) = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
+                if count > bound:
+                    self._db.execute(
+                        f"DELETE FROM {table} WHERE key IN (SELECT key FROM {table} "
+                        f"ORDER BY used DESC LIMIT -1 OFFSET ?)",
+                        (bound,),
+                    )
         except sqlite3.Error:
             pass  # another run holds the lock: this run's entries are simply not kept
 
@@ -201,9 +241,14 @@ class LintCache:
             )
 
     def close(self) -> None:
-        if self._db is not None:
+        if self._db is None:
+            return
+        inode = _inode(self.path) if _Kept.enabled else None
+        if inode is not None:
+            _Kept.connections[str(self.path)] = (inode, self._db)
+        else:
             self._db.close()
-            self._db = None
+        self._db = None
 
 
 def info(directory: Path | None = None) -> list[CacheInfo]:
@@ -249,7 +294,8 @@ def _encode(value: Any) -> bytes:
 #: Large values decoded earlier in this process, by checksum: the lint server
 #: (``itsmcode.daemon``) reads the same repository's stats on every run, and decoding
 #: them costs more than the rest of its answer. The checksum is of the bytes, so a
-#: value is only ever reused for the very bytes it came from.
+#: value is only ever reused for the bytes it came from (or for a stored entry whose
+#: body has since been damaged under an intact checksum: the value is the good one).
 _DECODED: dict[bytes, Any] = {}
 _DECODED_MIN_SIZE = 1 << 18
 _DECODED_KEPT = 4

@@ -17,6 +17,7 @@ import errno
 import functools
 import os
 import stat
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,13 +59,75 @@ def discover(root: Path, layout: Layout) -> list[str]:
 
     A *directory* named like a YAML file is listed too, so that ``read`` reports it
     instead of it being skipped without a word; its contents are still scanned.
+
+    The listing is remembered for this process with the stat of every folder it read
+    (``_Listed``): a folder's names change only with its modification time, so while no
+    such folder changed the same listing is returned without walking again (the lint
+    server's runs; a run that lists twice).
     """
+    key = (str(root), tuple(sorted(layout.folders.items())))
+    earlier = _LISTED.get(key)
+    if earlier is not None and earlier.unchanged():
+        return list(earlier.found)
+    started = time.time()
+    read: list[str] = [str(root)]
+    found = _discover(root, layout, read)
+    listed = _Listed.of(read, found, started)
+    if listed is not None:
+        _LISTED.pop(key, None)
+        while len(_LISTED) >= _LISTED_KEPT:
+            del _LISTED[next(iter(_LISTED))]
+        _LISTED[key] = listed
+    return list(found)
+
+
+#: A folder changed this close to a listing may change again within the same clock tick
+#: unseen (git's "racy" entries; FAT keeps times to 2 s): such a listing is not kept.
+_RACY_SECONDS = 3.0
+_LISTED_KEPT = 8
+_FolderStat = tuple[int, int, int, int] | None
+
+
+def _folder_stat(path: str) -> _FolderStat:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return (info.st_mode, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """A listing and the stat of every folder whose entries it depends on."""
+
+    folders: dict[str, _FolderStat]
+    found: list[str]
+
+    @classmethod
+    def of(cls, read: list[str], found: list[str], started: float) -> _Listed | None:
+        horizon = (started - _RACY_SECONDS) * 1e9
+        folders = {path: _folder_stat(path) for path in read}
+        if any(s is not None and (s[2] >= horizon or s[3] >= horizon) for s in folders.values()):
+            return None
+        return cls(folders, found)
+
+    def unchanged(self) -> bool:
+        return all(_folder_stat(path) == known for path, known in self.folders.items())
+
+
+_LISTED: dict[tuple[str, tuple[tuple[str, str], ...]], _Listed] = {}
+
+
+def _discover(root: Path, layout: Layout, read: list[str]) -> list[str]:
+    """``discover``'s walk; ``read`` collects every folder whose entries it looked at."""
     found: set[str] = set()
     places = Places.of([layout])
     if (root / CONFIG_FILE).exists() or (root / CONFIG_FILE).is_symlink():
         found.add(CONFIG_FILE)
     found.update(_aliases(root, [CONFIG_FILE]))
     for folder in layout.folders.values():
+        parts = folder.split("/")
+        read.extend(str(root.joinpath(*parts[:i])) for i in range(1, len(parts)))
         found.update(_aliases(root, [folder]))
         link = _linked_ancestor(root, folder)
         if link is not None:
@@ -75,7 +138,8 @@ def discover(root: Path, layout: Layout) -> list[str]:
             if target.exists() or target.is_symlink():
                 found.add(folder)
             continue
-        found.update(_walk(root, target, places))
+        read.append(str(target))
+        found.update(_walk(root, target, places, read))
     return sorted(found)
 
 
@@ -155,7 +219,9 @@ def yaml_files_under(root: Path, folder: str) -> list[str]:
     return sorted(_walk(root, root / folder))
 
 
-def _walk(root: Path, top: Path, places: Places | None = None) -> Iterator[str]:
+def _walk(
+    root: Path, top: Path, places: Places | None = None, read: list[str] | None = None
+) -> Iterator[str]:
     # os.walk does not follow directory symlinks, so a link cannot lead the scan
     # outside the repository or into a loop; every link is listed for read() to report.
     # Plain strings, not pathlib: a large repository has tens of thousands of names.
@@ -164,6 +230,8 @@ def _walk(root: Path, top: Path, places: Places | None = None) -> Iterator[str]:
     prefix = "" if prefix == "." else prefix
     for dirpath, dirnames, filenames in os.walk(top_text):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if read is not None:
+            read.append(dirpath)
         below = dirpath[len(top_text) :].replace(os.sep, "/").strip("/")
         here = "/".join(p for p in (prefix, below) if p)
         seen: dict[str, str] = {}
