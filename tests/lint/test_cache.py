@@ -219,3 +219,32 @@ def test_the_cache_stays_within_its_bounds(
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT count(*) FROM files").fetchone()[0] <= 10
         assert db.execute("SELECT count(*) FROM results").fetchone()[0] <= 3
+
+
+def test_older_builds_databases_are_pruned(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every build (an upgrade; each edit of an editable install) has its own database:
+    only the newest few stay."""
+    from itsmcode.lint import cache
+
+    root = example(tmp_path)
+    cache_home.mkdir(parents=True)
+    for n in range(5):
+        old = cache_home / f"lint-old{n}.sqlite"
+        old.write_bytes(b"")
+        (cache_home / f"lint-old{n}.sqlite-wal").write_bytes(b"")
+        os.utime(old, (1_000_000 + n, 1_000_000 + n))
+        os.utime(cache_home / f"lint-old{n}.sqlite-wal", (1_000_000 + n, 1_000_000 + n))
+    assert lint_json(root)[0] == 0
+    left = sorted(p.name for p in cache_home.glob("lint-*"))
+    current = f"lint-{cache.code_fingerprint()[:16]}.sqlite"
+    assert current in left
+    assert [p for p in left if "old" in p] == [
+        "lint-old3.sqlite",
+        "lint-old3.sqlite-wal",
+        "lint-old4.sqlite",
+        "lint-old4.sqlite-wal",
+    ]
+    assert lint_json(root)[0] == 0  # this build's own database is never pruned by itself
+    assert current in {p.name for p in cache_home.glob("lint-*")}

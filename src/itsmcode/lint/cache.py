@@ -39,6 +39,8 @@ from itsmcode.diagnostics import Diagnostic, Location, Severity
 #: Bound on the number of file entries kept; the least recently used go first.
 MAX_FILE_ENTRIES = 200_000
 MAX_RESULT_ENTRIES = 256
+#: Databases kept in the cache folder (one per itsmcode build), the newest.
+KEPT_DATABASES = 3
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file marks the itsmcode lint cache (https://bford.info/cachedir/).\n"
@@ -134,6 +136,8 @@ class LintCache:
         tag = self.directory / "CACHEDIR.TAG"
         if not tag.exists():
             tag.write_text(_TAG, encoding="utf-8")
+        if not self.path.exists():
+            _prune(self.directory, keep=KEPT_DATABASES - 1)
         for attempt in range(2):
             try:
                 db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
@@ -268,6 +272,20 @@ def info(directory: Path | None = None) -> list[CacheInfo]:
         size = sum(p.stat().st_size for p in root.glob(path.name + "*") if p.is_file())
         out.append(CacheInfo(path, files, results, size))
     return out
+
+
+def _prune(directory: Path, keep: int) -> None:
+    """Delete all but the ``keep`` most recently written databases: each itsmcode build
+    (an upgrade, or every edit of an editable install) starts its own, and the folder
+    must stay bounded. A run still using a deleted one keeps working on it (POSIX) and
+    its writes are simply not kept."""
+    found = []
+    for path in directory.glob("lint-*.sqlite"):
+        with contextlib.suppress(OSError):
+            found.append((max(p.stat().st_mtime for p in directory.glob(path.name + "*")), path))
+    for _, path in sorted(found, reverse=True)[keep:]:
+        for part in directory.glob(path.name + "*"):
+            part.unlink(missing_ok=True)
 
 
 def clear(directory: Path | None = None) -> int:
