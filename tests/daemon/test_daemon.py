@@ -10,6 +10,7 @@ import shutil
 import socket
 import struct
 import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -240,3 +241,38 @@ def test_stop_status_and_idle_exit(itsm: Itsm) -> None:
         time.sleep(0.2)
     assert itsm("daemon", "status").returncode == 1
     assert list((itsm.runtime / "itsmcode").glob("*.sock")) == []
+
+
+def test_the_server_never_imports_code_from_the_repository(itsm: Itsm, repo: Path) -> None:
+    """``python -m`` imports from the current folder first; the server a hook starts in
+    a repository must not run a module a pull request planted there."""
+    marker = itsm.runtime / "imported"
+    for module in ("yaml.py", "click.py", "pydantic.py", "itsmcode/__init__.py"):
+        planted = repo / module
+        planted.parent.mkdir(exist_ok=True)
+        planted.write_text(f"open({str(marker)!r}, 'a').write({module!r})\n", encoding="utf-8")
+    # The console script, as pre-commit runs it (``python -m`` would import them itself).
+    script = shutil.which("itsm", path=os.path.dirname(sys.executable))
+    assert script is not None
+    first = subprocess.run(
+        [script, "lint", "--daemon", "--now", "2026-11-24", SERVICE],
+        cwd=repo,
+        env=itsm.env,
+        capture_output=True,
+        text=True,
+    )
+    assert first.returncode == 0, first.stderr
+    deadline = time.monotonic() + 30
+    while itsm.served() < 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert itsm.served() == 0
+    served = subprocess.run(
+        [script, "lint", "--daemon", "--now", "2026-11-24", SERVICE],
+        cwd=repo,
+        env=itsm.env,
+        capture_output=True,
+        text=True,
+    )
+    assert (served.returncode, served.stdout) == (first.returncode, first.stdout)
+    assert itsm.served() == 1
+    assert not marker.exists()

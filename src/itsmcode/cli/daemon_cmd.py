@@ -67,9 +67,9 @@ def start(idle: float, foreground: bool) -> None:
         if not serve(where, run_request, _code_now, idle):
             raise ConfigError("another itsm lint server holds this address")
         return
-    pid = start_server(idle)
+    started = start_server(idle)
     deadline = time.monotonic() + 10
-    while pid is not None and time.monotonic() < deadline:
+    while started and time.monotonic() < deadline:
         answer = ask(where, "status")
         if answer is not None:
             click.echo(f"itsm lint server started (pid {answer.get('pid')}): {where.socket}")

@@ -78,15 +78,31 @@ def _isatty(stream: object) -> bool:
         return False
 
 
-def start_server(idle: float | None = None) -> int | None:
-    """Start a server in the background, in a session of its own (it outlives the hook
-    that starts it, and a Ctrl-C at the terminal does not reach it); its process id, or
-    None when it cannot be started."""
+def start_server(idle: float | None = None) -> bool:
+    """Start a server in the background (whether one could be started).
+
+    Detached the classic way (fork, new session, fork again), so that it outlives the
+    hook, a Ctrl-C at the terminal does not reach it, and no zombie is left behind. It
+    starts in ``/``: ``python -m`` puts the current folder first on the import path,
+    and the current folder is a repository, whose files must never be imported as code.
+    """
     command = [sys.executable, "-m", "itsmcode", "daemon", "start", "--foreground"]
     if idle is not None:
         command += ["--idle", str(idle)]
-    quiet = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
     try:
-        return os.posix_spawn(sys.executable, command, os.environ, file_actions=quiet, setsid=True)
+        child = os.fork()
     except OSError:
-        return None
+        return False
+    if child == 0:  # the child: it never returns
+        try:
+            os.setsid()
+            if os.fork() == 0:
+                os.chdir("/")
+                quiet = os.open(os.devnull, os.O_RDWR)
+                for stream in (0, 1, 2):
+                    os.dup2(quiet, stream)
+                os.execv(sys.executable, command)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    return True
