@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -276,3 +277,30 @@ def test_the_server_never_imports_code_from_the_repository(itsm: Itsm, repo: Pat
     assert (served.returncode, served.stdout) == (first.returncode, first.stdout)
     assert itsm.served() == 1
     assert not marker.exists()
+
+
+def test_ctrl_c_while_waiting_is_an_interruption_not_a_traceback(itsm: Itsm, repo: Path) -> None:
+    start(itsm)
+    path = next((itsm.runtime / "itsmcode").glob("*.sock"))
+    assert itsm("daemon", "stop").returncode == 0
+    silent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)  # accepts, never answers
+    silent.bind(str(path))
+    silent.listen(1)
+    try:
+        client = subprocess.Popen(
+            [sys.executable, "-m", "itsmcode", "lint", "--daemon", SERVICE],
+            cwd=repo,
+            env=itsm.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        connection, _ = silent.accept()
+        time.sleep(0.3)
+        client.send_signal(signal.SIGINT)
+        out, err = client.communicate(timeout=30)
+        connection.close()
+    finally:
+        silent.close()
+    assert client.returncode == 130
+    assert err == "itsm: interrupted\n" and out == ""

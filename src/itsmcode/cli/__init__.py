@@ -16,7 +16,11 @@ def main() -> None:
         from itsmcode.daemon.client import forward, wants_server
 
         if wants_server(arguments):
-            status = forward(arguments)
+            try:
+                status = forward(arguments)
+            except KeyboardInterrupt:
+                print("itsm: interrupted", file=sys.stderr)
+                status = 130  # as the command itself reports a Ctrl-C
             if status is not None:
                 sys.exit(status)
     from itsmcode.cli.group import cli

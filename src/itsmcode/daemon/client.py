@@ -39,8 +39,9 @@ def forward(argv: list[str]) -> int | None:
     """Run ``itsm ARGV`` on this user's server and print its output; its exit status,
     or None when no server gave a whole answer."""
     where = address()
-    if where is None or sys.stdout is None or sys.stderr is None:
-        return None
+    streams = (sys.stdout, sys.stderr)
+    if where is None or not all(hasattr(stream, "buffer") for stream in streams):
+        return None  # no private folder, or output that is not a byte stream underneath
     request: dict[str, object] = {
         "argv": argv,
         "cwd": os.getcwd(),
