@@ -31,3 +31,19 @@ def test_parallel_and_serial_lint_are_identical(
     assert serial.exit_code == both.exit_code == 1
     assert serial.stdout == both.stdout
     assert '"rule": "yaml-syntax"' in both.stdout and '"line": 4' in both.stdout
+
+
+def test_a_serial_parse_leaves_the_collector_as_it_found_it() -> None:
+    """A serial run parses inside ``paused_gc``; switching the collector back on there
+    made the rest of the load walk every object built so far, again and again."""
+    import gc
+
+    from itsmcode.load.snapshot import paused_gc
+    from itsmcode.load.yamlio import Limits
+
+    items = [("a.yaml", b"kind: Team\n"), ("b.yaml", b"kind: [\n")]
+    with paused_gc():
+        outcomes = parallel.parse_all(items, Limits(), workers=1)
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    assert [o[0] for o in outcomes] == ["ok", "problem"]

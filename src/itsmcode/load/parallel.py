@@ -46,11 +46,16 @@ def parse_all(
 def _parse_chunk(items: Sequence[tuple[str, bytes]], limits: Limits) -> list[Outcome]:
     import gc
 
-    gc.disable()  # nothing built here is garbage until the chunk is sent (snapshot.paused_gc)
+    # Nothing built here is garbage until the chunk is sent (snapshot.paused_gc). The
+    # collector is left as found: a serial run parses inside the caller's paused_gc, and
+    # switching it back on there made every later allocation walk millions of objects.
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
         return [_parse_one(data, limits) for _, data in items]
     finally:
-        gc.enable()
+        if was_enabled:
+            gc.enable()
 
 
 def _parse_one(data: bytes, limits: Limits) -> Outcome:
