@@ -520,8 +520,13 @@ class _Constructor:
         self.sizes: dict[int, int] = {}
         self.in_progress: set[int] = set()
         self.aliased = False
+        # Without '&', '*', '!' and '?' a text has no anchors, aliases, explicit tags or
+        # '?' keys (each needs its character): the plain walk below needs no bookkeeping.
+        self.plain = not (self.has_properties or self.has_question or "*" in text)
 
     def build(self, root: Node) -> Any:
+        if self.plain:
+            return self.plain_value(root, 1)
         data = self.value(root, 1)
         if self.aliased:
             self.expanded_size(root)
@@ -556,6 +561,38 @@ class _Constructor:
             result = self.mapping(node, depth)
             self.in_progress.discard(ident)
         self.built[ident] = result
+        return result
+
+    def plain_value(self, node: Node, depth: int) -> Any:
+        """``value`` for a plain text (``self.plain``), the hot path of every load:
+        every scalar's tag is _PLAIN or _STR and every collection's its own, no node is
+        reached twice. A mapping with an unusual key (not a plain string, ``<<``, a
+        duplicate) is handed to ``mapping``, which reports it as ever."""
+        kind = node.__class__
+        if kind is ScalarNode:
+            if node.tag != _PLAIN:
+                return node.value
+            text: str = node.value
+            if text and text[0] not in _MAYBE_NOT_STRING:
+                return text
+            return self.scalar(node)  # type: ignore[arg-type]
+        if depth > self.limits.max_depth:
+            raise self._problem(LIMITS, _too_deep(self.limits), node)
+        if kind is SequenceNode:
+            return [self.plain_value(item, depth + 1) for item in node.value]
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not ScalarNode:
+                return self.mapping(node, depth)  # type: ignore[arg-type]
+            key = key_node.value
+            if key_node.tag == _PLAIN and (
+                key == "<<"
+                or ((not key or key[0] in _MAYBE_NOT_STRING) and core_type(key) != "str")
+            ):
+                return self.mapping(node, depth)  # type: ignore[arg-type]
+            if key in result:
+                return self.mapping(node, depth)  # type: ignore[arg-type]
+            result[key] = self.plain_value(value_node, depth + 1)
         return result
 
     def properties(self, node: Node) -> bool:
