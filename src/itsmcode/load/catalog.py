@@ -89,10 +89,14 @@ class Catalog:
         # the same few kinds again and again, over every record of the repository.
         self._valid: dict[type[Entity], list[Record]] = {}
         self._folded: dict[str, list[str]] | None = None
+        # Files that do not name themselves: few, and unloaded() is asked per kind.
+        self._nameless: list[Record] = []
         for record in self.records:
             kind, name = record.kind, record.name
             if kind and name:
                 self._by_kind[kind][name].append(record)
+            else:
+                self._nameless.append(record)
 
     def names(self, kind: str) -> set[str]:
         """Names of every file of a kind, valid or not (references to them resolve)."""
@@ -106,9 +110,7 @@ class Catalog:
         are then explained by that file's own errors rather than called unknown.
         """
         found: dict[str, str] = {}
-        for record in self.records:
-            if record.kind is not None and record.name is not None:
-                continue
+        for record in self._nameless:
             if (record.kind or layout.kind_for_path(record.path)) == kind:
                 found.setdefault(PurePosixPath(record.path).stem, record.path)
         return found
