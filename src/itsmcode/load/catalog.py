@@ -88,6 +88,7 @@ class Catalog:
         # Valid records per model class, in path order, filled on first use: rules walk
         # the same few kinds again and again, over every record of the repository.
         self._valid: dict[type[Entity], list[Record]] = {}
+        self._by_class: dict[type[Entity], list[Record]] | None = None
         self._folded: dict[str, list[str]] | None = None
         # Files that do not name themselves: few, and unloaded() is asked per kind.
         self._nameless: list[Record] = []
@@ -128,10 +129,23 @@ class Catalog:
         """(record, entity) for every valid entity of a kind, in path order."""
         records = self._valid.get(model)
         if records is None:
-            records = [r for r in self.records if isinstance(r.entity, model)]
-            self._valid[model] = records
+            records = self._valid[model] = self._of_class(model)
         for record in records:
             yield record, record.entity  # type: ignore[misc]
+
+    def _of_class(self, model: type[Entity]) -> list[Record]:
+        """The valid records of ``model``, in path order. Every valid record is sorted
+        by its entity's class in one walk, the first time any kind is asked for; a
+        model with subclasses among them (``Entity``) gets a walk of its own."""
+        if self._by_class is None:
+            self._by_class = defaultdict(list)
+            for record in self.records:
+                if record.entity is not None:
+                    self._by_class[type(record.entity)].append(record)
+        matching = [c for c in self._by_class if issubclass(c, model)]
+        if len(matching) > 1:
+            return [r for r in self.records if isinstance(r.entity, model)]
+        return list(self._by_class[matching[0]]) if matching else []
 
     def all(self, model: type[E]) -> list[E]:
         return [entity for _, entity in self.each(model)]
