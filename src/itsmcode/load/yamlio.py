@@ -53,6 +53,10 @@ _INT_HEX = re.compile(r"0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
 _NAN = re.compile(r"\.(nan|NaN|NAN)")
+#: Any number of the core schema: one look rules a scalar out (names, timestamps).
+_NUMBER = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (_INT, _INT_OCT, _INT_HEX, _FLOAT, _INF, _NAN))
+)
 _MAYBE_NOT_STRING = frozenset("0123456789-+.~nNtTfF")
 _ALIAS_NAME = re.compile(r"[^\s,\[\]{}]+")  # anchor names end at space or flow indicators
 # Node properties as YAML 1.2 reads them, to catch where libyaml reads them differently
@@ -283,7 +287,7 @@ def _compose(text: str, limits: Limits) -> Node:
         # libyaml rejects a tab on an otherwise blank line; the file is still just empty.
         raise YamlProblem(SYNTAX, _EMPTY)
     _check_depth(text, limits)
-    if _TIGHT_COMMENT.search(text):
+    if "#" in text and _TIGHT_COMMENT.search(text):  # most files have no comment at all
         _check_comments(text)
     composer = _Composer(_terminated(text))
     try:
@@ -347,6 +351,8 @@ def core_type(text: str) -> str:
         return "null"
     if text in _BOOLS:
         return "bool"
+    if not _NUMBER.fullmatch(text):
+        return "str"
     if _INT.fullmatch(text) or _INT_OCT.fullmatch(text) or _INT_HEX.fullmatch(text):
         return "int"
     if _FLOAT.fullmatch(text) or _INF.fullmatch(text) or _NAN.fullmatch(text):
@@ -356,6 +362,8 @@ def core_type(text: str) -> str:
 
 def _check_depth(text: str, limits: Limits) -> None:
     """Refuse documents nested deeper than the limit before libyaml recurses into them."""
+    if len(text) <= _SAFE_COMPOSE_BOUND:
+        return  # fewer characters than the bound, so fewer nesting characters too
     bound = sum(text.count(ch) for ch in _NESTING_CHARS)
     if bound <= _SAFE_COMPOSE_BOUND:
         return  # the constructor enforces the exact limit on the composed tree
