@@ -545,3 +545,36 @@ def test_seeds_are_valid_entities() -> None:
         record = assert_loaded_safely(seed.encode())
         assert record.problems == [], (seed, record.problems)
         assert record.entity is not None
+
+
+def _built(text: str, *, plain: bool) -> str:
+    """The values (or the problem) of ``text`` as the plain walk or the general one
+    builds them; repr keeps key order, NaN and -0.0 comparable."""
+    from itsmcode.load.yamlio import YamlProblem, _compose, _Constructor
+
+    try:
+        constructor = _Constructor(LIMITS, text)
+        assert constructor.plain or not plain
+        constructor.plain = plain
+        return repr(constructor.build(_compose(text, LIMITS)))
+    except YamlProblem as problem:
+        return repr((problem.rule, problem.message, problem.line, problem.column))
+
+
+@FUZZ
+@given(yamlish())
+@example(b"a: 1\nb: {c: [x, 1e3, .nan, -0.0]}\na: 2\n")
+@example(b"a: {<<: {b: 1}}\n")
+@example(b"[x]: 1\n")
+@example(b"y: {null: 1}\n")
+def test_the_plain_walk_builds_what_the_general_one_does(raw: bytes) -> None:
+    """Texts without anchors, aliases, tags or '?' keys take a walk without bookkeeping
+    (yamlio._Constructor.plain_value); values and problems must be the general walk's."""
+    text = raw.decode("utf-8", errors="replace")
+    for mark in "&*!?":
+        text = text.replace(mark, "")
+    try:
+        slow = _built(text, plain=False)
+    except Exception:  # not a document (empty, several): nothing for the walk to build
+        return
+    assert _built(text, plain=True) == slow

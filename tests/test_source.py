@@ -7,6 +7,7 @@ import os
 import stat
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -155,6 +156,38 @@ def test_read_refuses_a_file_that_grows_past_the_limit(
     monkeypatch.setattr(os, "lstat", stale_lstat)
     assert problem_of(tmp_path, "x.yaml", max_size=1024) == (
         "file grew over the 1.0 KiB limit while being read"
+    )
+
+
+def _stale_size(monkeypatch: pytest.MonkeyPatch, call: str, size: int) -> None:
+    """As if ``os.<call>`` (lstat, fstat) had looked while the file was ``size`` bytes."""
+    real = getattr(os, call)
+
+    def stale(target: Any) -> os.stat_result:
+        fields = list(real(target))
+        fields[stat.ST_SIZE] = size
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, call, stale)
+
+
+def test_read_takes_the_whole_of_a_file_that_grew_after_fstat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = bytes(range(256)) * 5  # 1,280 bytes, read in more than one step
+    (tmp_path / "x.yaml").write_bytes(raw)
+    _stale_size(monkeypatch, "fstat", 10)
+    assert read(tmp_path, "x.yaml", MiB).data == raw
+
+
+def test_read_refuses_a_file_that_grew_past_the_limit_after_fstat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "x.yaml").write_bytes(b"#" * 200_000)
+    _stale_size(monkeypatch, "lstat", 10)
+    _stale_size(monkeypatch, "fstat", 10)
+    assert problem_of(tmp_path, "x.yaml", max_size=100_000) == (
+        "file grew over the 97.7 KiB limit while being read"
     )
 
 

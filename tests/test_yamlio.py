@@ -4,9 +4,12 @@ and the located problems it reports instead of raising anything else."""
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from itsmcode.load.yamlio import (
     DUPLICATE_KEY,
@@ -16,6 +19,7 @@ from itsmcode.load.yamlio import (
     Limits,
     YamlDocument,
     YamlProblem,
+    core_type,
     decode,
     parse,
     show,
@@ -583,3 +587,28 @@ def test_bad_bytes_after_a_bom_are_located_in_text_columns() -> None:
     with pytest.raises(YamlProblem) as nul:
         decode(b"\xef\xbb\xbfab\x00")
     assert (nul.value.line, nul.value.column) == (1, 3)
+
+
+def _core_type_reference(text: str) -> str:
+    """The core schema's resolution, pattern by pattern (yaml.org/spec/1.2.2, 10.3.2)."""
+    patterns = {
+        "null": r"null|Null|NULL|~|",
+        "bool": r"true|True|TRUE|false|False|FALSE",
+        "int": r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+",
+        "float": r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)"
+        r"|\.(nan|NaN|NAN)",
+    }
+    for kind, pattern in patterns.items():
+        if re.fullmatch(pattern, text):
+            return kind
+    return "str"
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="0123456789-+.eExXoOabcdfABCDF_infINFNaNtrueTRUEalsFLS~ :", max_size=10))
+@example("1e3")
+@example("0x1F")
+@example("-.Inf")
+@example("2026-12-01")
+def test_core_type_is_the_core_schema(text: str) -> None:
+    assert core_type(text) == _core_type_reference(text)

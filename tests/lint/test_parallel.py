@@ -31,3 +31,41 @@ def test_parallel_and_serial_lint_are_identical(
     assert serial.exit_code == both.exit_code == 1
     assert serial.stdout == both.stdout
     assert '"rule": "yaml-syntax"' in both.stdout and '"line": 4' in both.stdout
+
+
+def test_a_serial_parse_leaves_the_collector_as_it_found_it() -> None:
+    """A serial run parses inside ``paused_gc``; switching the collector back on there
+    made the rest of the load walk every object built so far, again and again."""
+    import gc
+
+    from itsmcode.load.snapshot import paused_gc
+    from itsmcode.load.yamlio import Limits
+
+    items = [("a.yaml", b"kind: Team\n"), ("b.yaml", b"kind: [\n")]
+    with paused_gc():
+        outcomes = parallel.parse_all(items, Limits(), workers=1)
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    assert [o[0] for o in outcomes] == ["ok", "problem"]
+
+
+def test_outcomes_cross_from_the_workers_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Values cross back packed (marshal) without their text: every value type, key
+    order, a BOM'd text and located problems come out as a serial parse gives them."""
+    from itsmcode.load.yamlio import Limits
+
+    texts = [
+        "b: 1\na: [.nan, -0.0, .inf, 1e3, 0x1F, 123456789012345678901234567890]\n",
+        "\ufeffé: {z: null, y: true, x: 'no', w: ~}\n",
+        "a: &x [1, 2]\nb: *x\n",
+        "a: 1\na: 2\n",
+        "k: [\n",
+        "- top level list\n",
+    ]
+    items = [(f"f{i}.yaml", t.encode()) for i, t in enumerate(texts * 4)]
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1)
+    serial = list(parallel.parse_all(items, Limits(), workers=1))
+    both = list(parallel.parse_all(items, Limits(), workers=2))
+    assert repr(both) == repr(serial)
+    assert [o[0] for o in both[:6]] == ["ok", "ok", "ok", "problem", "problem", "problem"]
+    assert both[1][1] == texts[1].removeprefix("\ufeff")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -198,13 +198,16 @@ def load_records(
         for s in tree.sources
         if s.data is not None and tree.keys[s.path] not in known
     ]
+    fresh: dict[bytes, Any] = {}
     with paused_gc():
-        outcomes = dict(
-            zip([p for p, _ in missing], parse_all(missing, limits, workers), strict=True)
-        )
-        records = [_record(s, tree.keys, known, outcomes, limits) for s in tree.sources]
+        # Outcomes arrive in the order of ``missing`` (the sources' order) as each chunk
+        # is parsed: records are built from one chunk while the workers parse the next.
+        parsed = parse_all(missing, limits, workers)
+        records = [_record(s, tree.keys, known, parsed, fresh, limits) for s in tree.sources]
+        if next(parsed, None) is not None:  # pragma: no cover - one outcome per file
+            raise AssertionError("more parse outcomes than files")
     if cache is not None:
-        cache.put_files({tree.keys[path]: o[2] for path, o in outcomes.items() if o[0] == "ok"})
+        cache.put_files(fresh)
     return records
 
 
@@ -212,9 +215,12 @@ def _record(
     source: SourceFile,
     keys: dict[str, bytes],
     known: dict[bytes, Any],
-    outcomes: dict[str, tuple[Any, ...]],
+    parsed: Iterator[tuple[Any, ...]],
+    fresh: dict[bytes, Any],
     limits: Limits,
 ) -> Record:
+    """``source``'s record: from the cache's values, else from the next outcome of
+    ``parsed`` (whose values are added to ``fresh``, for the cache)."""
     from itsmcode.diagnostics import Diagnostic, Location
     from itsmcode.load.catalog import Record
     from itsmcode.load.snapshot import load_record, record_from_values
@@ -224,8 +230,9 @@ def _record(
     key = keys[source.path]
     if key in known:
         return record_from_values(source.path, decode(source.data), known[key])
-    outcome = outcomes[source.path]
+    outcome = next(parsed)
     if outcome[0] == "ok":
+        fresh[key] = outcome[2]
         return record_from_values(source.path, outcome[1], outcome[2])
     _, rule, message, line, column = outcome
     record = Record(source.path)

@@ -88,11 +88,16 @@ class Catalog:
         # Valid records per model class, in path order, filled on first use: rules walk
         # the same few kinds again and again, over every record of the repository.
         self._valid: dict[type[Entity], list[Record]] = {}
+        self._by_class: dict[type[Entity], list[Record]] | None = None
         self._folded: dict[str, list[str]] | None = None
+        # Files that do not name themselves: few, and unloaded() is asked per kind.
+        self._nameless: list[Record] = []
         for record in self.records:
             kind, name = record.kind, record.name
             if kind and name:
                 self._by_kind[kind][name].append(record)
+            else:
+                self._nameless.append(record)
 
     def names(self, kind: str) -> set[str]:
         """Names of every file of a kind, valid or not (references to them resolve)."""
@@ -106,9 +111,7 @@ class Catalog:
         are then explained by that file's own errors rather than called unknown.
         """
         found: dict[str, str] = {}
-        for record in self.records:
-            if record.kind is not None and record.name is not None:
-                continue
+        for record in self._nameless:
             if (record.kind or layout.kind_for_path(record.path)) == kind:
                 found.setdefault(PurePosixPath(record.path).stem, record.path)
         return found
@@ -126,10 +129,23 @@ class Catalog:
         """(record, entity) for every valid entity of a kind, in path order."""
         records = self._valid.get(model)
         if records is None:
-            records = [r for r in self.records if isinstance(r.entity, model)]
-            self._valid[model] = records
+            records = self._valid[model] = self._of_class(model)
         for record in records:
             yield record, record.entity  # type: ignore[misc]
+
+    def _of_class(self, model: type[Entity]) -> list[Record]:
+        """The valid records of ``model``, in path order. Every valid record is sorted
+        by its entity's class in one walk, the first time any kind is asked for; a
+        model with subclasses among them (``Entity``) gets a walk of its own."""
+        if self._by_class is None:
+            self._by_class = defaultdict(list)
+            for record in self.records:
+                if record.entity is not None:
+                    self._by_class[type(record.entity)].append(record)
+        matching = [c for c in self._by_class if issubclass(c, model)]
+        if len(matching) > 1:
+            return [r for r in self.records if isinstance(r.entity, model)]
+        return list(self._by_class[matching[0]]) if matching else []
 
     def all(self, model: type[E]) -> list[E]:
         return [entity for _, entity in self.each(model)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,15 +66,39 @@ class Layout:
         return kind == "Config" or kind in self.folders
 
     def kind_for_path(self, path: str) -> str | None:
-        """The kind a repository-relative path belongs to by its folder, if any."""
+        """The kind a repository-relative path belongs to by its folder, if any: the
+        longest folder that is the path or holds it (the first kind of equals)."""
         if path == CONFIG_FILE:
             return "Config"
+        exact = self._by_folder.get(path)
+        if exact is not None:
+            return exact  # no folder holding the path is as long as the path itself
+        parent, slash, _ = path.rpartition("/")
+        if not slash:
+            return None
+        # Which folders hold a file depends on its folder alone: asked once per folder
+        # (lint asks for every file of the repository).
+        if parent not in self._held_by:
+            self._held_by[parent] = self._holding(parent + "/")
+        return self._held_by[parent]
+
+    def _holding(self, path: str) -> str | None:
         best: tuple[int, str] | None = None
         for kind, folder in self.folders.items():
-            inside = path == folder or path.startswith(folder + "/")
-            if inside and (best is None or len(folder) > best[0]):
+            if path.startswith(folder + "/") and (best is None or len(folder) > best[0]):
                 best = (len(folder), kind)
         return best[1] if best else None
+
+    @cached_property
+    def _by_folder(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for kind, folder in self.folders.items():
+            found.setdefault(folder, kind)
+        return found
+
+    @cached_property
+    def _held_by(self) -> dict[str, str | None]:
+        return {}
 
 
 def find_root(start: Path) -> Path | None:

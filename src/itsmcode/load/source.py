@@ -250,11 +250,13 @@ def _walk(
 
 def read(root: Path, path: str, max_size: int) -> SourceFile:
     """Read one repository file safely (see the module docstring)."""
-    full = root / path
+    # Plain strings, not pathlib: a cold lint reads every file of the repository.
+    base = str(root)
+    full = os.path.join(base, path)
     try:
         info = os.lstat(full)
         is_link = stat.S_ISLNK(info.st_mode)
-        if is_link or not _dir_direct(str(root), str(full.parent)):
+        if is_link or not _dir_direct(base, os.path.dirname(full)):
             if not _inside(os.path.realpath(full), _realpath(str(root))):
                 where = "" if is_link else " (through a linked folder)"
                 return _problem(
@@ -271,10 +273,10 @@ def read(root: Path, path: str, max_size: int) -> SourceFile:
         # O_NONBLOCK: should the file be swapped for a FIFO after the check, open won't hang.
         fd = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            opened = os.fstat(fd)
+            if not stat.S_ISREG(opened.st_mode):
                 return _problem(path, "not a regular file; not read")
-            with os.fdopen(fd, "rb", closefd=False) as handle:
-                data = handle.read(max_size + 1)
+            data = _read_at_most(fd, max_size + 1, opened.st_size)
         finally:
             os.close(fd)
     except _LinkProblem as exc:
@@ -284,6 +286,23 @@ def read(root: Path, path: str, max_size: int) -> SourceFile:
     if len(data) > max_size:
         return _problem(path, f"file grew over the {_size(max_size)} limit while being read")
     return SourceFile(path, data)
+
+
+def _read_at_most(fd: int, limit: int, size: int) -> bytes:
+    """Up to ``limit`` bytes from ``fd``, until its end. The first read asks for the
+    ``size`` fstat gave plus one byte (a file that grew since shows it), later ones for
+    64 KiB: no read allocates the whole limit for a small file."""
+    parts: list[bytes] = []
+    total = 0
+    want = size + 1
+    while total < limit:
+        part = os.read(fd, min(want, limit - total))
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+        want = 1 << 16
+    return b"".join(parts)
 
 
 _LINKED_FOLDER = (
@@ -296,7 +315,7 @@ class _LinkProblem(Exception):
     """A symbolic link that leads nowhere readable."""
 
 
-def _stat_link(full: Path) -> os.stat_result:
+def _stat_link(full: str) -> os.stat_result:
     try:
         return os.stat(full)
     except FileNotFoundError:

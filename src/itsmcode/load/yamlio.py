@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from sys import intern as _intern
 from typing import Any
 
 import yaml
@@ -53,6 +54,10 @@ _INT_HEX = re.compile(r"0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
 _NAN = re.compile(r"\.(nan|NaN|NAN)")
+#: Any number of the core schema: one look rules a scalar out (names, timestamps).
+_NUMBER = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (_INT, _INT_OCT, _INT_HEX, _FLOAT, _INF, _NAN))
+)
 _MAYBE_NOT_STRING = frozenset("0123456789-+.~nNtTfF")
 _ALIAS_NAME = re.compile(r"[^\s,\[\]{}]+")  # anchor names end at space or flow indicators
 # Node properties as YAML 1.2 reads them, to catch where libyaml reads them differently
@@ -283,7 +288,7 @@ def _compose(text: str, limits: Limits) -> Node:
         # libyaml rejects a tab on an otherwise blank line; the file is still just empty.
         raise YamlProblem(SYNTAX, _EMPTY)
     _check_depth(text, limits)
-    if _TIGHT_COMMENT.search(text):
+    if "#" in text and _TIGHT_COMMENT.search(text):  # most files have no comment at all
         _check_comments(text)
     composer = _Composer(_terminated(text))
     try:
@@ -347,6 +352,8 @@ def core_type(text: str) -> str:
         return "null"
     if text in _BOOLS:
         return "bool"
+    if not _NUMBER.fullmatch(text):
+        return "str"
     if _INT.fullmatch(text) or _INT_OCT.fullmatch(text) or _INT_HEX.fullmatch(text):
         return "int"
     if _FLOAT.fullmatch(text) or _INF.fullmatch(text) or _NAN.fullmatch(text):
@@ -356,6 +363,8 @@ def core_type(text: str) -> str:
 
 def _check_depth(text: str, limits: Limits) -> None:
     """Refuse documents nested deeper than the limit before libyaml recurses into them."""
+    if len(text) <= _SAFE_COMPOSE_BOUND:
+        return  # fewer characters than the bound, so fewer nesting characters too
     bound = sum(text.count(ch) for ch in _NESTING_CHARS)
     if bound <= _SAFE_COMPOSE_BOUND:
         return  # the constructor enforces the exact limit on the composed tree
@@ -520,8 +529,13 @@ class _Constructor:
         self.sizes: dict[int, int] = {}
         self.in_progress: set[int] = set()
         self.aliased = False
+        # Without '&', '*', '!' and '?' a text has no anchors, aliases, explicit tags or
+        # '?' keys (each needs its character): the plain walk below needs no bookkeeping.
+        self.plain = not (self.has_properties or self.has_question or "*" in text)
 
     def build(self, root: Node) -> Any:
+        if self.plain:
+            return self.plain_value(root, 1)
         data = self.value(root, 1)
         if self.aliased:
             self.expanded_size(root)
@@ -556,6 +570,40 @@ class _Constructor:
             result = self.mapping(node, depth)
             self.in_progress.discard(ident)
         self.built[ident] = result
+        return result
+
+    def plain_value(self, node: Node, depth: int) -> Any:
+        """``value`` for a plain text (``self.plain``), the hot path of every load:
+        every scalar's tag is _PLAIN or _STR and every collection's its own, no node is
+        reached twice. A mapping with an unusual key (not a plain string, ``<<``, a
+        duplicate) is handed to ``mapping``, which reports it as ever."""
+        kind = node.__class__
+        if kind is ScalarNode:
+            if node.tag != _PLAIN:
+                return node.value
+            text: str = node.value
+            if text and text[0] not in _MAYBE_NOT_STRING:
+                return text
+            return self.scalar(node)  # type: ignore[arg-type]
+        if depth > self.limits.max_depth:
+            raise self._problem(LIMITS, _too_deep(self.limits), node)
+        if kind is SequenceNode:
+            return [self.plain_value(item, depth + 1) for item in node.value]
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not ScalarNode:
+                return self.mapping(node, depth)  # type: ignore[arg-type]
+            key = key_node.value
+            if key_node.tag == _PLAIN and (
+                key == "<<"
+                or ((not key or key[0] in _MAYBE_NOT_STRING) and core_type(key) != "str")
+            ):
+                return self.mapping(node, depth)  # type: ignore[arg-type]
+            if key in result:
+                return self.mapping(node, depth)  # type: ignore[arg-type]
+            # Field names repeat in every file: one string each (a third less memory for
+            # a large repository's values; marshal keeps them shared across processes).
+            result[_intern(key)] = self.plain_value(value_node, depth + 1)
         return result
 
     def properties(self, node: Node) -> bool:

@@ -35,7 +35,10 @@ def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
         name = record.name
         if name is None or record.kind == "Config":
             continue
-        stem = PurePosixPath(record.path).stem
+        # The stem as PurePosixPath(...).stem gives it, without a path object per file.
+        file = record.path.rpartition("/")[2]
+        dot = file.rfind(".")
+        stem = file[:dot] if 0 < dot < len(file) - 1 else file
         if stem != name:
             yield record.diagnostic(
                 ID,

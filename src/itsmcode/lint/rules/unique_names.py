@@ -27,18 +27,11 @@ READS: dict[str, frozenset[str]] = {}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:
-    seen: dict[tuple[str, str], list[str]] = {}
-    for record in catalog.records:
-        if record.kind and record.name:
-            seen.setdefault((record.kind, record.name), []).append(record.path)
-    for record in catalog.records:
-        if not (record.kind and record.name):
-            continue
-        paths = seen[(record.kind, record.name)]
-        if len(paths) > 1:
+    for kind, name, paths in catalog.duplicates():
+        for record in catalog.records_named(kind, name):
             others = ", ".join(p for p in paths if p != record.path)
             yield record.diagnostic(
                 ID,
                 ("metadata", "name"),
-                f"{record.kind} name '{record.name}' is also used by {others}",
+                f"{kind} name '{name}' is also used by {others}",
             )
