@@ -141,3 +141,60 @@ def test_a_reader_that_reads_everything_sees_the_findings_status(tmp_path: Path)
     assert done.returncode == 1
     assert done.stdout.count(b"[ref-exists]") == 4400
     assert done.stderr == b""
+
+
+def _itsm(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """The installed entry point's code path (``itsmcode.cli.main``), output to pipes."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    return subprocess.run(
+        [sys.executable, "-m", "itsmcode", *args], cwd=cwd, capture_output=True, env=env
+    )
+
+
+def test_lint_ends_without_teardown_yet_its_whole_report_arrives(tmp_path: Path) -> None:
+    """``itsm lint`` leaves with ``os._exit`` once its output is flushed (no freeing of
+    the catalog at exit): a report larger than a pipe holds arrives whole, as JSON that
+    parses, with the findings status, uncached too."""
+    import json
+
+    root = _many_findings(tmp_path)
+    done = _itsm(["lint", "--format", "json", "--no-cache"], root)
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert sum(d["rule"] == "ref-exists" for d in report["diagnostics"]) == 4400
+    assert done.stderr == b""
+
+
+def test_lint_entry_keeps_every_exit_status(tmp_path: Path) -> None:
+    """0 clean, 1 findings, 2 usage and configuration errors (with their one line), as
+    under the interpreter's own exit."""
+    clean = write_repo(tmp_path / "clean", {})
+    ok = _itsm(["lint"], clean)
+    assert (ok.returncode, ok.stderr) == (0, b""), ok.stderr
+    missing = _itsm(["lint", "nowhere.yaml"], clean)
+    assert missing.returncode == 2
+    _assert_one_error_line(missing.stderr.decode(), "no such file or directory: nowhere.yaml")
+    usage = _itsm(["lint", "--jobs", "-1"], clean)
+    assert usage.returncode == 2
+    _assert_one_error_line(usage.stderr.decode(), "invalid value for '--jobs'")
+    broken = write_repo(tmp_path / "broken", {"catalog/services/x.yaml": "kind: [\n"})
+    found = _itsm(["lint", "--quiet"], broken)
+    assert (found.returncode, found.stdout, found.stderr) == (1, b"", b"")
+
+
+def test_exit_now_exits_as_the_interpreter_would(tmp_path: Path) -> None:
+    """``sys.exit`` with nothing, a number or a message; output still buffered is written."""
+    program = (
+        "import sys; from itsmcode.streams import exit_now\n"
+        "def run():\n"
+        "    sys.stdout.write('buffered ' * 20000)\n"
+        "    sys.exit(eval(sys.argv[1]))\n"
+        "exit_now(run)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    for given, status, stderr in [("None", 0, ""), ("4", 4, ""), ("'gone'", 1, "gone\n")]:
+        done = subprocess.run(
+            [sys.executable, "-c", program, given], capture_output=True, env=env, text=True
+        )
+        assert (done.returncode, done.stderr) == (status, stderr)
+        assert done.stdout == "buffered " * 20000

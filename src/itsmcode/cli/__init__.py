@@ -25,4 +25,10 @@ def main() -> None:
                 sys.exit(status)
     from itsmcode.cli.group import cli
 
+    if arguments[:1] == ["lint"]:
+        from itsmcode.streams import exit_now
+
+        # A cold lint of a large repository leaves a catalog of millions of objects:
+        # freeing them one by one at exit costs a tenth of a second, for nothing.
+        exit_now(lambda: cli(prog_name="itsm"))
     cli(prog_name="itsm")
