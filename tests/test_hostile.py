@@ -100,8 +100,12 @@ def repo_with(tmp_path: Path, *names: str) -> Path:
 
 
 def lint_json(root: Path) -> tuple[int, dict[str, object], list[tuple[str, int, int, str]]]:
-    """Run ``itsm lint --format json`` in ``root``; never a traceback, always JSON."""
+    """Run ``itsm lint --format json`` in ``root``; never a traceback, always JSON. Run
+    without the cache too, where the files are read where they are parsed (not ahead,
+    for their cache keys): the same report, every hostile file included."""
     result = run_cli(["lint", "--format", "json"], cwd=root)
+    uncached = run_cli(["lint", "--format", "json", "--no-cache"], cwd=root)
+    assert (uncached.exit_code, uncached.stdout) == (result.exit_code, result.stdout)
     assert "Traceback" not in result.output
     assert "Traceback" not in result.stderr
     assert "internal error" not in result.stderr, result.stderr

@@ -69,3 +69,46 @@ def test_outcomes_cross_from_the_workers_unchanged(monkeypatch: pytest.MonkeyPat
     assert repr(both) == repr(serial)
     assert [o[0] for o in both[:6]] == ["ok", "ok", "ok", "problem", "problem", "problem"]
     assert both[1][1] == texts[1].removeprefix("\ufeff")
+
+
+def test_files_read_in_the_workers_give_what_reading_ahead_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--no-cache`` has the workers read the files they parse: every outcome, files
+    that cannot be read included, is the one the cached path's reading ahead gives."""
+    from itsmcode.load.source import read
+    from itsmcode.load.yamlio import Limits
+
+    files = {
+        "ok.yaml": "\ufeffkind: Team\nname: é\n",
+        "broken.yaml": "kind: [\n",
+        "utf16.yaml": "kind: Team\n".encode("utf-16"),
+        "large.yaml": "a: " + "x" * 300 + "\n",
+        "gone.yaml": None,  # listed, yet gone by the time it is read
+    }
+    for name, content in files.items():
+        if isinstance(content, str):
+            (tmp_path / name).write_text(content, encoding="utf-8")
+        elif content is not None:
+            (tmp_path / name).write_bytes(content)
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "ok.yaml")
+    (tmp_path / "dir.yaml").mkdir()
+    paths = sorted([*files, "link.yaml", "dir.yaml"]) * 3
+    limits = Limits(max_file_size=200)
+
+    def read_ahead(path: str) -> tuple[object, ...]:
+        source = read(tmp_path, path, limits.max_file_size)
+        if source.data is not None:
+            return next(iter(parallel.parse_all([(path, source.data)], limits, workers=1)))
+        assert source.problem is not None
+        problem = source.problem
+        return ("problem", problem.rule, problem.message, problem.line, problem.column)
+
+    ahead = [read_ahead(path) for path in paths]
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1)
+    for workers in (1, 2):
+        assert list(parallel.read_and_parse_all(str(tmp_path), paths, limits, workers)) == ahead
+    rules = {outcome[1] for outcome in ahead if outcome[0] == "problem"}
+    assert rules == {"yaml-syntax", "file-unreadable"}
+    ok = ahead[paths.index("ok.yaml")]
+    assert ok[1:] == ("kind: Team\nname: é\n", {"kind": "Team", "name": "é"})

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from itsmcode.lint.cache import LintCache, file_key
 from itsmcode.load.layout import Layout
 from itsmcode.load.pathsafety import UNSAFE_PATH, Places, path_problems
-from itsmcode.load.source import SourceFile, discover, outside_files, read_files
+from itsmcode.load.source import SourceFile, discover, listed_files, outside_files, read_files
 from itsmcode.load.yamlio import Limits, decode
 
 if TYPE_CHECKING:  # imported where used: reading and hashing must stay light (lint.run)
@@ -221,8 +221,6 @@ def _record(
 ) -> Record:
     """``source``'s record: from the cache's values, else from the next outcome of
     ``parsed`` (whose values are added to ``fresh``, for the cache)."""
-    from itsmcode.diagnostics import Diagnostic, Location
-    from itsmcode.load.catalog import Record
     from itsmcode.load.snapshot import load_record, record_from_values
 
     if source.data is None:
@@ -233,8 +231,49 @@ def _record(
     outcome = next(parsed)
     if outcome[0] == "ok":
         fresh[key] = outcome[2]
-        return record_from_values(source.path, outcome[1], outcome[2])
+    return _outcome_record(source.path, outcome)
+
+
+def build_catalog_unread(
+    root: Path,
+    layout: Layout,
+    extra_paths: Iterable[str],
+    config: Config,
+    limits: Limits,
+    workers: int,
+) -> Catalog:
+    """``build_catalog`` for a run without the cache (``--no-cache``): nothing in this
+    process needs a file's bytes (no cache key is taken), so the parse workers read the
+    files they parse, and this process only lists them and builds the records."""
+    from itsmcode.load.catalog import Catalog
+    from itsmcode.load.parallel import read_and_parse_all
+    from itsmcode.load.snapshot import load_record, paused_gc
+
+    listed = listed_files(root, layout, extra_paths)
+    readable = [path for path, problem in listed if problem is None]
+    with paused_gc():
+        parsed = read_and_parse_all(str(root), readable, limits, workers)
+        records = [
+            _outcome_record(path, next(parsed))
+            if problem is None
+            else load_record(path, None, problem, limits)
+            for path, problem in listed
+        ]
+        if next(parsed, None) is not None:  # pragma: no cover - one outcome per file
+            raise AssertionError("more parse outcomes than files")
+    return Catalog(records, config)
+
+
+def _outcome_record(path: str, outcome: tuple[Any, ...]) -> Record:
+    """A parse outcome (``load.parallel``) as a record: validated values, or the
+    located problem that kept the file from being read or parsed."""
+    from itsmcode.diagnostics import Diagnostic, Location
+    from itsmcode.load.catalog import Record
+    from itsmcode.load.snapshot import record_from_values
+
+    if outcome[0] == "ok":
+        return record_from_values(path, outcome[1], outcome[2])
     _, rule, message, line, column = outcome
-    record = Record(source.path)
-    record.problems.append(Diagnostic(Location(source.path, line, column), rule, message))
+    record = Record(path)
+    record.problems.append(Diagnostic(Location(path, line, column), rule, message))
     return record

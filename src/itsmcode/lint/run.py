@@ -155,11 +155,18 @@ def _lint(root: Path, options: LintOptions, cache: LintCache | None) -> LintResu
     layout = Layout.from_config(config)
     limits = Limits(max_file_size=config.spec.lint.max_file_size)
     facts = _ConfigFacts(layout.folders, limits, config.spec.timezone)
+    if cache is None:  # no cache key to take: the parse workers read the files
+        from itsmcode.lint.loading import build_catalog_unread
+        from itsmcode.load.source import outside_files
+
+        catalog = build_catalog_unread(root, layout, named, config, limits, options.workers)
+        outside = outside_files(root, layout, limits.max_file_size) if not options.paths else []
+        return lint_catalog(catalog, named, options, outside_records(config, outside))
     if tree is None:
         tree = read_tree(root, layout, named, limits, full=not options.paths)
     catalog = build_catalog(tree, config, limits, cache, options.workers)
     result = lint_catalog(catalog, named, options, outside_records(config, tree.outside))
-    if cache is not None and config_bytes is not None:
+    if config_bytes is not None:
         cache.put_value(facts_key, facts.to_json())
         fingerprint = tree_fingerprint(tree)
         run = run or _run_key(config_bytes, fingerprint, named, options, facts.timezone)

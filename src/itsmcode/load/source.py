@@ -38,6 +38,7 @@ __all__ = [
     "YAML_SUFFIXES",
     "SourceFile",
     "discover",
+    "listed_files",
     "outside_files",
     "read",
     "read_files",
@@ -204,13 +205,21 @@ def read_files(
     """The bytes (or the reading problem) of every file of the kinds' folders and of
     ``extra_paths``, in path order. A path readers disagree about (pathsafety.py) is
     reported, not read."""
+    return [
+        read(root, path, max_file_size) if problem is None else SourceFile(path, None, problem)
+        for path, problem in listed_files(root, layout, extra_paths)
+    ]
+
+
+def listed_files(
+    root: Path, layout: Layout, extra_paths: Iterable[str]
+) -> list[tuple[str, YamlProblem | None]]:
+    """``read_files``'s paths, in order, each with the problem that keeps it from being
+    read (an unsafe path, pathsafety.py) or None: for a caller that reads elsewhere."""
     paths = sorted(set(discover(root, layout)) | set(extra_paths))
     unsafe = path_problems(paths, Places.of([layout]))
     return [
-        SourceFile(path, None, YamlProblem(UNSAFE_PATH, unsafe[path]))
-        if path in unsafe
-        else read(root, path, max_file_size)
-        for path in paths
+        (path, YamlProblem(UNSAFE_PATH, unsafe[path]) if path in unsafe else None) for path in paths
     ]
 
 
@@ -248,7 +257,7 @@ def _walk(
                 yield path
 
 
-def read(root: Path, path: str, max_size: int) -> SourceFile:
+def read(root: Path | str, path: str, max_size: int) -> SourceFile:
     """Read one repository file safely (see the module docstring)."""
     # Plain strings, not pathlib: a cold lint reads every file of the repository.
     base = str(root)
