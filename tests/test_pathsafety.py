@@ -85,3 +85,22 @@ def test_a_control_character_in_a_kind_folder_is_refused(
 ) -> None:
     why = path_problem(f"{folder}/{name}{control}x.yaml", PLACES)
     assert why is not None and why.startswith("control character in the path")
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.from_regex(r"[a-z0-9. _-]{0,8}", fullmatch=True),
+            st.text(st.sampled_from("aZé.ß K\u0130\u212a-"), max_size=6),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_folding_a_path_takes_no_shortcut_that_changes_it(parts: list[str]) -> None:
+    """``fold_path`` returns a lower-case ASCII path as it is (most paths): the same as
+    folding each component, trailing dots and spaces, Unicode and ``..`` included."""
+    from itsmcode.load.pathsafety import fold, fold_path
+
+    path = "/".join(parts)
+    assert fold_path(path) == "/".join(fold(part) for part in path.split("/"))

@@ -51,6 +51,11 @@ def fold(component: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def fold_path(path: str) -> str:
+    # Nearly every path: NFC and casefold leave lower-case ASCII as it is, so only a
+    # component's trailing dots and spaces could change it.
+    ascii_lower = path.isascii() and path == path.lower()
+    if ascii_lower and not path.endswith((".", " ")) and "./" not in path and " /" not in path:
+        return path
     return "/".join(fold(part) for part in path.split("/"))
 
 
@@ -98,7 +103,11 @@ def path_problem(path: str, places: Places) -> str | None:
     Only paths in a kind's folder (compared folded) are judged: elsewhere a file is
     no entity for any reader.
     """
-    folder = places.folder_of(path)
+    return _problem_in(path, places.folder_of(path), places)
+
+
+def _problem_in(path: str, folder: str | None, places: Places) -> str | None:
+    """``path_problem`` with ``places.folder_of(path)`` known."""
     if folder is None:
         return _ancestor_alias(path, places)
     if _CONTROL.search(path):
@@ -158,11 +167,12 @@ def path_problems(paths: Iterable[str], places: Places) -> dict[str, str]:
     found: dict[str, str] = {}
     first: dict[str, str] = {}
     for path in sorted(paths):
-        why = path_problem(path, places)
+        folder = places.folder_of(path)
+        why = _problem_in(path, folder, places)
         if why is not None:
             found[path] = why
             continue
-        if places.folder_of(path) is None:
+        if folder is None:
             continue
         other = first.setdefault(fold_path(path), path)
         if other != path:
