@@ -28,7 +28,7 @@ from itsmcode.models import ChangeRequest, Incident
 from itsmcode.models.change import RISK_ORDER
 from itsmcode.reports import changes
 from itsmcode.reports.common import Period, human
-from itsmcode.reports.graph import EdgeMap, ServiceMap, reverse_edges
+from itsmcode.reports.graph import EdgeMap
 
 #: Points of the most critical affected service, by tier.
 TIER_POINTS = {1: 30, 2: 20, 3: 10, 4: 0}
@@ -204,7 +204,9 @@ def _evidence(catalog: Catalog) -> _Evidence:
                 (incident.spec.opened_at.timestamp(), incident.name)
             )
     return _Evidence(
-        EdgeMap(reverse_edges(ServiceMap.from_catalog(catalog))),
+        # The catalog's own reverse edges: a ServiceMap would also index every tier and
+        # owner, which scoring reads through the catalog.
+        EdgeMap(catalog.dependents),
         {n: _Times(d) for n, d in services.items()},
         {n: _Times(d) for n, d in teams.items()},
         {n: sorted(times) for n, times in incidents.items()},
