@@ -44,12 +44,13 @@ def exit_now(run: Callable[[], object]) -> NoReturn:
         print(code, file=sys.stderr)
         status = 1
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None when started with stdout closed (>&-)
+            sys.stdout.flush()
     except BrokenPipeError:
         quiet_stdout()
         status = EXIT_BROKEN_PIPE
     except (OSError, ValueError):
         pass
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, AttributeError):
         sys.stderr.flush()
     os._exit(status)
