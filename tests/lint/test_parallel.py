@@ -112,3 +112,27 @@ def test_files_read_in_the_workers_give_what_reading_ahead_gives(
     assert rules == {"yaml-syntax", "file-unreadable"}
     ok = ahead[paths.index("ok.yaml")]
     assert ok[1:] == ("kind: Team\nname: é\n", {"kind": "Team", "name": "é"})
+
+
+def test_named_files_without_the_cache_as_with_it(tmp_path: Path) -> None:
+    """The pre-commit hook's form (``itsm lint FILE...``) with ``--no-cache``: the
+    files, a broken one and an entity outside the kinds' folders among them, are read
+    where they are parsed, and judged as the cached run judges them."""
+    from tests.helpers import service, write_repo
+
+    root = write_repo(
+        tmp_path,
+        {
+            "catalog/services/good.yaml": service("good"),
+            "catalog/services/bad.yaml": "apiVersion: itsmcode/v1\nkind: Service\nspec: [\n",
+            "deploy/stray.yaml": service("stray"),
+        },
+    )
+    named = ["catalog/services/good.yaml", "catalog/services/bad.yaml", "deploy/stray.yaml"]
+    args = ["lint", "--format", "json", *named]
+    cached = run_cli(args, cwd=root)
+    uncached = run_cli([*args, "--no-cache"], cwd=root)
+    assert (uncached.exit_code, uncached.stdout) == (cached.exit_code, cached.stdout)
+    assert cached.exit_code == 1
+    assert '"rule": "yaml-syntax"' in cached.stdout
+    assert '"rule": "unknown-location"' in cached.stdout
