@@ -106,7 +106,8 @@ def test_changed_references_load_everything(tmp_path: Path, patched: list[str]) 
     assert patched[-1] == "patched"
     text = service.read_text()
     assert "dependsOn:\n" in text
-    service.write_text(text.replace("dependsOn:\n", "dependsOn:\n    - service: storefront-web\n", 1))
+    added = "dependsOn:\n    - service: storefront-web\n"
+    service.write_text(text.replace("dependsOn:\n", added, 1))
     same_as_uncached(root)
     assert patched[-1] == "loaded"
     service.write_text(service.read_text() + "# and now only a comment\n")
