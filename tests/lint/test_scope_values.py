@@ -323,3 +323,32 @@ def test_the_dependents_walk_finds_as_many_as_the_score_counts() -> None:
     from itsmcode.reports.risk import DEPENDENT_CAP, DEPENDENT_POINTS
 
     assert -(-DEPENDENT_CAP // DEPENDENT_POINTS) <= DEPENDENTS_ENOUGH
+
+
+def test_a_knot_of_cycles_is_judged_alone_as_in_full(
+    tmp_path: Path,
+    scoped: list[str],  # noqa: F811
+) -> None:
+    """knot-a -> knot-b -> knot-a and knot-b -> knot-c -> knot-d -> knot-b, with knot-e
+    hanging off the knot (depended on, not depending back): each member's message names
+    the others of the knot (CYCLES: the strongly connected component, nothing more)."""
+    root = example(tmp_path)
+    edges = {
+        "knot-a": ["knot-b", "storefront-web"],
+        "knot-b": ["knot-a", "knot-c"],
+        "knot-c": ["knot-d"],
+        "knot-d": ["knot-b", "knot-e"],
+        "knot-e": ["message-bus"],
+    }
+    for name, deps in edges.items():
+        text = SERVICE.format(name=name, dep=deps[0])
+        extra = "".join(f"    - {{service: {d}, type: soft}}\n" for d in deps[1:])
+        (root / f"catalog/services/{name}.yaml").write_text(text + extra)
+    full = json.loads(lint_json(root)[1])["diagnostics"]
+    cycle = [d for d in full if d["rule"] == "dependency-cycle"]
+    assert len(cycle) == 2 and all("knot-c" in d["message"] for d in cycle), cycle
+    for name in edges:
+        path = f"catalog/services/{name}.yaml"
+        alone = json.loads(same_as_uncached(root, path))["diagnostics"]
+        assert alone == [d for d in full if d["path"] == path], path
+    assert scoped == ["scope"] * len(edges)

@@ -16,6 +16,9 @@ REFERENCES = "references"
 #: Files defining the entities the file references, not onwards (REFERENCES without
 #: what those reference in turn).
 DIRECT = "direct"
+#: Files on a cycle of references through the file (each reached from it, onwards, and
+#: reaching it back): its strongly connected component, usually none.
+CYCLES = "cycles"
 #: Files whose references name the file's entity (the other side of a link).
 LINKS = "links"
 #: Services that depend on a service the file references, directly or through others

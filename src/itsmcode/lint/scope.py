@@ -28,6 +28,7 @@ from itsmcode.diagnostics import LintResult
 from itsmcode.lint.cache import LintCache, file_key
 from itsmcode.lint.loading import Listing, ReadTree, bounds, load_records
 from itsmcode.lint.needs import (
+    CYCLES,
     DEPENDENTS,
     DEPENDENTS_ENOUGH,
     DIRECT,
@@ -152,6 +153,8 @@ class FactIndex:
             found.update(self._referenced(refs))
         if DIRECT in parts:
             found.update(self._files(refs))
+        if CYCLES in parts and kind and name:
+            found.update(self._files(self._cycle((kind, name))))
         if LINKS in parts and kind and name:
             found.update(self.referrers.get((kind, name), ()))
         if SMALL_KINDS in parts:
@@ -260,6 +263,8 @@ class FactIndex:
             return self._referring_onwards(key)
         if part == LINKS:
             return self._files(refs)
+        if part == CYCLES:
+            return self._files(self._cycle(key))
         if part == SMALL_KINDS:
             return None if kind not in LARGE_KINDS else set()
         if part == DEPENDENTS:
@@ -285,6 +290,25 @@ class FactIndex:
         if part == OWNED:
             return None if kind in ("Service", "ChangeRequest", "Incident") else set()
         return None  # a part this version does not know
+
+    def _cycle(self, key: tuple[str, str]) -> set[tuple[str, str]]:
+        """The entities on a cycle of references through ``key`` (besides it): those
+        referencing it, onwards, that it reaches; a path from ``key`` to one of them
+        runs through such entities only, so the forward walk stays among them."""
+        back = {
+            (str(self.facts[p][0]), str(self.facts[p][1]))
+            for p in self._referring_onwards(key)
+            if self.facts[p][0] and self.facts[p][1]
+        }
+        found: set[tuple[str, str]] = set()
+        stack = [key]
+        while stack:
+            for path in self.by_name.get(stack.pop(), ()):
+                for ref in self.facts[path][2]:
+                    if ref in back and ref not in found:
+                        found.add(ref)
+                        stack.append(ref)
+        return found - {key}
 
     def _referring_onwards(self, key: tuple[str, str]) -> set[str]:
         """Every file from which ``key`` is reached through references (REFERENCES)."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 from itsmcode.diagnostics import Diagnostic, Severity
 from itsmcode.lint.needs import (
     ALL,
+    CYCLES,
     DEPENDENTS,
     DIRECT,
     EVERYTHING,
@@ -61,6 +62,7 @@ class RuleModule(Protocol):
 
 __all__ = [
     "ALL",
+    "CYCLES",
     "DEPENDENTS",
     "DIRECT",
     "EVERYTHING",
