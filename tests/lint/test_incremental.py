@@ -144,14 +144,15 @@ def test_a_value_no_rule_reads_of_other_files_is_patched(
     assert "depends-on-retired" in out
 
 
-def test_a_change_requests_title_loads_everything(tmp_path: Path, patched: list[str]) -> None:
-    """Risk scoring reads every field of every change (READS: ALL)."""
+def test_a_change_requests_title_is_patched(tmp_path: Path, patched: list[str]) -> None:
+    """Risk scoring reads every field of the changes on the same services and in the
+    requester's teams' history (READS: ALL): those are judged again, nothing more."""
     root = example(tmp_path)
     same_as_uncached(root)
     change = root / "changes/2026/chg-2026-0039.yaml"
     change.write_text(change.read_text().replace("\n  title: ", "\n  title: Now ", 1))
     same_as_uncached(root)
-    assert patched[-1] == "loaded"
+    assert patched[-1] == "patched"
 
 
 def test_a_rule_that_does_not_say_what_it_reads_reads_everything(

@@ -27,7 +27,7 @@ INCIDENT = (
     '  openedAt: "{day}T09:00:00+01:00"\n'
     '  respondedAt: "{day}T09:10:00+01:00"\n'
     '  resolvedAt: "{day}T10:00:00+01:00"\n'
-    "  summary: It was down.\n  cause: {{category: software}}\n"
+    "  summary: It was down.\n  cause: {{category: {cause}}}\n"
 )
 
 
@@ -69,7 +69,9 @@ def test_a_tier_edit_flips_another_files_warning_without_a_full_load(
     root = example(tmp_path)
     # One more incident on storefront-web: chg-2026-0039 now scores 60 (high), declared low.
     (root / "incidents/2026/inc-2026-0900.yaml").write_text(
-        INCIDENT.format(name="inc-2026-0900", service="storefront-web", day="2026-12-01")
+        INCIDENT.format(
+            name="inc-2026-0900", service="storefront-web", day="2026-12-01", cause="software"
+        )
     )
     assert (CHANGE, "risk-understated") in found(same_as_uncached(root))
     service = root / "catalog/services/storefront-web.yaml"
@@ -102,20 +104,6 @@ def test_a_window_moved_onto_a_neighbours_change_reports_both(
     path.write_text(path.read_text().replace(window, FREE))
     assert (first, "change-overlap") not in found(same_as_uncached(root))
     assert patched[-1] == "patched"
-
-
-def test_with_risk_scoring_on_a_changes_window_edit_loads_everything(
-    tmp_path: Path,
-    patched: list[str],  # noqa: F811
-) -> None:
-    """The requester's team history (OWNED) is not in the facts: a changed value of a
-    change could reach any change whose requester shares a team, so a full load."""
-    root = example(tmp_path)
-    same_as_uncached(root)
-    path = root / CHANGE
-    path.write_text(path.read_text().replace("T10:00:00+01:00", "T10:30:00+01:00", 1))
-    same_as_uncached(root)
-    assert patched[-1] == "loaded"
 
 
 #: A window on a day no other change of the example uses.
@@ -203,7 +191,9 @@ def _incidents_before(
         for n in range(4):
             name = f"inc-2026-{900 + 4 * i + n:04d}"
             (root / f"incidents/2026/{name}.yaml").write_text(
-                INCIDENT.format(name=name, service=named.group(1), day=day.isoformat())
+                INCIDENT.format(
+                    name=name, service=named.group(1), day=day.isoformat(), cause="software"
+                )
             )
         text = re.sub(r"requester: \S+", rng.choice(requesters), text, count=1)
         text = re.sub(r"\n  type: standard\n  template: \S+", "\n  type: normal", text, count=1)
@@ -232,17 +222,23 @@ STATUSES = ("planned", "in-progress", "completed", "failed", "rolled-back", "can
 
 
 def _add_incidents(root: Path, services: list[Path], rng: random.Random) -> None:
+    """25 incidents on random services, every third caused by a random change."""
     config = root / "itsm.yaml"
     practices = "practices: [catalog, sla, change]"
     assert practices in config.read_text()
     config.write_text(config.read_text().replace(practices, practices[:-1] + ", incident]"))
     folder = root / "incidents/2026"
     folder.mkdir(parents=True, exist_ok=True)
+    changes = sorted((root / "changes").rglob("*.yaml"))
     for i in range(25):
         name = f"inc-2026-{i + 1:04d}"
         service = rng.choice(services).stem
         day = f"2026-{rng.randint(9, 12):02d}-{rng.randint(1, 28):02d}"
-        (folder / f"{name}.yaml").write_text(INCIDENT.format(name=name, service=service, day=day))
+        cause = "software"
+        if i % 3 == 0:
+            cause = f"change, change: {rng.choice(changes).stem}"
+        text = INCIDENT.format(name=name, service=service, day=day, cause=cause)
+        (folder / f"{name}.yaml").write_text(text)
 
 
 @pytest.mark.parametrize("off", [None, "change-overlap"])
@@ -352,3 +348,52 @@ def test_a_knot_of_cycles_is_judged_alone_as_in_full(
         alone = json.loads(same_as_uncached(root, path))["diagnostics"]
         assert alone == [d for d in full if d["path"] == path], path
     assert scoped == ["scope"] * len(edges)
+
+
+@pytest.mark.parametrize("corpus", ["example", "generated"])
+def test_each_parts_inverse_holds_every_file_whose_neighbourhood_holds_it(
+    tmp_path: Path, corpus: str
+) -> None:
+    """What a cached run judges again after an edit of E is every file X with E in X's
+    neighbourhood (FactIndex.seen_by, the inverse of each part): checked for every file
+    X, every part and every E of X's neighbourhood, over the whole repository."""
+    from itsmcode.lint import needs
+    from itsmcode.lint.cache import LintCache
+    from itsmcode.lint.scope import FactIndex, Needs, facts_of, team_logins
+    from itsmcode.load.config import load_config
+    from itsmcode.load.snapshot import load_worktree
+    from itsmcode.load.yamlio import Limits
+    from itsmcode.models import ChangeRequest
+
+    if corpus == "example":
+        root = example(tmp_path)
+    else:
+        root = tmp_path / "corpus"
+        generate(root, services=80, changes=50, seed=4, teams=10)
+        _add_incidents(root, sorted((root / "catalog/services").glob("*.yaml")), random.Random(2))
+    catalog = load_worktree(root, load_config(root))
+    index = FactIndex({r.path: facts_of(r) for r in catalog.records})
+    logins = team_logins(root, index, Limits(), LintCache(tmp_path / "cache"))
+    parts = [
+        needs.SAME_NAME,
+        needs.DIRECT,
+        needs.REFERENCES,
+        needs.CYCLES,
+        needs.LINKS,
+        needs.DEPENDENTS,
+        needs.SIBLINGS,
+        needs.NEIGHBOURS,
+        needs.OWNED,
+    ]
+    checked = 0
+    for record in catalog.records:
+        change = record.entity if isinstance(record.entity, ChangeRequest) else None
+        teams = catalog.member_logins.get(change.spec.requester.lower(), []) if change else []
+        for part in parts:
+            hood = index.neighbourhood(record.path, Needs(frozenset({part})), teams)
+            assert hood is not None
+            for other in hood - {record.path}:
+                seen = index.seen_by(part, other, logins)
+                assert seen is None or record.path in seen, (part, record.path, other)
+                checked += 1
+    assert checked > 1000

@@ -102,7 +102,7 @@ def relint_edited(
     if values is None:
         return None
     differing = {p: pair for p, pair in values.items() if not _identical(*pair)}
-    affected = _seen_by(root, differing, facts) if differing else set()
+    affected = _seen_by(root, differing, facts, limits, cache) if differing else set()
     if affected is None:
         return None
     named = sorted(set(edited) | affected)
@@ -141,7 +141,11 @@ def _values(
 
 
 def _seen_by(
-    root: Path, differing: dict[str, tuple[Any, Any]], facts: dict[str, Facts]
+    root: Path,
+    differing: dict[str, tuple[Any, Any]],
+    facts: dict[str, Facts],
+    limits: Limits,
+    cache: LintCache,
 ) -> set[str] | None:
     """The files whose diagnostics can see the changed values (besides the edited files
     themselves), or None when that is not known: a version does not validate, the kind,
@@ -149,12 +153,13 @@ def _seen_by(
     through which a rule reads a changed field has no inverse (``FactIndex.seen_by``)."""
     from itsmcode.lint.engine import configured_severities
     from itsmcode.lint.rules import RULES
-    from itsmcode.lint.scope import FactIndex
+    from itsmcode.lint.scope import FactIndex, team_logins
     from itsmcode.load.config import load_config
 
     severities = configured_severities(load_config(root))
     rules = [rule for rule in RULES.values() if severities.get(rule.ID) is not None]
     index = FactIndex(facts)
+    logins = team_logins(root, index, limits, cache)
     found: set[str] = set()
     for path, (old, new) in differing.items():
         kind = _same_facts(path, old, new)
@@ -172,7 +177,7 @@ def _seen_by(
                 fields = via[part].get(kind, frozenset()) if part in via else reads.get(kind)
                 if not fields or not _changed(old, new, fields):
                     continue
-                seen = index.seen_by(part, path)
+                seen = index.seen_by(part, path, logins)
                 if seen is None:
                     return None
                 found.update(p for p in seen if kinds is None or facts[p][0] in kinds)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -60,14 +60,22 @@ LARGE_KINDS = frozenset({"Service", "ChangeRequest", "Incident", "Problem"})
 _ANY: tuple[str, ...] = ()  # FactIndex._referring: files of any kind
 
 #: One file's facts: kind, name (each only if valid, as ``Record.kind``/``name``) and
-#: the (kind, name) pairs its valid entity references.
+#: the (kind, name) pairs its valid entity references; a change's requester among them as
+#: (LOGIN, lower-cased login), which no file defines (OWNED's inverse looks changes up
+#: by it).
 Facts = tuple[str | None, str | None, tuple[tuple[str, str], ...]]
+LOGIN = "login"
 
 
 def facts_of(record: Record) -> Facts:
     refs: tuple[tuple[str, str], ...] = ()
-    if record.entity is not None:
-        refs = tuple(dict.fromkeys((kind, name) for _, kind, name in record.entity.references()))
+    entity = record.entity
+    if entity is not None:
+        found = [(kind, name) for _, kind, name in entity.references()]
+        requester = getattr(getattr(entity, "spec", None), "requester", None)
+        if record.kind == "ChangeRequest" and isinstance(requester, str):
+            found.append((LOGIN, requester.lower()))
+        refs = tuple(dict.fromkeys(found))
     return (record.kind, record.name, refs)
 
 
@@ -247,10 +255,16 @@ class FactIndex:
                 related.update(n for k, n in self.facts[path][2] if k == "Service")
         return related
 
-    def seen_by(self, part: str, path: str) -> set[str] | None:
+    def seen_by(
+        self,
+        part: str,
+        path: str,
+        logins: Callable[[str], Iterable[str]] | None = None,
+    ) -> set[str] | None:
         """The inverse of ``part``: every file whose neighbourhood through ``part`` can
         hold ``path`` (a superset), or None when that is not known from the facts (a
-        small kind, EVERYTHING, OWNED: a change's requester is not a fact)."""
+        small kind, EVERYTHING). ``logins``: the members of a team, for OWNED (None:
+        not known)."""
         kind, name, refs = self.facts[path]
         key = (str(kind), str(name))
         if part == EVERYTHING or kind is None or name is None:
@@ -288,8 +302,35 @@ class FactIndex:
                 return self._referring(self._related(services), _ANY)
             return set()
         if part == OWNED:
-            return None if kind in ("Service", "ChangeRequest", "Incident") else set()
+            if kind not in ("Service", "ChangeRequest", "Incident"):
+                return set()
+            if logins is None:
+                return None
+            # The changes whose requester is in a team whose history holds this file.
+            found: set[str] = set()
+            for team in self._teams_of_history(path):
+                for login in logins(team):
+                    found.update(self.referrers.get((LOGIN, login), ()))
+            return found
         return None  # a part this version does not know
+
+    def _teams_of_history(self, path: str) -> set[str]:
+        """The teams (owner or support, as the facts hold them) of the services whose
+        SIBLINGS hold ``path``: a service's own, a change's or incident's services', an
+        incident's caused changes' services'."""
+        kind, _, refs = self.facts[path]
+        services = [n for k, n in refs if k == "Service"]
+        if kind == "Service":
+            services = [str(self.facts[path][1])]
+        if kind == "Incident":
+            for change in self._files((k, n) for k, n in refs if k == "ChangeRequest"):
+                services.extend(n for k, n in self.facts[change][2] if k == "Service")
+        return {
+            n
+            for p in self._files(("Service", s) for s in services)
+            for k, n in self.facts[p][2]
+            if k == "Team"
+        }
 
     def _cycle(self, key: tuple[str, str]) -> set[tuple[str, str]]:
         """The entities on a cycle of references through ``key`` (besides it): those
@@ -461,6 +502,27 @@ def lint_in_scope(
     records = sorted((r for p, r in loaded.items() if p in wanted or p in own), key=_path)
     catalog = scoped_catalog(records, config, index)
     return lint_catalog(catalog, named, options)
+
+
+def team_logins(
+    root: Path, index: FactIndex, limits: Limits, cache: LintCache
+) -> Callable[[str], set[str]]:
+    """A team's member logins, lower-cased (every file of its name, read on first ask),
+    as ``catalog.member_logins`` reads them: for ``FactIndex.seen_by``'s OWNED."""
+    from itsmcode.models import Team
+
+    known: dict[str, set[str]] = {}
+
+    def logins(team: str) -> set[str]:
+        if team not in known:
+            paths = sorted(index.by_name.get(("Team", team), ()))
+            records = load_records(_read(root, paths, limits), limits, cache, 1)
+            known[team] = {
+                login for r in records if isinstance(r.entity, Team) for login in r.entity.logins()
+            }
+        return known[team]
+
+    return logins
 
 
 def _path(record: Record) -> str:
