@@ -397,3 +397,27 @@ def test_each_parts_inverse_holds_every_file_whose_neighbourhood_holds_it(
                 assert seen is None or record.path in seen, (part, record.path, other)
                 checked += 1
     assert checked > 1000
+
+
+@pytest.mark.parametrize("bound", [1, 3])
+def test_too_much_to_judge_again_loads_everything(
+    tmp_path: Path,
+    patched: list[str],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    bound: int,
+) -> None:
+    """More files to judge again than MAX_JUDGED (1: the service and its change), or
+    neighbourhoods larger than ten times it (3: 30 files), and a full load answers."""
+    from itsmcode.lint import incremental
+
+    monkeypatch.setattr(incremental, "MAX_JUDGED", bound)
+    root = example(tmp_path)
+    same_as_uncached(root)
+    service = root / "catalog/services/storefront-web.yaml"
+    service.write_text(service.read_text().replace("tier: 1\n", "tier: 2\n", 1))
+    same_as_uncached(root)
+    assert patched[-1] == "loaded"
+    monkeypatch.setattr(incremental, "MAX_JUDGED", 200)
+    service.write_text(service.read_text().replace("tier: 2\n", "tier: 3\n", 1))
+    same_as_uncached(root)
+    assert patched[-1] == "patched"

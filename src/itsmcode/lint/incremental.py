@@ -36,8 +36,10 @@ from itsmcode.load.yamlio import Limits
 
 #: More edited files than this and a full load is as cheap as judging each in scope.
 MAX_EDITED = 20
-#: More files to judge again (edited and affected) than this: load everything.
+#: More files to judge again (edited and affected) than this, or neighbourhoods holding
+#: more than this share of a large repository: load everything.
 MAX_JUDGED = 200
+MAX_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ def relint_edited(
         return None
     others = {p: f for p, f in facts.items() if p not in named}
     scoped = replace(options, paths=tuple(named))
-    judged = lint_in_scope(root, listing, layout, named, limits, others, scoped, cache)
+    most = max(MAX_JUDGED * 10, int(MAX_SHARE * len(listing.found)))
+    judged = lint_in_scope(root, listing, layout, named, limits, others, scoped, cache, most)
     if judged is None:
         return None
     again = set(named)

@@ -455,12 +455,14 @@ def lint_in_scope(
     others: dict[str, Facts],
     options: LintOptions,
     cache: LintCache,
+    max_files: int | None = None,
 ) -> LintResult | None:
     """The named files' diagnostics from their neighbourhood, or None when this run
     cannot be answered so (then the caller loads everything): a path is unusual
-    (``unsafe-path``), a named file in the kinds' folders was not listed, or an enabled
-    rule needs the whole repository for a named file. ``others``: the facts of every other listed
-    file, unchanged since they were recorded (``facts_by_stat``)."""
+    (``unsafe-path``), a named file in the kinds' folders was not listed, an enabled
+    rule needs the whole repository for a named file, or the neighbourhoods hold more
+    than ``max_files`` files. ``others``: the facts of every other listed file, unchanged
+    since they were recorded (``facts_by_stat``)."""
     listed = set(listing.found)
     # Files outside the kinds' folders (the hook names every changed YAML file, workflows
     # included) are loaded as a full run loads them; the engine keeps the ITSM entities.
@@ -497,6 +499,8 @@ def lint_in_scope(
         if hood is None:
             return None
         wanted |= hood
+    if max_files is not None and len(wanted) > max_files:
+        return None
     rest = _read(root, sorted(wanted - set(loaded)), limits)
     loaded.update((r.path, r) for r in load_records(rest, limits, cache, 1))
     records = sorted((r for p, r in loaded.items() if p in wanted or p in own), key=_path)
