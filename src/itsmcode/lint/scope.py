@@ -333,23 +333,30 @@ class FactIndex:
         }
 
     def _cycle(self, key: tuple[str, str]) -> set[tuple[str, str]]:
-        """The entities on a cycle of references through ``key`` (besides it): those
-        referencing it, onwards, that it reaches; a path from ``key`` to one of them
-        runs through such entities only, so the forward walk stays among them."""
-        back = {
-            (str(self.facts[p][0]), str(self.facts[p][1]))
-            for p in self._referring_onwards(key)
-            if self.facts[p][0] and self.facts[p][1]
-        }
-        found: set[tuple[str, str]] = set()
-        stack = [key]
-        while stack:
-            for path in self.by_name.get(stack.pop(), ()):
-                for ref in self.facts[path][2]:
-                    if ref in back and ref not in found:
-                        found.add(ref)
-                        stack.append(ref)
-        return found - {key}
+        """The entities on a cycle of references through ``key`` (besides it): those it
+        reaches that reach it back. A path between two of them runs through such
+        entities only, so the two walks (onwards and back) go in step until the shorter
+        ends, and the other walks again within what that one found: a service deep in a
+        large graph reaches thousands, a platform service is reached by thousands."""
+        onwards = _Walk(key, self._targets)
+        back = _Walk(key, self._sources)
+        while not (onwards.done or back.done):
+            onwards.step()
+            back.step()
+        finished, other = (onwards, back) if onwards.done else (back, onwards)
+        within = _Walk(key, other.edges, finished.seen)
+        while not within.done:
+            within.step()
+        return within.seen - {key}
+
+    def _targets(self, key: tuple[str, str]) -> Iterable[tuple[str, str]]:
+        return (ref for p in self.by_name.get(key, ()) for ref in self.facts[p][2])
+
+    def _sources(self, key: tuple[str, str]) -> Iterable[tuple[str, str]]:
+        for path in self.referrers.get(key, ()):
+            kind, name, _ = self.facts[path]
+            if kind and name:
+                yield (kind, name)
 
     def _referring_onwards(self, key: tuple[str, str]) -> set[str]:
         """Every file from which ``key`` is reached through references (REFERENCES)."""
@@ -394,6 +401,32 @@ class FactIndex:
                     found.add(path)
                     frontier.extend(self.facts[path][2])
         return found
+
+
+class _Walk:
+    """A walk over entities from ``start`` along ``edges``, one entity a step, within
+    ``inside`` if given."""
+
+    def __init__(
+        self,
+        start: tuple[str, str],
+        edges: Callable[[tuple[str, str]], Iterable[tuple[str, str]]],
+        inside: set[tuple[str, str]] | None = None,
+    ) -> None:
+        self.edges = edges
+        self.inside = inside
+        self.seen = {start}
+        self.stack = [start]
+
+    @property
+    def done(self) -> bool:
+        return not self.stack
+
+    def step(self) -> None:
+        for nxt in self.edges(self.stack.pop()):
+            if nxt not in self.seen and (self.inside is None or nxt in self.inside):
+                self.seen.add(nxt)
+                self.stack.append(nxt)
 
 
 def scoped_catalog(records: Iterable[Record], config: Config, index: FactIndex) -> Catalog:
