@@ -146,3 +146,27 @@ def _dependents(start: set[str], facts: dict[str, Facts]) -> set[str]:
                 seen.add(name)
                 changed = True
     return seen - start
+
+
+def test_every_rule_names_known_parts_and_reads_through_its_own() -> None:
+    """A part lint/scope.py cannot bring would silently be left out of the
+    neighbourhood; a READS_VIA entry for a part not in NEEDS is a typo."""
+    from itsmcode.lint.rules import RULES
+
+    for rule in RULES.values():
+        declared = set(getattr(rule, "NEEDS", set()))
+        assert declared <= needs.PARTS, rule.ID
+        assert set(getattr(rule, "READS_VIA", {})) <= declared, rule.ID
+
+
+def test_a_rule_naming_an_unknown_part_needs_everything() -> None:
+    from itsmcode.diagnostics import Severity
+    from itsmcode.lint.rules import unique_names
+
+    class Newer:
+        ID = unique_names.ID
+        NEEDS = frozenset({needs.SAME_NAME, "a-part-of-a-later-version"})
+
+    severities: dict[str, Severity | None] = {unique_names.ID: Severity.ERROR}
+    parts = Needs.of("Service", [Newer], severities).parts  # type: ignore[list-item]
+    assert needs.EVERYTHING in parts

@@ -44,6 +44,12 @@ SMALL_KINDS = "small-kinds"
 #: The whole repository (a rule without ``NEEDS`` is taken to need it).
 EVERYTHING = "everything"
 
+#: Every part this version knows (lint/scope.py); a rule naming another needs EVERYTHING.
+PARTS = frozenset(
+    {SAME_NAME, REFERENCES, DIRECT, CYCLES, LINKS, SMALL_KINDS, DEPENDENTS, SIBLINGS}
+    | {NEIGHBOURS, OWNED, EVERYTHING}
+)
+
 #: In a rule's ``READS`` (kind -> the fields of *other* files of that kind it reads, as
 #: dotted YAML paths such as ``spec.tier``): every field. A kind not listed is not read
 #: beyond its files' kind and name; a rule without ``READS`` reads every field of every

@@ -36,6 +36,7 @@ from itsmcode.lint.needs import (
     LINKS,
     NEIGHBOURS,
     OWNED,
+    PARTS,
     REFERENCES,
     SAME_NAME,
     SIBLINGS,
@@ -105,7 +106,10 @@ class Needs:
             if kinds is not None and kind not in kinds:
                 continue
             needs = getattr(rule, "NEEDS", None)
-            parts |= {EVERYTHING} if needs is None else set(needs)
+            if needs is None or not set(needs) <= PARTS:
+                parts.add(EVERYTHING)  # undeclared, or a part this version cannot bring
+            else:
+                parts |= set(needs)
         return cls(frozenset(parts))
 
 
