@@ -168,7 +168,6 @@ def _seen_by(
         kind = _same_facts(path, old, new)
         if kind is None or any(not _identical(_at(old, f), _at(new, f)) for f in _ALWAYS):
             return None
-
         for rule in rules:
             reads: dict[str, frozenset[str]] | None = getattr(rule, "READS", None)
             if reads is None:
