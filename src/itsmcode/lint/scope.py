@@ -116,6 +116,19 @@ class Needs:
 class FactIndex:
     """Every file's facts, indexed for the neighbourhood and for the catalog's names."""
 
+    @classmethod
+    def of(cls, facts: dict[str, Facts]) -> FactIndex:
+        """The index of ``facts``: the one made last in this process when the facts are
+        the same (the lint server's consecutive runs on one repository: building it,
+        and the indexes it derives on demand, costs more than the rest of a one-file
+        answer). Built on a copy, so that the caller's dict may change afterwards."""
+        last = _LAST_INDEX.get("index")
+        if last is not None and last.facts == facts:
+            return last
+        index = cls(dict(facts))
+        _LAST_INDEX["index"] = index
+        return index
+
     def __init__(self, facts: dict[str, Facts]) -> None:
         self.facts = facts
         self.by_name: dict[tuple[str, str], list[str]] = {}
@@ -433,6 +446,9 @@ class _Walk:
                 self.stack.append(nxt)
 
 
+_LAST_INDEX: dict[str, FactIndex] = {}
+
+
 def scoped_catalog(records: Iterable[Record], config: Config, index: FactIndex) -> Catalog:
     """A catalog of some records that answers name look-ups for the whole repository."""
     from itsmcode.load.catalog import Catalog
@@ -461,22 +477,20 @@ def facts_by_stat(
     for path in listing.found:
         if path in skip:
             continue
-        known = signatures.get(path)
-        if known is None or len(known) < 6:
-            return None
         try:
+            known = signatures[path]
             info = lstat(prefix + path)
-        except OSError:
-            return None
-        if (
-            not regular(info.st_mode)
-            or info.st_size != known[0]
-            or info.st_mtime_ns != known[1]
-            or info.st_ino != known[2]
-            or info.st_ctime_ns != known[3]
-        ):
-            return None  # changed since its facts were recorded, or racy (no stat kept)
-        found = facts_from_cache(known[5])
+            if (
+                info.st_mtime_ns != known[1]
+                or info.st_ctime_ns != known[3]
+                or info.st_size != known[0]
+                or info.st_ino != known[2]
+                or not regular(info.st_mode)
+            ):
+                return None  # changed since its facts were recorded, or racy (no stat kept)
+            found = facts_from_cache(known[5])
+        except (KeyError, OSError, TypeError, IndexError):
+            return None  # new, gone, or without facts recorded
         if found is None:
             return None
         facts[path] = found
@@ -520,7 +534,7 @@ def lint_in_scope(
     own = {r.path: r for r in load_records(mine, limits, cache, 1)}
     for path, record in own.items():
         facts[path] = facts_of(record)
-    index = FactIndex(facts)
+    index = FactIndex.of(facts)
     needs = {p: Needs.of(facts[p][0], RULES.values(), severities) for p in own}
     if any(EVERYTHING in n.parts for n in needs.values()):
         return None
