@@ -304,3 +304,17 @@ def test_ctrl_c_while_waiting_is_an_interruption_not_a_traceback(itsm: Itsm, rep
         silent.close()
     assert client.returncode == 130
     assert err == "itsm: interrupted\n" and out == ""
+
+
+def test_a_server_grown_large_gives_its_memory_back(itsm: Itsm, repo: Path) -> None:
+    """Past --max-memory the server answers, then exits; the next run answers itself."""
+    assert itsm("daemon", "start", "--max-memory", "1").returncode == 0
+    served = itsm.lint(repo, "--daemon", SERVICE)
+    alone = itsm.lint(repo, SERVICE)
+    assert (served.returncode, served.stdout) == (alone.returncode, alone.stdout)
+    deadline = time.monotonic() + 10
+    while itsm.served() >= 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert itsm.served() == -1
+    again = itsm.lint(repo, SERVICE)
+    assert (again.returncode, again.stdout) == (alone.returncode, alone.stdout)

@@ -85,21 +85,29 @@ def found(output: str) -> set[tuple[str, str]]:
     return {(d["path"], d["rule"]) for d in json.loads(output)["diagnostics"]}
 
 
-def test_a_comment_in_a_change_request_loads_everything(tmp_path: Path, patched: list[str]) -> None:
-    """A change's diagnostics read the whole repository (risk, overlaps): no patching."""
+def test_a_comment_in_a_change_request_is_patched(tmp_path: Path, patched: list[str]) -> None:
+    """A change's own diagnostics (risk, overlaps) are judged from its neighbourhood."""
     root = example(tmp_path)
     same_as_uncached(root)
     change = root / "changes/2026/chg-2026-0039.yaml"
     change.write_text(change.read_text() + "# reviewed\n")
     same_as_uncached(root)
-    assert patched[-1] == "loaded"
+    assert patched[-1] == "patched"
 
 
-def test_a_value_changed_loads_everything(tmp_path: Path, patched: list[str]) -> None:
+def test_changed_references_load_everything(tmp_path: Path, patched: list[str]) -> None:
+    """A tier is read by other files' rules: the files that see it are judged again.
+    A new dependency changes the facts every neighbourhood is computed from: a full load."""
     root = example(tmp_path)
     same_as_uncached(root)
     service = root / "catalog/services/search.yaml"
     service.write_text(service.read_text().replace("tier: 2", "tier: 1", 1))
+    same_as_uncached(root)
+    assert patched[-1] == "patched"
+    text = service.read_text()
+    assert "dependsOn:\n" in text
+    added = "dependsOn:\n    - service: storefront-web\n"
+    service.write_text(text.replace("dependsOn:\n", added, 1))
     same_as_uncached(root)
     assert patched[-1] == "loaded"
     service.write_text(service.read_text() + "# and now only a comment\n")
@@ -132,18 +140,19 @@ def test_a_value_no_rule_reads_of_other_files_is_patched(
     assert patched[-1] == "patched"
     service.write_text(service.read_text().replace("lifecycle: live", "lifecycle: retired", 1))
     out = same_as_uncached(root)  # depends-on-retired reads it of the services' dependents
-    assert patched[-1] == "loaded"
+    assert patched[-1] == "patched"  # ... which are judged again
     assert "depends-on-retired" in out
 
 
-def test_a_change_requests_title_loads_everything(tmp_path: Path, patched: list[str]) -> None:
-    """Risk scoring reads every field of every change (READS: ALL)."""
+def test_a_change_requests_title_is_patched(tmp_path: Path, patched: list[str]) -> None:
+    """Risk scoring reads every field of the changes on the same services and in the
+    requester's teams' history (READS: ALL): those are judged again, nothing more."""
     root = example(tmp_path)
     same_as_uncached(root)
     change = root / "changes/2026/chg-2026-0039.yaml"
     change.write_text(change.read_text().replace("\n  title: ", "\n  title: Now ", 1))
     same_as_uncached(root)
-    assert patched[-1] == "loaded"
+    assert patched[-1] == "patched"
 
 
 def test_a_rule_that_does_not_say_what_it_reads_reads_everything(

@@ -139,11 +139,11 @@ def test_a_severity_changed_in_itsm_yaml_changes_the_answer(
     assert '"severity": "warning"' in out and '"severity": "error"' not in out
 
 
-def test_a_change_request_is_judged_against_the_whole_repository(
+def test_a_change_requests_risk_evidence_is_in_its_neighbourhood(
     tmp_path: Path, scoped: list[str]
 ) -> None:
-    """Risk evidence and overlapping windows are everywhere: an added incident on the
-    change's service raises its computed risk to high (risk-understated)."""
+    """An added incident on the change's service raises its computed risk to high
+    (risk-understated); moved out of the 30 days before the window, it no longer counts."""
     root = example(tmp_path)
     lint_json(root)
     change = root / "changes/2026/chg-2026-0039.yaml"  # low; scores 55 of the 60 for high
@@ -161,7 +161,12 @@ def test_a_change_request_is_judged_against_the_whole_repository(
     )
     after = same_as_uncached(root, path)
     assert "risk-understated" in after
-    assert "scope" not in scoped
+    assert scoped == ["scope"]  # a new file has no recorded facts: a full load
+    lint_json(root)
+    incident = root / "incidents/2026/inc-2026-0900.yaml"
+    incident.write_text(incident.read_text().replace("2026-12-01T", "2026-10-01T"))
+    assert "risk-understated" not in same_as_uncached(root, path)
+    assert scoped[-1] == "scope"
 
 
 def test_an_unknown_kind_of_rule_falls_back_to_the_whole_repository(

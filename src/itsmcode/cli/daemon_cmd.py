@@ -41,8 +41,17 @@ def daemon() -> None:
     metavar="SECONDS",
     help="Exit after this long without a request.",
 )
+@click.option(
+    "--max-memory",
+    type=click.FloatRange(min=1),
+    default=200,
+    show_default=True,
+    metavar="MB",
+    help="Exit after a run that took the server past this much memory (a run that "
+    "loaded a whole large repository); the next run starts a fresh one.",
+)
 @click.option("--foreground", is_flag=True, help="Serve in this process until stopped.")
-def start(idle: float, foreground: bool) -> None:
+def start(idle: float, max_memory: float, foreground: bool) -> None:
     """Start the lint server (in the background unless --foreground)."""
     from itsmcode.daemon.address import address
     from itsmcode.daemon.client import start_server
@@ -64,10 +73,10 @@ def start(idle: float, foreground: bool) -> None:
         keep_connections()
         os.chdir("/")  # never keeps a repository's folder busy
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        if not serve(where, run_request, _code_now, idle):
+        if not serve(where, run_request, _code_now, idle, max_memory):
             raise ConfigError("another itsm lint server holds this address")
         return
-    started = start_server(idle)
+    started = start_server(idle, max_memory)
     deadline = time.monotonic() + 10
     while started and time.monotonic() < deadline:
         answer = ask(where, "status")

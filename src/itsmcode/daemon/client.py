@@ -79,7 +79,7 @@ def _isatty(stream: object) -> bool:
         return False
 
 
-def start_server(idle: float | None = None) -> bool:
+def start_server(idle: float | None = None, max_memory_mb: float | None = None) -> bool:
     """Start a server in the background (whether one could be started).
 
     Detached the classic way (fork, new session, fork again), so that it outlives the
@@ -90,6 +90,8 @@ def start_server(idle: float | None = None) -> bool:
     command = [sys.executable, "-m", "itsmcode", "daemon", "start", "--foreground"]
     if idle is not None:
         command += ["--idle", str(idle)]
+    if max_memory_mb is not None:
+        command += ["--max-memory", str(max_memory_mb)]
     try:
         child = os.fork()
     except OSError:

@@ -3,9 +3,10 @@
 It serves one request at a time (a hook's runs are serial anyway), each with the
 client's folder and environment, through a handler the command-line layer supplies
 (``cli/daemon_cmd.py`` runs ``itsm lint`` itself). It stops when idle for a while, when
-asked (``itsm daemon stop``), and as soon as the installed code differs from the code
-it started with: that request is declined, so the client runs it in-process with the
-new code, and the next run starts a fresh server. A lock file keeps it to one server
+asked (``itsm daemon stop``), after a run that made it large (``MAX_MEMORY_MB``), and as
+soon as the installed code differs from the code it started with: that request is
+declined, so the client runs it in-process with the new code, and the next run starts
+a fresh server. A lock file keeps it to one server
 per address; only the lock's holder creates or removes the socket.
 """
 
@@ -14,8 +15,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import resource
 import socket
 import struct
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -27,9 +30,25 @@ from itsmcode.daemon.wire import WireError, receive, send
 Handler = Callable[[dict[str, Any]], tuple[int, bytes, bytes]]
 #: A client that connected must send its request within this long.
 REQUEST_TIMEOUT = 10.0
+#: A server that ever held more than this (MB) exits after answering: Python keeps the
+#: memory of a run that loaded a whole large repository, and a server should not sit on
+#: it between commits. The next run answers itself and starts a fresh one.
+MAX_MEMORY_MB = 200
 
 
-def serve(where: Address, handler: Handler, code: Callable[[], str], idle: float) -> bool:
+def peak_memory() -> int:
+    """This process's peak resident memory in bytes."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def serve(
+    where: Address,
+    handler: Handler,
+    code: Callable[[], str],
+    idle: float,
+    max_memory_mb: float = MAX_MEMORY_MB,
+) -> bool:
     """Serve until ``idle`` seconds pass without a run, stopped, or the code changes; False at once
     when another server holds the address."""
     lock = os.open(where.lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
@@ -48,7 +67,7 @@ def serve(where: Address, handler: Handler, code: Callable[[], str], idle: float
         finally:
             os.umask(mask)
         listener.listen(16)
-        _loop(listener, handler, code, idle)
+        _loop(listener, handler, code, idle, max_memory_mb)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(where.socket)
@@ -57,7 +76,13 @@ def serve(where: Address, handler: Handler, code: Callable[[], str], idle: float
     return True
 
 
-def _loop(listener: socket.socket, handler: Handler, code: Callable[[], str], idle: float) -> None:
+def _loop(
+    listener: socket.socket,
+    handler: Handler,
+    code: Callable[[], str],
+    idle: float,
+    max_memory_mb: float,
+) -> None:
     started, served, snapshot = time.time(), 0, code()
     deadline = time.monotonic() + idle  # only runs keep it alive, not status questions
     while True:
@@ -95,6 +120,8 @@ def _loop(listener: socket.socket, handler: Handler, code: Callable[[], str], id
                 served += 1
                 deadline = time.monotonic() + idle
                 send(connection, {"exit": status_code}, out, err)
+                if peak_memory() > max_memory_mb * 1024 * 1024:
+                    return  # a run loaded a whole large repository: give the memory back
             except (OSError, WireError):
                 continue  # the client went away or sent garbage: it runs in-process
 

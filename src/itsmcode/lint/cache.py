@@ -39,6 +39,10 @@ from itsmcode.diagnostics import Diagnostic, Location, Severity
 #: Bound on the number of file entries kept; the least recently used go first.
 MAX_FILE_ENTRIES = 200_000
 MAX_RESULT_ENTRIES = 256
+#: An entry's last use is recorded again only when older than this (seconds): the order
+#: in which a full cache forgets entries needs no finer time, and rewriting hundreds of
+#: rows on every run is most of what reading them costs.
+TOUCH_AFTER = 3600.0
 #: Databases kept in the cache folder (one per itsmcode build), the newest.
 KEPT_DATABASES = 3
 _TAG = (
@@ -157,18 +161,23 @@ class LintCache:
         found: dict[bytes, Any] = {}
         if self._db is None or not wanted:
             return found
+        touched: list[bytes] = []
+        stale = time.time() - TOUCH_AFTER
         try:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 rows = self._db.execute(
-                    f"SELECT key, value FROM files WHERE key IN ({','.join('?' * len(chunk))})",
+                    "SELECT key, value, used FROM files "
+                    f"WHERE key IN ({','.join('?' * len(chunk))})",
                     chunk,
                 ).fetchall()
-                for key, value in rows:
+                for key, value, used in rows:
                     decoded = _decode(value)
                     if decoded is not _MISS:
                         found[key] = decoded
-            self._touch("files", list(found))
+                        if used < stale:
+                            touched.append(key)
+            self._touch("files", touched)
         except sqlite3.Error:
             return {}
         return found

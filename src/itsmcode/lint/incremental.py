@@ -1,16 +1,20 @@
-"""A full ``itsm lint`` after edits that no other file's diagnostics can see.
+"""A full ``itsm lint`` after a few edits, without loading the whole repository.
 
 Rules read other files only through their values (entities, raw data, names, paths),
 never through their text: a file whose parsed values are unchanged (a comment added,
-re-indented, a suppression comment) changes no other file's diagnostics. Nor does a
-changed value that no enabled rule reads of other files (each rule's ``READS``: a
-service's title or description, say). So when the previous full run of the same
-repository (same itsm.yaml, code, date, outside files and paths) is in the cache and
-every edited file is such an edit, the answer is that run's diagnostics with the edited
-files' own diagnostics judged again from their neighbourhood (``lint.scope``): no full
-load. Anything else (a value some rule reads, a file added, removed, unreadable or
-invalid, a rule that needs the whole repository for an edited file or does not say what
-it reads) returns None and the caller loads everything."""
+re-indented, a suppression comment) changes no other file's diagnostics. A changed
+value changes only the diagnostics of the files whose rules read it: each rule says
+which fields of other files it reads (``READS``, narrowed per part in ``READS_VIA``)
+and through which parts of the repository (``NEEDS``, lint/needs.py), so the files that
+can see an edit are those whose neighbourhood through such a part holds the edited file
+(``FactIndex.seen_by``, the inverse of each part over the recorded facts). So when the
+previous full run of the same repository (same itsm.yaml, code, date, outside files and
+paths) is in the cache, the answer is that run's diagnostics with the edited files' and
+those files' diagnostics judged again from their neighbourhood (``lint.scope``): no
+full load. Anything else (a file added, removed, unreadable or invalid, its kind, name
+or references changed, an edited small-kind file that a rule reads, a part whose
+inverse the facts cannot tell, too many files to judge again) returns None and the
+caller loads everything."""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from typing import Any
 from itsmcode.diagnostics import LintResult
 from itsmcode.lint.cache import LintCache, file_key
 from itsmcode.lint.loading import RACY_SECONDS, Listing, bounds, file_signature
+from itsmcode.lint.needs import EVERYTHING
 from itsmcode.lint.options import LintOptions
 from itsmcode.lint.scope import Facts, facts_from_cache, lint_in_scope
 from itsmcode.load.layout import Layout
@@ -31,6 +36,10 @@ from itsmcode.load.yamlio import Limits
 
 #: More edited files than this and a full load is as cheap as judging each in scope.
 MAX_EDITED = 20
+#: More files to judge again (edited and affected) than this, or neighbourhoods holding
+#: more than this share of a large repository: load everything.
+MAX_JUDGED = 200
+MAX_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -95,15 +104,20 @@ def relint_edited(
     if values is None:
         return None
     differing = {p: pair for p, pair in values.items() if not _identical(*pair)}
-    if differing and not _unread_by_others(root, differing):
+    affected = _seen_by(root, differing, facts, limits, cache) if differing else set()
+    if affected is None:
         return None
-    named = sorted(edited)
-    others = {p: f for p, f in facts.items() if p not in edited}
+    named = sorted(set(edited) | affected)
+    if len(named) > MAX_JUDGED:
+        return None
+    others = {p: f for p, f in facts.items() if p not in named}
     scoped = replace(options, paths=tuple(named))
-    judged = lint_in_scope(root, listing, layout, named, limits, others, scoped, cache)
+    most = max(MAX_JUDGED * 10, int(MAX_SHARE * len(listing.found)))
+    judged = lint_in_scope(root, listing, layout, named, limits, others, scoped, cache, most)
     if judged is None:
         return None
-    kept = [d for d in previous[0] if d.location.path not in edited]
+    again = set(named)
+    kept = [d for d in previous[0] if d.location.path not in again]
     diagnostics = sorted([*kept, *judged.diagnostics], key=lambda d: d.sort_key)
     return Edited(
         LintResult(diagnostics, previous[1]),
@@ -129,44 +143,72 @@ def _values(
     return found
 
 
-def _unread_by_others(root: Path, differing: dict[str, tuple[Any, Any]]) -> bool:
-    """Whether every changed value is one no enabled rule reads of another file (each
-    rule's ``READS``): both versions valid, same kind, name and references, and equal in
-    every field some rule reads of files of that kind. A rule without ``READS`` reads
-    everything."""
+def _seen_by(
+    root: Path,
+    differing: dict[str, tuple[Any, Any]],
+    facts: dict[str, Facts],
+    limits: Limits,
+    cache: LintCache,
+) -> set[str] | None:
+    """The files whose diagnostics can see the changed values (besides the edited files
+    themselves), or None when that is not known: a version does not validate, the kind,
+    name or references changed, a rule does not say what it reads (``READS``), or a part
+    through which a rule reads a changed field has no inverse (``FactIndex.seen_by``)."""
     from itsmcode.lint.engine import configured_severities
     from itsmcode.lint.rules import RULES
+    from itsmcode.lint.scope import FactIndex, team_logins
+    from itsmcode.load.config import load_config
+
+    severities = configured_severities(load_config(root))
+    rules = [rule for rule in RULES.values() if severities.get(rule.ID) is not None]
+    index = FactIndex(facts)
+    logins = team_logins(root, index, limits, cache)
+    found: set[str] = set()
+    for path, (old, new) in differing.items():
+        kind = _same_facts(path, old, new)
+        if kind is None or any(not _identical(_at(old, f), _at(new, f)) for f in _ALWAYS):
+            return None
+        for rule in rules:
+            reads: dict[str, frozenset[str]] | None = getattr(rule, "READS", None)
+            if reads is None:
+                return None
+            via: dict[str, dict[str, frozenset[str]]] = getattr(rule, "READS_VIA", {})
+            needs = getattr(rule, "NEEDS", None)
+            kinds = getattr(rule, "KINDS", None)
+            for part in sorted({EVERYTHING} if needs is None else needs):
+                fields = via[part].get(kind, frozenset()) if part in via else reads.get(kind)
+                if not fields or not _changed(old, new, fields):
+                    continue
+                seen = index.seen_by(part, path, logins)
+                if seen is None:
+                    return None
+                found.update(p for p in seen if kinds is None or facts[p][0] in kinds)
+    return found - set(differing)
+
+
+def _changed(old: Any, new: Any, fields: frozenset[str]) -> bool:
+    if "*" in fields:
+        return True  # the two versions differ somewhere
+    return any(not _identical(_at(old, f), _at(new, f)) for f in fields)
+
+
+def _same_facts(path: str, old: Any, new: Any) -> str | None:
+    """The kind of an edited file whose two versions both validate and have the same
+    facts (kind, name, references); None otherwise."""
     from itsmcode.lint.scope import facts_of
     from itsmcode.load.catalog import Record
-    from itsmcode.load.config import load_config
     from itsmcode.load.validate import validate
     from itsmcode.load.yamlio import YamlDocument
 
-    severities = configured_severities(load_config(root))
-    read: dict[str, set[str]] = {}
-    for rule in RULES.values():
-        if severities.get(rule.ID) is None:
-            continue
-        reads = getattr(rule, "READS", None)
-        if reads is None:
-            return False
-        for kind, fields in reads.items():
-            read.setdefault(kind, set()).update(fields)
-    for path, (old, new) in differing.items():
-        records = []
-        for data in (old, new):
-            entity, problems = validate(data)
-            if entity is None or problems:
-                return False
-            records.append(Record(path, YamlDocument(text="", root=None, data=data), entity))
-        if facts_of(records[0]) != facts_of(records[1]):
-            return False
-        fields = read.get(str(records[1].kind), set()) | _ALWAYS
-        if "*" in fields:
-            return False
-        if any(not _identical(_at(old, f), _at(new, f)) for f in fields):
-            return False
-    return True
+    records = []
+    for data in (old, new):
+        entity, problems = validate(data)
+        if entity is None or problems:
+            return None
+        records.append(Record(path, YamlDocument(text="", root=None, data=data), entity))
+    if facts_of(records[0]) != facts_of(records[1]):
+        return None
+    return str(records[1].kind)
 
 
 #: What every rule may read of any file (names resolve, kinds are counted).

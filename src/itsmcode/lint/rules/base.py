@@ -8,7 +8,20 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.needs import ALL, EVERYTHING, LINKS, REFERENCES, SAME_NAME, SMALL_KINDS
+from itsmcode.lint.needs import (
+    ALL,
+    CYCLES,
+    DEPENDENTS,
+    DIRECT,
+    EVERYTHING,
+    LINKS,
+    NEIGHBOURS,
+    OWNED,
+    REFERENCES,
+    SAME_NAME,
+    SIBLINGS,
+    SMALL_KINDS,
+)
 from itsmcode.load.layout import Layout
 from itsmcode.models import Config
 
@@ -49,10 +62,16 @@ class RuleModule(Protocol):
 
 __all__ = [
     "ALL",
+    "CYCLES",
+    "DEPENDENTS",
+    "DIRECT",
     "EVERYTHING",
     "LINKS",
+    "NEIGHBOURS",
+    "OWNED",
     "REFERENCES",
     "SAME_NAME",
+    "SIBLINGS",
     "SMALL_KINDS",
     "LintContext",
     "RiskScorer",

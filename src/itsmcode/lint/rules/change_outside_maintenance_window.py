@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 from itsmcode.clock.freezes import occurrences
 from itsmcode.clock.maintenance import AgreedWindow, exempt_types, window_index
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import ALL, REFERENCES, SMALL_KINDS, LintContext
+from itsmcode.lint.rules.base import ALL, DIRECT, SMALL_KINDS, LintContext
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import ChangeRequest, Service
 from itsmcode.models.change import OPEN_STATUSES
@@ -47,8 +47,8 @@ from itsmcode.models.change import OPEN_STATUSES
 ID = "change-outside-maintenance-window"
 SEVERITY = Severity.ERROR
 #: What judging one file reads (lint/scope.py): the services it changes, their SLAs and
-#: calendars (references, onwards), and the policy's exemptions and itsm.yaml's zone.
-NEEDS = frozenset({REFERENCES, SMALL_KINDS})
+#: calendars (SLAs and calendars are small kinds), and the policy's exemptions and itsm.yaml's zone.
+NEEDS = frozenset({DIRECT, SMALL_KINDS})
 KINDS = frozenset({"ChangeRequest"})
 #: Fields of *other* files it reads, by kind (lint/incremental.py).
 READS: dict[str, frozenset[str]] = {

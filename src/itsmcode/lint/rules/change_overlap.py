@@ -34,17 +34,25 @@ from collections.abc import Iterator
 
 from itsmcode.clock.schedule import Scheduled, neighbours, overlapping_pairs, relation, schedulable
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import ALL, EVERYTHING, LintContext
+from itsmcode.lint.rules.base import ALL, DIRECT, NEIGHBOURS, SIBLINGS, LintContext
 from itsmcode.load.catalog import Catalog, Record
 from itsmcode.models import ChangeRequest
 
 ID = "change-overlap"
 SEVERITY = Severity.ERROR
-#: What judging one file reads (lint/scope.py); the kinds it reports on.
-NEEDS = frozenset({EVERYTHING})
+#: What judging one file reads (lint/scope.py); the kinds it reports on: the change's
+#: services and the ones directly related to them (their dependsOn, either way), and the
+#: changes on all of those (an overlap needs a shared service or a direct neighbour).
+NEEDS = frozenset({DIRECT, SIBLINGS, NEIGHBOURS})
 KINDS = frozenset({"ChangeRequest"})
 #: Fields of *other* files it reads, by kind (lint/incremental.py).
 READS: dict[str, frozenset[str]] = {"ChangeRequest": ALL, "Service": frozenset({"spec.dependsOn"})}
+#: By part (lint/needs.py): of services only which ones they depend on (their facts).
+READS_VIA: dict[str, dict[str, frozenset[str]]] = {
+    DIRECT: {},
+    SIBLINGS: {"ChangeRequest": ALL},
+    NEIGHBOURS: {"ChangeRequest": ALL},
+}
 
 
 def check(catalog: Catalog, context: LintContext) -> Iterator[Diagnostic]:

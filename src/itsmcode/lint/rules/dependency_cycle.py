@@ -34,14 +34,14 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import REFERENCES, SAME_NAME, LintContext
+from itsmcode.lint.rules.base import CYCLES, SAME_NAME, LintContext
 from itsmcode.load.catalog import Catalog, Record
 from itsmcode.models import Service
 
 ID = "dependency-cycle"
 SEVERITY = Severity.ERROR
 #: What judging one file reads (lint/scope.py); the kinds it reports on.
-NEEDS = frozenset({SAME_NAME, REFERENCES})
+NEEDS = frozenset({SAME_NAME, CYCLES})
 KINDS = frozenset({"Service"})
 #: Fields of *other* files it reads, by kind (lint/incremental.py).
 READS: dict[str, frozenset[str]] = {"Service": frozenset({"spec.dependsOn"})}

@@ -26,14 +26,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import REFERENCES, LintContext
+from itsmcode.lint.rules.base import DIRECT, LintContext
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import Service
 
 ID = "depends-on-retired"
 SEVERITY = Severity.WARNING
 #: What judging one file reads (lint/scope.py); the kinds it reports on.
-NEEDS = frozenset({REFERENCES})
+NEEDS = frozenset({DIRECT})
 KINDS = frozenset({"Service"})
 #: Fields of *other* files it reads, by kind (lint/incremental.py).
 READS: dict[str, frozenset[str]] = {"Service": frozenset({"spec.lifecycle"})}

@@ -27,14 +27,14 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import LINKS, REFERENCES, LintContext
+from itsmcode.lint.rules.base import DIRECT, LINKS, LintContext
 from itsmcode.load.catalog import Catalog, Record
 from itsmcode.models import Incident, Problem
 
 ID = "problem-links"
 SEVERITY = Severity.ERROR
 #: What judging one file reads (lint/scope.py); the kinds it reports on.
-NEEDS = frozenset({REFERENCES, LINKS})
+NEEDS = frozenset({DIRECT, LINKS})
 KINDS = frozenset({"Problem", "Incident"})
 #: Fields of *other* files it reads, by kind (lint/incremental.py).
 READS: dict[str, frozenset[str]] = {

@@ -27,21 +27,47 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import ALL, EVERYTHING, LintContext
+from itsmcode.lint.rules.base import (
+    ALL,
+    DEPENDENTS,
+    DIRECT,
+    OWNED,
+    SIBLINGS,
+    SMALL_KINDS,
+    LintContext,
+)
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import ChangeRequest
 from itsmcode.models.change import OPEN_STATUSES
 
 ID = "risk-understated"
 SEVERITY = Severity.WARNING
-#: What judging one file reads (lint/scope.py); the kinds it reports on.
-NEEDS = frozenset({EVERYTHING})
+#: What judging one file reads (lint/scope.py); the kinds it reports on. The score
+#: (reports/risk.py) reads: the change's services (tier, SLA) and template (DIRECT); the
+#: teams, SLAs, calendars, policy and standard changes (SMALL_KINDS: freezes, business
+#: hours, the requester's teams); the blast radius, capped at 10 dependents
+#: (DEPENDENTS); the changes and incidents on its services, with the incidents those
+#: changes caused (SIBLINGS: service failure rate, recent incidents); the history of
+#: the requester's teams (OWNED: team failure rate).
+NEEDS = frozenset({DIRECT, SMALL_KINDS, DEPENDENTS, SIBLINGS, OWNED})
 KINDS = frozenset({"ChangeRequest"})
 #: Fields of *other* files it reads, by kind (lint/incremental.py).
 READS: dict[str, frozenset[str]] = {
     "Service": frozenset({"spec.tier", "spec.owner", "spec.sla", "spec.dependsOn"}),
     **{kind: ALL for kind in ("ChangeRequest", "Incident", "Team", "SLA", "Calendar")},
     **{kind: ALL for kind in ("ApprovalPolicy", "StandardChange", "Config")},
+}
+#: Narrower, by part (lint/needs.py): the dependents are walked by their names and
+#: dependsOn targets alone (their facts), the changes' services' owners decide which
+#: team's history a change counts for.
+READS_VIA: dict[str, dict[str, frozenset[str]]] = {
+    DIRECT: {
+        "Service": frozenset({"spec.tier", "spec.sla", "spec.owner"}),
+        "StandardChange": ALL,
+    },
+    DEPENDENTS: {},
+    SIBLINGS: {"ChangeRequest": ALL, "Incident": ALL},
+    OWNED: {"Service": frozenset({"spec.owner"}), "ChangeRequest": ALL, "Incident": ALL},
 }
 
 

@@ -32,14 +32,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import ALL, REFERENCES, SMALL_KINDS, LintContext
+from itsmcode.lint.rules.base import ALL, DIRECT, SMALL_KINDS, LintContext
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import SLA, Service
 
 ID = "sla-feasible"
 SEVERITY = Severity.WARNING
 #: What judging one file reads (lint/scope.py); the kinds it reports on.
-NEEDS = frozenset({REFERENCES, SMALL_KINDS})
+NEEDS = frozenset({DIRECT, SMALL_KINDS})
 KINDS = frozenset({"Service"})
 #: Fields of *other* files it reads, by kind (lint/incremental.py).
 READS: dict[str, frozenset[str]] = {"Service": frozenset({"spec.sla"}), "SLA": ALL}

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itsmcode.diagnostics import Diagnostic, Severity
-from itsmcode.lint.rules.base import ALL, REFERENCES, SMALL_KINDS, LintContext
+from itsmcode.lint.rules.base import ALL, DIRECT, SMALL_KINDS, LintContext
 from itsmcode.load.catalog import Catalog
 from itsmcode.models import ChangeRequest
 from itsmcode.models.change import OPEN_STATUSES, RISK_ORDER
@@ -31,7 +31,7 @@ from itsmcode.models.change import OPEN_STATUSES, RISK_ORDER
 ID = "standard-change-fit"
 SEVERITY = Severity.WARNING
 #: What judging one file reads (lint/scope.py); the kinds it reports on.
-NEEDS = frozenset({REFERENCES, SMALL_KINDS})
+NEEDS = frozenset({DIRECT, SMALL_KINDS})
 KINDS = frozenset({"ChangeRequest"})
 #: Fields of *other* files it reads, by kind (lint/incremental.py).
 READS: dict[str, frozenset[str]] = {"StandardChange": ALL, "Service": frozenset({"spec.tier"})}
