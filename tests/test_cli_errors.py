@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -198,3 +199,23 @@ def test_exit_now_exits_as_the_interpreter_would(tmp_path: Path) -> None:
         )
         assert (done.returncode, done.stderr) == (status, stderr)
         assert done.stdout == "buffered " * 20000
+
+
+@pytest.mark.parametrize("closed", [">&-", "2>&-"])
+def test_a_closed_standard_stream_is_discarded_not_a_crash(tmp_path: Path, closed: str) -> None:
+    """``itsm lint >&-`` (or stderr closed): the exit status still tells, no traceback."""
+    clean = write_repo(tmp_path / "clean", {})
+    broken = write_repo(tmp_path / "broken", {"catalog/services/x.yaml": "kind: [\n"})
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    for root, status in ((clean, 0), (broken, 1)):
+        for command in ("lint", "diff --help"):
+            done = subprocess.run(
+                f"{shlex.quote(sys.executable)} -m itsmcode {command} {closed}",
+                shell=True,
+                cwd=root,
+                capture_output=True,
+                env=env,
+            )
+            assert done.returncode == (status if command == "lint" else 0)
+            assert b"Traceback" not in done.stdout + done.stderr
+            assert b"internal error" not in done.stdout + done.stderr

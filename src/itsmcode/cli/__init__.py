@@ -11,6 +11,14 @@ import sys
 
 
 def main() -> None:
+    if sys.stdout is None or sys.stderr is None:
+        # Started with a standard stream closed (``itsm lint >&-``): what would be
+        # written there is discarded, as a shell user who closed it expects.
+        import os
+
+        discard = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the whole run
+        sys.stdout = sys.stdout or discard
+        sys.stderr = sys.stderr or discard
     arguments = sys.argv[1:]
     if "--daemon" in arguments:
         from itsmcode.daemon.client import forward, wants_server
