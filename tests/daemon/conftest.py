@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +39,12 @@ class Itsm:
 
     def lint(self, root: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
         return self("lint", "--now", NOW, *args, cwd=root, **extra)
+
+    def wait_for_server(self) -> None:
+        """Until a server started in the background answers (or 30 s)."""
+        deadline = time.monotonic() + 30
+        while self.served() < 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
 
     def served(self) -> int:
         """How many runs the server answered (-1: none runs)."""

@@ -90,9 +90,7 @@ def test_the_hooks_first_run_answers_itself_and_starts_a_server(itsm: Itsm, repo
     assert itsm.served() == -1
     first = itsm.lint(repo, "--daemon", SERVICE)
     assert first.returncode == 0 and "no problems" in first.stdout
-    deadline = time.monotonic() + 30
-    while itsm.served() < 0 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    itsm.wait_for_server()
     assert itsm.served() == 0  # started for the next run, which it answers
     both(itsm, repo, SERVICE)
 
@@ -255,25 +253,16 @@ def test_the_server_never_imports_code_from_the_repository(itsm: Itsm, repo: Pat
     # The console script, as pre-commit runs it (``python -m`` would import them itself).
     script = shutil.which("itsm", path=os.path.dirname(sys.executable))
     assert script is not None
-    first = subprocess.run(
-        [script, "lint", "--daemon", "--now", "2026-11-24", SERVICE],
-        cwd=repo,
-        env=itsm.env,
-        capture_output=True,
-        text=True,
-    )
+
+    def hook() -> subprocess.CompletedProcess[str]:
+        command = [script, "lint", "--daemon", "--now", "2026-11-24", SERVICE]
+        return subprocess.run(command, cwd=repo, env=itsm.env, capture_output=True, text=True)
+
+    first = hook()
     assert first.returncode == 0, first.stderr
-    deadline = time.monotonic() + 30
-    while itsm.served() < 0 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    itsm.wait_for_server()
     assert itsm.served() == 0
-    served = subprocess.run(
-        [script, "lint", "--daemon", "--now", "2026-11-24", SERVICE],
-        cwd=repo,
-        env=itsm.env,
-        capture_output=True,
-        text=True,
-    )
+    served = hook()
     assert (served.returncode, served.stdout) == (first.returncode, first.stdout)
     assert itsm.served() == 1
     assert not marker.exists()

@@ -17,6 +17,7 @@ import pytest
 
 from tests.lint.test_cache import example, generate, lint_json
 from tests.lint.test_incremental import patched  # noqa: F401  (fixture)
+from tests.lint.test_needs_parts import PARTS
 from tests.lint.test_scope import same_as_uncached, scoped  # noqa: F401  (fixture)
 
 CHANGE = "changes/2026/chg-2026-0039.yaml"  # storefront-web, declared low, scores 55 of 60
@@ -357,7 +358,6 @@ def test_each_parts_inverse_holds_every_file_whose_neighbourhood_holds_it(
     """What a cached run judges again after an edit of E is every file X with E in X's
     neighbourhood (FactIndex.seen_by, the inverse of each part): checked for every file
     X, every part and every E of X's neighbourhood, over the whole repository."""
-    from itsmcode.lint import needs
     from itsmcode.lint.cache import LintCache
     from itsmcode.lint.scope import FactIndex, Needs, facts_of, team_logins
     from itsmcode.load.config import load_config
@@ -374,22 +374,11 @@ def test_each_parts_inverse_holds_every_file_whose_neighbourhood_holds_it(
     catalog = load_worktree(root, load_config(root))
     index = FactIndex({r.path: facts_of(r) for r in catalog.records})
     logins = team_logins(root, index, Limits(), LintCache(tmp_path / "cache"))
-    parts = [
-        needs.SAME_NAME,
-        needs.DIRECT,
-        needs.REFERENCES,
-        needs.CYCLES,
-        needs.LINKS,
-        needs.DEPENDENTS,
-        needs.SIBLINGS,
-        needs.NEIGHBOURS,
-        needs.OWNED,
-    ]
     checked = 0
     for record in catalog.records:
         change = record.entity if isinstance(record.entity, ChangeRequest) else None
         teams = catalog.member_logins.get(change.spec.requester.lower(), []) if change else []
-        for part in parts:
+        for part in PARTS:
             hood = index.neighbourhood(record.path, Needs(frozenset({part})), teams)
             assert hood is not None
             for other in hood - {record.path}:
