@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -51,7 +52,9 @@ class Itsm:
         status = self("daemon", "status")
         if status.returncode != 0:
             return -1
-        return int(status.stdout.split(" runs answered")[0].rsplit(" ", 1)[-1])
+        found = re.search(r"(\d+) runs? answered", status.stdout)
+        assert found is not None, status.stdout
+        return int(found.group(1))
 
 
 @pytest.fixture

@@ -207,7 +207,7 @@ def test_a_changed_installation_is_never_served_by_the_old_code(
 def _upgrade_while_serving(itsm: Itsm, repo: Path, source: Path, env: dict[str, str]) -> None:
     assert itsm("daemon", "start", "--idle", "120", **env).returncode == 0
     assert itsm.lint(repo, "--daemon", SERVICE, **env).returncode == 0
-    assert "1 runs answered" in itsm("daemon", "status", **env).stdout
+    assert "1 run answered" in itsm("daemon", "status", **env).stdout
     # The upgrade: a rule now says something else.
     rule = source / "itsmcode/lint/rules/sla_required.py"
     text = rule.read_text(encoding="utf-8")

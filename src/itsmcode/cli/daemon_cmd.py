@@ -113,10 +113,12 @@ def status() -> None:
     if where is None or answer is None:
         click.echo("no itsm lint server running")
         sys.exit(1)
+    served = answer.get("served")
     since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(float(answer.get("started", 0))))
     click.echo(
         f"itsm lint server running (pid {answer.get('pid')}) since {since}, "
-        f"{answer.get('served')} runs answered, exits after {answer.get('idle'):g} s idle\n"
+        f"{served} run{'' if served == 1 else 's'} answered, exits after "
+        f"{answer.get('idle'):g} s idle\n"
         f"socket: {where.socket}"
     )
 
