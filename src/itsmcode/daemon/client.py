@@ -10,11 +10,10 @@ arrived, so a failure halfway never prints half of it twice.
 from __future__ import annotations
 
 import os
-import socket
 import sys
 
 from itsmcode.daemon.address import address
-from itsmcode.daemon.wire import WireError, receive, send
+from itsmcode.daemon.wire import exchange
 from itsmcode.streams import EXIT_BROKEN_PIPE, quiet_stdout
 
 FLAG = "--daemon"
@@ -49,15 +48,10 @@ def forward(argv: list[str]) -> int | None:
         "tty": [_isatty(sys.stdout), _isatty(sys.stderr)],
         "encoding": [sys.stdout.encoding or "utf-8", sys.stderr.encoding or "utf-8"],
     }
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-            connection.settimeout(CONNECT_TIMEOUT)
-            connection.connect(where.socket)
-            connection.settimeout(ANSWER_TIMEOUT)
-            send(connection, request)
-            header, blobs = receive(connection)
-    except (OSError, WireError):
+    answer = exchange(where.socket, request, CONNECT_TIMEOUT, ANSWER_TIMEOUT)
+    if answer is None:
         return None
+    header, blobs = answer
     status = header.get("exit")
     if not isinstance(status, int) or len(blobs) != 2:
         return None  # declined: another version's code, or not a command it runs

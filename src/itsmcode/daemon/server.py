@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from itsmcode.daemon.address import Address
-from itsmcode.daemon.wire import WireError, receive, send
+from itsmcode.daemon.wire import WireError, exchange, receive, send
 
 #: request header -> (exit status, stdout bytes, stderr bytes); ValueError declines it.
 Handler = Callable[[dict[str, Any]], tuple[int, bytes, bytes]]
@@ -139,12 +139,5 @@ def _same_user(connection: socket.socket) -> bool:
 
 def ask(where: Address, action: str, timeout: float = 2.0) -> dict[str, Any] | None:
     """A ``status`` or ``stop`` request's answer, or None when no server answers."""
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-            connection.settimeout(timeout)
-            connection.connect(where.socket)
-            send(connection, {"action": action})
-            header, _ = receive(connection)
-    except (OSError, WireError):
-        return None
-    return header
+    answer = exchange(where.socket, {"action": action}, timeout, timeout)
+    return None if answer is None else answer[0]

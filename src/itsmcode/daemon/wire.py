@@ -55,3 +55,19 @@ def _exactly(connection: socket.socket, size: int) -> bytes:
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
+
+
+def exchange(
+    path: str, header: dict[str, object], connect_timeout: float, answer_timeout: float
+) -> tuple[dict[str, object], list[bytes]] | None:
+    """Send one request to the socket at ``path`` and take its answer; None when nothing
+    answers whole (no server, a refused or broken connection, a garbled reply)."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.settimeout(connect_timeout)
+            connection.connect(path)
+            connection.settimeout(answer_timeout)
+            send(connection, header)
+            return receive(connection)
+    except (OSError, WireError):
+        return None
